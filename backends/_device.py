@@ -1,0 +1,108 @@
+"""Device objects: parsed once, interned, so the engine compares devices by identity."""
+from __future__ import annotations
+
+import os
+import threading
+
+# "strict" is the test-only second device: array_api_strict arrays on its device1. It behaves
+# like an accelerator (no implicit host conversion, no mixing with CPU arrays) so CPU-only
+# machines catch most of the bugs that would break on a GPU.
+KNOWN_TYPES = ("cpu", "cuda", "strict")
+
+_interned: dict = {}
+_lock = threading.Lock()
+
+
+class Device:
+    __slots__ = ("type", "index", "_backend")
+
+    def __new__(cls, spec, index=None):
+        if isinstance(spec, Device):
+            if index is None:
+                return spec
+            spec = spec.type
+        if isinstance(spec, int) and not isinstance(spec, bool):
+            spec, index = "cuda", spec
+        if not isinstance(spec, str):
+            raise TypeError(f"device(): expected a device string such as 'cpu' or 'cuda:0', got {type(spec).__name__}")
+        kind, index = _parse(spec, index)
+        key = (kind, index)
+        found = _interned.get(key)
+        if found is not None:
+            return found
+        with _lock:
+            found = _interned.get(key)
+            if found is None:
+                found = object.__new__(cls)
+                found.type = kind
+                found.index = index
+                found._backend = None
+                _interned[key] = found
+        return found
+
+    @property
+    def backend(self):
+        """The Backend that owns arrays on this device (resolved on first use, so that
+        naming 'cuda' costs nothing until a CUDA tensor is made)."""
+        backend = self._backend
+        if backend is None:
+            from . import get_backend
+
+            backend = self._backend = get_backend(self.type)
+        return backend
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            try:
+                other = Device(other)
+            except (RuntimeError, TypeError):
+                return False
+        return self is other
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (Device, (str(self),))
+
+
+def _parse(spec: str, index):
+    text = spec.strip()
+    kind, sep, rest = text.partition(":")
+    if kind not in KNOWN_TYPES:
+        raise RuntimeError(
+            f"Expected one of {', '.join(KNOWN_TYPES)} device type at start of device string: {spec!r}"
+        )
+    if sep:
+        if index is not None:
+            raise RuntimeError(f"device(): index given twice in {spec!r} and index={index}")
+        if not rest.isdigit():
+            raise RuntimeError(f"Invalid device string: {spec!r} (the index after ':' must be a non-negative integer)")
+        index = int(rest)
+    if kind == "cpu":
+        if index not in (None, 0):
+            raise RuntimeError(f"Invalid device string: {spec!r}: gradkit has one CPU device")
+        return kind, None
+    if kind == "strict":
+        return kind, None
+    if index is not None and index < 0:
+        raise RuntimeError(f"Invalid device string: {spec!r}: device index must be non-negative")
+    return kind, index
+
+
+def device_from_env(default: str = "cpu") -> Device:
+    spec = os.environ.get("GRADKIT_DEVICE", "").strip()
+    if not spec:
+        return Device(default)
+    try:
+        return Device(spec)
+    except (RuntimeError, TypeError) as exc:
+        raise RuntimeError(f"GRADKIT_DEVICE={spec!r} is not a valid device: {exc}") from None

@@ -1,0 +1,247 @@
+"""The Backend interface with portable defaults written against the array API standard.
+
+Each default uses only functions of ``self.xp``, so a new array library works as soon as
+it has an array-API namespace; NumPy and CuPy override the slow ones with their native
+kernels (``add.at``, fancy indexing). The strict test backend keeps the defaults, so the
+test suite exercises them on every run.
+"""
+from __future__ import annotations
+
+import math
+
+
+class BackendUnavailable(RuntimeError):
+    """Raised when a device is asked for whose array library or hardware is missing."""
+
+
+class Backend:
+    name = "abstract"
+    xp = None  # the array-API namespace
+
+    # -- devices and dtypes -------------------------------------------------------------
+    def xp_device(self, device):
+        """The array library's own device object for a gradkit Device."""
+        raise NotImplementedError
+
+    def resolve(self, device):
+        """A concrete device (e.g. 'cuda' -> 'cuda:0')."""
+        return device
+
+    def device_count(self) -> int:
+        return 1
+
+    def xp_dtype(self, name: str):
+        return getattr(self.xp, name)
+
+    def dtype_name(self, array_dtype) -> str:
+        return str(array_dtype).rsplit(".", 1)[-1]
+
+    # -- creation and transfer ----------------------------------------------------------
+    def asarray(self, obj, dtype, device, copy=None):
+        return self.xp.asarray(obj, dtype=dtype, device=self.xp_device(device), copy=copy)
+
+    def to_host(self, array):
+        """A NumPy array with the values of ``array`` (copies off accelerators)."""
+        raise NotImplementedError
+
+    def from_host(self, host_array, device):
+        return self.xp.asarray(host_array, device=self.xp_device(device))
+
+    def from_dlpack(self, obj, device):
+        return self.xp.from_dlpack(obj)
+
+    def synchronize(self, device=None) -> None:
+        """Wait for queued work; a no-op where work runs eagerly."""
+
+    def memory_info(self, device=None) -> dict:
+        return {}
+
+    # -- what the standard lacks ----------------------------------------------------------
+    def getitem(self, array, key):
+        """NumPy-semantics indexing. ``key`` is a tuple of ints, slices, None, Ellipsis and
+        integer/boolean arrays of this backend."""
+        basic, advanced = _split_key(self.xp, array, key)
+        view = array[basic]
+        if advanced is None:
+            return view
+        return self._gather(view, *advanced)
+
+    def index_add(self, shape, dtype, device, key, values):
+        """zeros(shape) with ``values`` added at ``key``, duplicates accumulating (the
+        gradient of getitem; a fancy-index ``+=`` would drop duplicates)."""
+        xp = self.xp
+        out = xp.zeros(shape, dtype=dtype, device=self.xp_device(device))
+        basic, advanced = _split_key(xp, out, key)
+        region_shape = out[basic].shape
+        if advanced is not None:
+            values = self._scatter(region_shape, values, *advanced)
+        values = xp.broadcast_to(xp.astype(values, dtype), region_shape)
+        out[basic] = values
+        return out
+
+    def setitem(self, array, key, values):
+        """Writes ``values`` at ``key`` in place (NumPy semantics; where indices repeat,
+        which write wins is unspecified, as in PyTorch)."""
+        xp = self.xp
+        basic, advanced = _split_key(xp, array, key)
+        if advanced is None:
+            array[basic] = values
+            return
+        region = array[basic]
+        new_region = self._scatter_replace(region, values, *advanced)
+        array[basic] = new_region
+
+    def cumsum(self, array, axis):
+        return self.xp.cumulative_sum(array, axis=axis)
+
+    # -- random numbers -----------------------------------------------------------------
+    def seed(self, seed: int) -> None:
+        raise NotImplementedError
+
+    def uniform(self, shape, dtype, device):
+        raise NotImplementedError
+
+    def normal(self, shape, dtype, device):
+        raise NotImplementedError
+
+    def integers(self, low, high, shape, dtype, device):
+        raise NotImplementedError
+
+    def permutation(self, n, device):
+        raise NotImplementedError
+
+    # -- portable advanced indexing -------------------------------------------------------
+    # The advanced indices (integer arrays, after masks become integer arrays) are turned
+    # into one linear index over the indexed axes, moved to the front, so that a single
+    # ``take`` along axis 0 serves every combination NumPy allows.
+    def _gather(self, view, axes, index_arrays, adjacent):
+        xp = self.xp
+        flat, linear, lead = _linearise(xp, view, axes, index_arrays)
+        taken = xp.take(flat, xp.reshape(linear, (-1,)), axis=0)
+        taken = xp.reshape(taken, linear.shape + flat.shape[1:])
+        return _restore_position(xp, taken, len(linear.shape), axes, adjacent)
+
+    def _scatter(self, region_shape, values, axes, index_arrays, adjacent):
+        xp = self.xp
+        probe = xp.zeros(region_shape, dtype=values.dtype, device=values.device)
+        flat, linear, lead = _linearise(xp, probe, axes, index_arrays)
+        nb = len(linear.shape)
+        values = xp.broadcast_to(values, _gather_shape(region_shape, axes, linear.shape, adjacent))
+        values = _to_front(xp, values, nb, axes, adjacent)
+        values = xp.reshape(values, (math.prod(linear.shape),) + flat.shape[1:])
+        onehot = _onehot(xp, linear, flat.shape[0], values.dtype)
+        summed = xp.tensordot(onehot, values, axes=1) if values.ndim > 1 else onehot @ values
+        summed = xp.reshape(summed, tuple(region_shape[a] for a in axes) + flat.shape[1:])
+        return _from_front(xp, summed, len(region_shape), axes)
+
+    def _scatter_replace(self, region, values, axes, index_arrays, adjacent):
+        xp = self.xp
+        flat, linear, lead = _linearise(xp, region, axes, index_arrays)
+        nb = len(linear.shape)
+        values = xp.broadcast_to(xp.astype(values, region.dtype),
+                                 _gather_shape(region.shape, axes, linear.shape, adjacent))
+        values = _to_front(xp, values, nb, axes, adjacent)
+        m = math.prod(linear.shape)
+        values = xp.reshape(values, (m,) + flat.shape[1:])
+        hits = xp.reshape(linear, (1, -1)) == xp.reshape(xp.arange(flat.shape[0], device=linear.device), (-1, 1))
+        # the last write to a position wins, as a sequential loop would do
+        order = xp.where(hits, xp.arange(1, m + 1, device=linear.device), 0)
+        last = xp.max(order, axis=1) if m else xp.zeros(flat.shape[0], dtype=linear.dtype, device=linear.device)
+        hit = last > 0
+        chosen = xp.take(values, xp.where(hit, last - 1, 0), axis=0) if m else flat
+        hit = xp.reshape(hit, (-1,) + (1,) * (flat.ndim - 1))
+        new_flat = xp.where(hit, chosen, flat)
+        new_flat = xp.reshape(new_flat, tuple(region.shape[a] for a in axes) + flat.shape[1:])
+        return _from_front(xp, new_flat, region.ndim, axes)
+
+
+def _split_key(xp, array, key):
+    """Splits a key into a basic part (ints, slices, None) that keeps every indexed axis
+    addressable, and the advanced part described on the result of the basic part."""
+    basic = []
+    adv_axes, adv_arrays = [], []
+    axis = 0  # axis in the result of the basic part
+    for item in key:
+        if item is None:
+            basic.append(None)
+            axis += 1
+        elif isinstance(item, slice):
+            basic.append(item)
+            axis += 1
+        elif isinstance(item, int):
+            basic.append(item)
+        elif getattr(item, "dtype", None) == xp.bool:
+            basic.extend([slice(None)] * item.ndim)
+            coords = xp.nonzero(item)
+            for c in coords:
+                adv_axes.append(axis)
+                adv_arrays.append(c)
+                axis += 1
+        else:
+            basic.append(slice(None))
+            adv_axes.append(axis)
+            adv_arrays.append(item)
+            axis += 1
+    basic.append(Ellipsis)
+    if not adv_axes:
+        return tuple(basic), None
+    adjacent = adv_axes == list(range(adv_axes[0], adv_axes[0] + len(adv_axes)))
+    return tuple(basic), (adv_axes, adv_arrays, adjacent)
+
+
+def _linearise(xp, view, axes, index_arrays):
+    """Moves ``axes`` to the front of ``view`` and flattens them; returns the flat array and
+    the linear index into its first axis (broadcast shape of the index arrays)."""
+    arrays = xp.broadcast_arrays(*index_arrays) if len(index_arrays) > 1 else list(index_arrays)
+    rest = [a for a in range(view.ndim) if a not in axes]
+    moved = xp.permute_dims(view, tuple(axes) + tuple(rest))
+    sizes = [view.shape[a] for a in axes]
+    linear = None
+    for arr, size in zip(arrays, sizes):
+        arr = xp.astype(arr, xp.int64)
+        arr = xp.where(arr < 0, arr + size, arr)
+        linear = arr if linear is None else linear * size + arr
+    flat = xp.reshape(moved, (math.prod(sizes),) + tuple(view.shape[a] for a in rest))
+    return flat, linear, len(axes)
+
+
+def _gather_shape(region_shape, axes, bshape, adjacent):
+    rest = [region_shape[a] for a in range(len(region_shape)) if a not in axes]
+    if adjacent:
+        first = axes[0]
+        before = [region_shape[a] for a in range(first)]
+        after = rest[len(before):]
+        return tuple(before) + tuple(bshape) + tuple(after)
+    return tuple(bshape) + tuple(rest)
+
+
+def _restore_position(xp, taken, nb, axes, adjacent):
+    """``taken`` has the broadcast index dims first; NumPy puts them where the advanced
+    indices stood when those were adjacent."""
+    if not adjacent or axes[0] == 0:
+        return taken
+    first = axes[0]
+    order = tuple(range(nb, nb + first)) + tuple(range(nb)) + tuple(range(nb + first, taken.ndim))
+    return xp.permute_dims(taken, order)
+
+
+def _to_front(xp, values, nb, axes, adjacent):
+    if not adjacent or axes[0] == 0:
+        return values
+    first = axes[0]
+    order = tuple(range(first, first + nb)) + tuple(range(first)) + tuple(range(first + nb, values.ndim))
+    return xp.permute_dims(values, order)
+
+
+def _from_front(xp, arr, ndim, axes):
+    """Inverse of moving ``axes`` to the front."""
+    rest = [a for a in range(ndim) if a not in axes]
+    order = list(axes) + rest
+    inverse = [order.index(a) for a in range(ndim)]
+    return xp.permute_dims(arr, tuple(inverse))
+
+
+def _onehot(xp, linear, size, dtype):
+    flat = xp.reshape(linear, (1, -1))
+    positions = xp.reshape(xp.arange(size, device=linear.device), (-1, 1))
+    return xp.astype(positions == flat, dtype)

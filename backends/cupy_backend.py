@@ -1,0 +1,147 @@
+"""CUDA backend on CuPy. Imported only when a CUDA device is first used, so
+``import gradkit`` never imports cupy."""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Backend, BackendUnavailable
+from .numpy_backend import DEFAULT_SEED
+
+
+def _import_cupy():
+    try:
+        import cupy
+    except ImportError:
+        raise BackendUnavailable(
+            "CUDA was asked for but cupy is not installed: pip install 'gradkit[cuda12]' or 'gradkit[cuda13]' "
+            "(matching your CUDA driver)"
+        ) from None
+    except Exception as exc:  # a broken install raises all sorts of errors at import
+        raise BackendUnavailable(f"CUDA was asked for but cupy failed to import: {exc}") from None
+    return cupy
+
+
+def cuda_unavailable_reason():
+    """None when CUDA is usable, else a sentence saying what is missing."""
+    try:
+        cupy = _import_cupy()
+    except BackendUnavailable as exc:
+        return str(exc)
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:
+        text = str(exc)
+        if "insufficient" in text.lower() or "driver" in text.lower():
+            return f"the CUDA driver is missing or too old for this cupy build: {text}"
+        return f"no CUDA device is visible: {text}"
+    if count == 0:
+        return "cupy is installed but no CUDA device is visible"
+    return None
+
+
+class CupyBackend(Backend):
+    name = "cupy"
+
+    def __init__(self):
+        reason = cuda_unavailable_reason()
+        if reason is not None:
+            raise BackendUnavailable(reason)
+        import cupy
+        from array_api_compat import cupy as xp
+
+        self._cupy = cupy
+        self.xp = xp
+        self._generators = {}
+        self._seed = DEFAULT_SEED
+
+    def device_count(self) -> int:
+        return self._cupy.cuda.runtime.getDeviceCount()
+
+    def resolve(self, device):
+        if device.index is None:
+            from ._device import Device
+
+            return Device("cuda", self._cupy.cuda.runtime.getDevice())
+        if device.index >= self.device_count():
+            raise RuntimeError(
+                f"CUDA error: invalid device ordinal {device.index}: {self.device_count()} device(s) visible"
+            )
+        return device
+
+    def xp_device(self, device):
+        return self._cupy.cuda.Device(device.index or 0)
+
+    def dtype_name(self, array_dtype) -> str:
+        return array_dtype.name
+
+    def asarray(self, obj, dtype, device, copy=None):
+        with self.xp_device(device):
+            return self._cupy.asarray(obj, dtype=dtype)
+
+    def to_host(self, array):
+        return self._cupy.asnumpy(array)
+
+    def from_host(self, host_array, device):
+        with self.xp_device(device):
+            return self._cupy.asarray(host_array)
+
+    def from_dlpack(self, obj, device):
+        return self._cupy.from_dlpack(obj)
+
+    def synchronize(self, device=None) -> None:
+        if device is None or device.index is None:
+            self._cupy.cuda.Device().synchronize()
+        else:
+            self._cupy.cuda.Device(device.index).synchronize()
+
+    def memory_info(self, device=None) -> dict:
+        pool = self._cupy.get_default_memory_pool()
+        free, total = self._cupy.cuda.runtime.memGetInfo()
+        return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
+
+    def getitem(self, array, key):
+        return array[key]
+
+    def index_add(self, shape, dtype, device, key, values):
+        cupy = self._cupy
+        with self.xp_device(device):
+            out = cupy.zeros(shape, dtype=dtype)
+            cupy.add.at(out, key, values)
+        return out
+
+    def setitem(self, array, key, values):
+        array[key] = values
+
+    def cumsum(self, array, axis):
+        return self._cupy.cumsum(array, axis=axis)
+
+    def _generator(self, device):
+        index = device.index or 0
+        gen = self._generators.get(index)
+        if gen is None:
+            with self._cupy.cuda.Device(index):
+                gen = self._generators[index] = self._cupy.random.default_rng(self._seed + index)
+        return gen
+
+    def seed(self, seed: int) -> None:
+        self._seed = seed
+        self._generators.clear()
+
+    def uniform(self, shape, dtype, device):
+        with self.xp_device(device):
+            gen = self._generator(device)
+            return gen.random(shape, dtype=np.float64 if dtype == np.float64 else np.float32).astype(dtype, copy=False)
+
+    def normal(self, shape, dtype, device):
+        with self.xp_device(device):
+            gen = self._generator(device)
+            return gen.standard_normal(shape, dtype=np.float64 if dtype == np.float64 else np.float32).astype(
+                dtype, copy=False)
+
+    def integers(self, low, high, shape, dtype, device):
+        with self.xp_device(device):
+            return self._generator(device).integers(low, high, size=shape).astype(dtype, copy=False)
+
+    def permutation(self, n, device):
+        with self.xp_device(device):
+            return self._generator(device).permutation(n)

@@ -1,0 +1,73 @@
+"""Test-only backend: array_api_strict arrays placed on its ``device1``.
+
+It stands in for an accelerator on CPU-only machines: it refuses implicit conversion to
+NumPy and mixing with arrays on another device, and offers nothing beyond the standard,
+so ops that would break on CuPy break here first. It keeps every portable default of
+Backend, which is how those defaults get tested.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Backend, BackendUnavailable
+from .numpy_backend import DEFAULT_SEED
+
+
+class StrictBackend(Backend):
+    name = "array_api_strict"
+
+    def __init__(self):
+        try:
+            import array_api_strict
+        except ImportError:
+            raise BackendUnavailable(
+                "the 'strict' test device needs the array-api-strict package (pip install 'gradkit[test]')"
+            ) from None
+        self.xp = array_api_strict
+        self._device = array_api_strict.Device("device1")
+        self._cpu = array_api_strict.Device("CPU_DEVICE")
+        # Random numbers are drawn on the host and moved over, as a device without its own
+        # generator would do; an explicit transfer is allowed, an implicit one is not.
+        self._rng = np.random.Generator(np.random.PCG64(DEFAULT_SEED))
+
+    def xp_device(self, device):
+        return self._device
+
+    def dtype_name(self, array_dtype) -> str:
+        return repr(array_dtype).rsplit(".", 1)[-1]
+
+    def asarray(self, obj, dtype, device, copy=None):
+        if isinstance(obj, np.ndarray):
+            array = self.from_host(obj, device)
+            return array if dtype is None else self.xp.astype(array, dtype)
+        return self.xp.asarray(obj, dtype=dtype, device=self._device, copy=copy)
+
+    def to_host(self, array):
+        return np.asarray(array.to_device(self._cpu))
+
+    def from_host(self, host_array, device):
+        return self.xp.asarray(np.asarray(host_array), device=self._device)
+
+    def from_dlpack(self, obj, device):
+        return self.from_host(np.from_dlpack(obj), device)
+
+    def seed(self, seed: int) -> None:
+        self._rng = np.random.Generator(np.random.PCG64(seed))
+
+    def uniform(self, shape, dtype, device):
+        host = self._rng.random(shape, dtype=np.float64)
+        return self.xp.astype(self.from_host(host, device), dtype)
+
+    def normal(self, shape, dtype, device):
+        host = self._rng.standard_normal(shape)
+        return self.xp.astype(self.from_host(host, device), dtype)
+
+    def integers(self, low, high, shape, dtype, device):
+        host = self._rng.integers(low, high, size=shape, dtype=np.int64)
+        return self.xp.astype(self.from_host(host, device), dtype)
+
+    def permutation(self, n, device):
+        return self.from_host(self._rng.permutation(n), device)
+
+
+__all__ = ["StrictBackend", "BackendUnavailable"]

@@ -1,0 +1,86 @@
+"""gradkit: PyTorch's eager API and autograd on NumPy (CPU) and CuPy (CUDA) arrays.
+
+    import gradkit as torch
+    x = torch.arange(4.0, requires_grad=True)
+    y = 2 * torch.dot(x, x)
+    y.backward()            # x.grad == 4 * x
+
+Pick a device with ``gradkit.set_default_device("cuda")``, ``device=`` on factories,
+``tensor.to(device)`` or the ``GRADKIT_DEVICE`` environment variable.
+"""
+from __future__ import annotations
+
+from . import _dtype
+from ._dtype import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32,
+                     int64, promote_types, set_default_dtype, uint8)
+from ._size import Size
+from ._tensor import Tensor
+from . import autograd  # noqa: E402  (needs Tensor)
+from . import _tensor_methods  # noqa: F401  binds ops onto Tensor
+from ._device import device, get_default_device, set_default_device
+from ._printing import get_printoptions, printoptions, set_printoptions
+from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, \
+    set_grad_enabled
+from .ops.creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_dlpack, from_numpy, full,
+                           full_like, linspace, logspace, meshgrid, ones, ones_like, tensor, zeros, zeros_like)
+from .ops.creation import range_ as range  # noqa: A001  (PyTorch's deprecated torch.range)
+from .ops.elementwise import (abs, absolute, acos, add, allclose, arccos, arcsin, arctan, arctan2, asin, atan,
+                              atan2, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, ceil, clamp, clamp_max,
+                              clamp_min, clip, cos, cosh, div, divide, eq, equal, exp, exp2, expm1, fix, float_power,
+                              floor, floor_divide, fmax, fmin, fmod, frac, ge, greater, greater_equal, gt, isclose,
+                              isfinite, isinf, isnan, le, less, less_equal, log, log1p, log2, log10, logical_and,
+                              logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, multiply, nan_to_num,
+                              ne, neg, negative, not_equal, positive, pow, reciprocal, relu, remainder, round, rsqrt,
+                              sigmoid, sign, sin, sinh, sqrt, square, sub, subtract, tan, tanh, true_divide, trunc,
+                              where)
+from .ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, cumprod, cumsum,
+                            logsumexp, max, mean, min, nanmean, nansum, norm, prod, std, std_mean, sum, var,
+                            var_mean)
+from .ops.shape import (atleast_1d, atleast_2d, broadcast_shapes, broadcast_tensors, broadcast_to, cat, chunk,
+                        clone, concat, concatenate, flatten, flip, fliplr, flipud, hstack, movedim, moveaxis, narrow,
+                        permute, ravel, repeat_interleave, reshape, roll, split, squeeze, stack, swapaxes, swapdims,
+                        t, tensor_split, tile, transpose, tril, triu, unbind, unflatten, unsqueeze, vstack)
+from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_select, nonzero, scatter_add, take,
+                           take_along_dim)
+from .ops.linalg import addmm, bmm, diag, dot, ger, inner, matmul, mm, mv, outer, tensordot, trace, vdot
+from .ops.sorting import argsort, bincount, kthvalue, median, searchsorted, sort, topk, unique
+from .ops.random import (Generator, bernoulli, default_generator, initial_seed, manual_seed, multinomial, normal,
+                         rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed)
+from . import cuda  # noqa: E402
+
+float = float32  # noqa: A001  (PyTorch's aliases shadow the builtins inside this namespace only)
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> bool:
+    """True for gradkit tensors."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:
+    return input.is_floating_point()
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def _lazy(name):
+    import importlib
+
+    return importlib.import_module(f"gradkit.{name}")
+
+
+def __getattr__(name):
+    # Submodules that pull in more code load on first use.
+    if name in ("distributions", "backends", "testing"):
+        module = _lazy(name)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'gradkit' has no attribute {name!r}")

@@ -1,0 +1,170 @@
+"""gradkit's dtypes and PyTorch's type-promotion rules.
+
+A dtype is a small named object; backends map it to their own array dtype by name.
+Promotion follows PyTorch, not NumPy: ``int64 + float32 -> float32``, a Python float
+keeps a float32 tensor float32, and a 0-d tensor does not promote a dimensioned one
+of the same category.
+"""
+from __future__ import annotations
+
+from numbers import Integral
+
+BOOL, INT, FLOAT = 0, 1, 2  # categories, in promotion order
+
+
+class dtype:
+    __slots__ = ("name", "itemsize", "category", "is_signed", "_rank")
+
+    def __init__(self, name, itemsize, category, is_signed, rank):
+        self.name = name
+        self.itemsize = itemsize
+        self.category = category
+        self.is_signed = is_signed
+        self._rank = rank
+
+    @property
+    def is_floating_point(self) -> bool:
+        return self.category == FLOAT
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def __repr__(self):
+        return f"gradkit.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_real(self):
+        return self
+
+
+bool_ = dtype("bool", 1, BOOL, False, 0)
+uint8 = dtype("uint8", 1, INT, False, 1)
+int8 = dtype("int8", 1, INT, True, 1)
+int16 = dtype("int16", 2, INT, True, 2)
+int32 = dtype("int32", 4, INT, True, 3)
+int64 = dtype("int64", 8, INT, True, 4)
+float16 = dtype("float16", 2, FLOAT, True, 1)
+float32 = dtype("float32", 4, FLOAT, True, 2)
+float64 = dtype("float64", 8, FLOAT, True, 3)
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+BY_NAME = {d.name: d for d in ALL}
+ALIASES = {
+    "float": float32, "double": float64, "half": float16,
+    "long": int64, "int": int32, "short": int16,
+}
+
+
+def _by_name(name):
+    return BY_NAME[name]
+
+
+_default_float = float32
+
+
+def get_default_dtype() -> dtype:
+    return _default_float
+
+
+def set_default_dtype(d: dtype) -> None:
+    global _default_float
+    d = as_dtype(d)
+    if d.category != FLOAT:
+        raise TypeError(f"set_default_dtype: only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+
+
+def as_dtype(obj) -> dtype:
+    """Accepts gradkit dtypes, their names, Python types and NumPy-style dtype objects."""
+    if isinstance(obj, dtype):
+        return obj
+    if obj is float:
+        return _default_float
+    if obj is int:
+        return int64
+    if obj is bool:
+        return bool_
+    name = obj if isinstance(obj, str) else getattr(obj, "name", None) or str(obj)
+    name = name.replace("torch.", "").replace("gradkit.", "")
+    found = BY_NAME.get(name) or ALIASES.get(name)
+    if found is None and name == "bool_":
+        found = bool_
+    if found is None:
+        raise TypeError(f"gradkit has no dtype {obj!r}; supported: {', '.join(d.name for d in ALL)}")
+    return found
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    if a is b:
+        return a
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    if a.category == INT and a.is_signed != b.is_signed:
+        # uint8 with a signed type: the signed type must be wide enough for 0..255.
+        signed = a if a.is_signed else b
+        return int16 if signed is int8 else signed
+    return a if a._rank >= b._rank else b
+
+
+def _combine(higher, lower):
+    """PyTorch's combine_categories: the more significant participant class wins unless
+    a less significant one reaches a higher category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.category == FLOAT:
+        return higher
+    if higher is bool_ or lower.category == FLOAT:
+        return promote_types(higher, lower)
+    return higher
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype a Python (or NumPy) scalar takes when it joins an operation."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool_
+    if isinstance(value, Integral):
+        return int64
+    return _default_float
+
+
+def result_type(dim_dtypes, zero_dim_dtypes, scalar_dtypes) -> dtype:
+    dim = zero = wrapped = None
+    for d in dim_dtypes:
+        dim = d if dim is None else promote_types(dim, d)
+    for d in zero_dim_dtypes:
+        zero = d if zero is None else promote_types(zero, d)
+    for d in scalar_dtypes:
+        wrapped = d if wrapped is None else promote_types(wrapped, d)
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def can_cast(src: dtype, dst: dtype) -> bool:
+    """PyTorch's rule for writing a result into an existing tensor: no lowering of category."""
+    return src.category <= dst.category
+
+
+# one table per array library's dtype class: dtypes of different libraries must never be
+# compared with each other (array_api_strict warns when they are)
+_from_array_dtype: dict = {}
+
+
+def dtype_of_array(array) -> dtype:
+    """The gradkit dtype of a backend array (memoised per array-library dtype object)."""
+    key = array.dtype
+    table = _from_array_dtype.get(type(key))
+    if table is None:
+        table = _from_array_dtype[type(key)] = {}
+    found = table.get(key)
+    if found is not None:
+        return found
+    name = str(key).rsplit(".", 1)[-1]
+    found = BY_NAME.get(name)
+    if found is None:
+        raise TypeError(f"gradkit does not support arrays of dtype {key}")
+    table[key] = found
+    return found

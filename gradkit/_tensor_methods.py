@@ -1,0 +1,316 @@
+"""Binds the ops onto Tensor as methods and operators (PyTorch's method surface)."""
+from __future__ import annotations
+
+import math
+
+from . import _dtype as D
+from ._tensor import Tensor
+from .ops import creation, device, elementwise as E, indexing, inplace, linalg, random, reduction as R, shape as S
+from .ops import sorting
+from .ops._core import cast
+
+
+def _method(fn):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
+def _bind_functions():
+    plain = {
+        # elementwise
+        "add": E.add, "sub": E.sub, "subtract": E.sub, "mul": E.mul, "multiply": E.mul, "div": E.div,
+        "divide": E.div, "true_divide": E.div, "floor_divide": E.floor_divide, "remainder": E.remainder,
+        "fmod": E.fmod, "pow": E.pow, "float_power": E.float_power, "atan2": E.atan2, "maximum": E.maximum,
+        "minimum": E.minimum, "fmax": E.fmax, "fmin": E.fmin, "neg": E.neg, "negative": E.neg, "abs": E.abs,
+        "absolute": E.abs, "exp": E.exp, "exp2": E.exp2, "expm1": E.expm1, "log": E.log, "log2": E.log2,
+        "log10": E.log10, "log1p": E.log1p, "sqrt": E.sqrt, "rsqrt": E.rsqrt, "sin": E.sin, "cos": E.cos,
+        "tan": E.tan, "asin": E.asin, "acos": E.acos, "atan": E.atan, "arcsin": E.asin, "arccos": E.acos,
+        "arctan": E.atan, "sinh": E.sinh, "cosh": E.cosh, "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": E.relu,
+        "square": E.square, "reciprocal": E.reciprocal, "sign": E.sign, "floor": E.floor, "ceil": E.ceil,
+        "trunc": E.trunc, "fix": E.trunc, "round": E.round, "frac": E.frac, "clamp": E.clamp, "clip": E.clamp,
+        "clamp_min": E.clamp_min, "clamp_max": E.clamp_max, "where": E.where, "eq": E.eq, "ne": E.ne, "lt": E.lt,
+        "le": E.le, "gt": E.gt, "ge": E.ge, "less": E.lt, "less_equal": E.le, "greater": E.gt,
+        "greater_equal": E.ge, "not_equal": E.ne, "logical_and": E.logical_and, "logical_or": E.logical_or,
+        "logical_xor": E.logical_xor, "logical_not": E.logical_not, "bitwise_and": E.bitwise_and,
+        "bitwise_or": E.bitwise_or, "bitwise_xor": E.bitwise_xor, "bitwise_not": E.bitwise_not, "isnan": E.isnan,
+        "isinf": E.isinf, "isfinite": E.isfinite, "isclose": E.isclose, "allclose": E.allclose, "equal": E.equal,
+        "nan_to_num": E.nan_to_num, "positive": E.positive,
+        # reductions
+        "sum": R.sum, "nansum": R.nansum, "mean": R.mean, "nanmean": R.nanmean, "prod": R.prod, "max": R.max,
+        "min": R.min, "amax": R.amax, "amin": R.amin, "aminmax": R.aminmax, "argmax": R.argmax, "argmin": R.argmin,
+        "var": R.var, "std": R.std, "norm": R.norm, "logsumexp": R.logsumexp, "cumsum": R.cumsum,
+        "cumprod": R.cumprod, "all": R.all, "any": R.any, "count_nonzero": R.count_nonzero,
+        # shape
+        "reshape": S.reshape, "view": S.view, "reshape_as": S.reshape_as, "view_as": S.view_as,
+        "permute": S.permute, "transpose": S.transpose, "swapaxes": S.swapaxes, "swapdims": S.swapdims, "t": S.t,
+        "movedim": S.movedim, "moveaxis": S.movedim, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
+        "flatten": S.flatten, "ravel": S.ravel, "unflatten": S.unflatten, "expand": S.expand,
+        "expand_as": S.expand_as, "broadcast_to": S.broadcast_to, "split": S.split, "tensor_split": S.tensor_split,
+        "chunk": S.chunk, "unbind": S.unbind, "narrow": S.narrow, "clone": S.clone, "contiguous": S.contiguous,
+        "flip": S.flip, "fliplr": S.fliplr, "flipud": S.flipud, "roll": S.roll, "repeat": S.repeat, "tile": S.tile,
+        "repeat_interleave": S.repeat_interleave, "tril": S.tril, "triu": S.triu,
+        # indexing
+        "index_select": indexing.index_select, "take": indexing.take, "masked_select": indexing.masked_select,
+        "masked_fill": indexing.masked_fill, "gather": indexing.gather, "take_along_dim": indexing.take_along_dim,
+        "scatter_add": indexing.scatter_add, "nonzero": indexing.nonzero, "argwhere": indexing.argwhere,
+        # linalg
+        "matmul": linalg.matmul, "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "inner": linalg.inner,
+        "outer": linalg.outer, "ger": linalg.outer, "bmm": linalg.bmm, "addmm": linalg.addmm,
+        "trace": linalg.trace, "diag": linalg.diag,
+        # sorting
+        "sort": sorting.sort, "argsort": sorting.argsort, "topk": sorting.topk, "kthvalue": sorting.kthvalue,
+        "median": sorting.median, "unique": sorting.unique,
+        # devices and dtypes
+        "to": device.to, "cpu": device.cpu, "cuda": device.cuda, "type": device.type_,
+        # in place
+        "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
+        "bernoulli": random.bernoulli, "multinomial": random.multinomial,
+    }
+    for name, fn in plain.items():
+        setattr(Tensor, name, _method(fn))
+
+
+def _bind_operators():
+    def rev(fn):
+        return lambda self, other: fn(other, self)
+
+    def guard(fn):
+        # an unsupported operand type must give Python the chance to try the other side
+        def op(self, other):
+            if not isinstance(other, (Tensor, int, float, bool)) and not _is_number(other):
+                if creation._is_host_array(other):
+                    other = creation.as_tensor(other, device=self.device)
+                else:
+                    return NotImplemented
+            return fn(self, other)
+
+        return op
+
+    ops = {
+        "__add__": E.add, "__sub__": E.sub, "__mul__": E.mul, "__truediv__": E.div,
+        "__floordiv__": E.floor_divide, "__mod__": E.remainder, "__pow__": E.pow, "__matmul__": linalg.matmul,
+        "__and__": E.bitwise_and, "__or__": E.bitwise_or, "__xor__": E.bitwise_xor,
+        "__radd__": rev(E.add), "__rsub__": rev(E.sub), "__rmul__": rev(E.mul), "__rtruediv__": rev(E.div),
+        "__rfloordiv__": rev(E.floor_divide), "__rmod__": rev(E.remainder), "__rpow__": rev(E.pow),
+        "__rmatmul__": rev(linalg.matmul), "__rand__": rev(E.bitwise_and), "__ror__": rev(E.bitwise_or),
+        "__rxor__": rev(E.bitwise_xor),
+    }
+    for name, fn in ops.items():
+        setattr(Tensor, name, guard(fn))
+    Tensor.__eq__ = E.eq
+    Tensor.__ne__ = E.ne
+    Tensor.__lt__ = E.lt
+    Tensor.__le__ = E.le
+    Tensor.__gt__ = E.gt
+    Tensor.__ge__ = E.ge
+    Tensor.__neg__ = E.neg
+    Tensor.__pos__ = E.positive
+    Tensor.__abs__ = E.abs
+    Tensor.__invert__ = lambda self: E.logical_not(self) if self.dtype is D.bool_ else E.bitwise_not(self)
+    Tensor.__getitem__ = indexing.getitem
+    Tensor.__setitem__ = indexing.setitem
+
+
+def _is_number(x):
+    from numbers import Number
+
+    return isinstance(x, Number)
+
+
+def _bind_inplace():
+    """``x.add_(y)`` and ``x += y``: the out-of-place op, written into x (see ops.inplace)."""
+    symbols = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+
+    def make(name, fn, symbol=None):
+        if symbol is not None:
+            def method(self, other, *args, **kwargs):
+                if args or kwargs:
+                    return inplace.inplace(self, lambda x: fn(x, other, *args, **kwargs), name + "_")
+                return inplace.fast_binary_inplace(self, other, symbol, name + "_", lambda x: fn(x, other))
+        else:
+            def method(self, *args, **kwargs):
+                return inplace.inplace(self, lambda x: fn(x, *args, **kwargs), name + "_")
+        method.__name__ = name + "_"
+        return method
+
+    table = {
+        "add": E.add, "sub": E.sub, "mul": E.mul, "div": E.div, "pow": E.pow, "remainder": E.remainder,
+        "floor_divide": E.floor_divide, "clamp": E.clamp, "clip": E.clamp, "clamp_min": E.clamp_min,
+        "clamp_max": E.clamp_max, "neg": E.neg, "abs": E.abs, "exp": E.exp, "log": E.log, "log1p": E.log1p,
+        "sqrt": E.sqrt, "rsqrt": E.rsqrt, "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": E.sigmoid,
+        "relu": E.relu, "square": E.square, "reciprocal": E.reciprocal, "sign": E.sign, "floor": E.floor,
+        "ceil": E.ceil, "trunc": E.trunc, "round": E.round, "masked_fill": indexing.masked_fill,
+        "maximum": E.maximum, "minimum": E.minimum, "t": S.t, "transpose": S.transpose,
+        "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "tril": S.tril, "triu": S.triu,
+        "subtract": E.sub, "multiply": E.mul, "divide": E.div, "fmod": E.fmod, "nan_to_num": E.nan_to_num,
+        "logical_not": E.logical_not, "logical_and": E.logical_and, "logical_or": E.logical_or,
+    }
+    for name, fn in table.items():
+        setattr(Tensor, name + "_", make(name, fn, symbols.get(name)))
+    for dunder, name in (("__iadd__", "add"), ("__isub__", "sub"), ("__imul__", "mul"), ("__itruediv__", "div")):
+        setattr(Tensor, dunder, getattr(Tensor, name + "_"))
+    Tensor.__ipow__ = Tensor.pow_
+    Tensor.__ifloordiv__ = Tensor.floor_divide_
+    Tensor.__imod__ = Tensor.remainder_
+    Tensor.__imatmul__ = lambda self, other: inplace.inplace(self, lambda x: linalg.matmul(x, other), "matmul_")
+
+
+def _bind_random_fill():
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        inplace.check_inplace(self, "normal_")
+        draw = random.randn(self.shape, dtype=self.dtype, device=self.device)
+        inplace.store(self, (draw * std + mean)._data)
+        return self
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        inplace.check_inplace(self, "uniform_")
+        draw = random.rand(self.shape, dtype=self.dtype, device=self.device)
+        inplace.store(self, (draw * (b - a) + a)._data)
+        return self
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        inplace.check_inplace(self, "bernoulli_")
+        probs = p if isinstance(p, Tensor) else creation.full(self.shape, float(p), device=self.device)
+        inplace.store(self, random.bernoulli(probs)._data)
+        return self
+
+    def random_(self, low=0, high=None, *, generator=None):
+        if high is None:
+            low, high = 0, low
+        inplace.check_inplace(self, "random_")
+        inplace.store(self, random.randint(low, high, self.shape, device=self.device)._data)
+        return self
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        inplace.check_inplace(self, "exponential_")
+        u = random.rand(self.shape, dtype=D.float64, device=self.device)
+        inplace.store(self, (-(1.0 - u).log() / lambd)._data)
+        return self
+
+    for fn in (normal_, uniform_, bernoulli_, random_, exponential_):
+        setattr(Tensor, fn.__name__, fn)
+
+
+def _bind_conversions():
+    casts = {"float": D.float32, "double": D.float64, "half": D.float16, "long": D.int64, "int": D.int32,
+             "short": D.int16, "char": D.int8, "byte": D.uint8, "bool": D.bool_}
+    for name, dt in casts.items():
+        def method(self, memory_format=None, _dt=dt):
+            return cast(self, _dt)
+
+        method.__name__ = name
+        method.__doc__ = f"This tensor as {dt} (self when it already is)."
+        setattr(Tensor, name, method)
+
+    def type_as(self, other):
+        return cast(self, other.dtype)
+
+    Tensor.type_as = type_as
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                               requires_grad=requires_grad)
+
+    def _new(factory):
+        def new(self, *size, dtype=None, device=None, requires_grad=False):
+            return factory(*size, dtype=dtype or self.dtype, device=device or self.device,
+                           requires_grad=requires_grad)
+
+        return new
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                             requires_grad=requires_grad)
+
+    Tensor.new_tensor = new_tensor
+    Tensor.new_zeros = _new(creation.zeros)
+    Tensor.new_ones = _new(creation.ones)
+    Tensor.new_empty = _new(creation.empty)
+    Tensor.new_full = new_full
+
+
+def _bind_properties():
+    def T(self):
+        n = self._data.ndim
+        return self if n < 2 else S.permute(self, tuple(range(n - 1, -1, -1)))
+
+    def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
+                               f"tensor.")
+        return S.transpose(self, -2, -1)
+
+    Tensor.T = property(T, doc="The tensor with its dims reversed (the transpose of a matrix).")
+    Tensor.mT = property(mT, doc="Transpose of the last two dims.")
+    Tensor.H = Tensor.T
+    Tensor.mH = Tensor.mT
+
+    def real(self):
+        return self
+
+    Tensor.real = property(real)
+
+
+def _bind_misc():
+    def apply_(self, fn):
+        values = [fn(v) for v in self.reshape(-1).tolist()]
+        inplace.store(self, creation.tensor(values, dtype=self.dtype, device=self.device).reshape(self.shape)._data)
+        return self
+
+    def map_(self, other, fn):
+        a, b = self.reshape(-1).tolist(), other.expand(self.shape).reshape(-1).tolist()
+        values = [fn(x, y) for x, y in zip(a, b)]
+        inplace.store(self, creation.tensor(values, dtype=self.dtype, device=self.device).reshape(self.shape)._data)
+        return self
+
+    def is_contiguous(self, memory_format=None):
+        return True
+
+    def is_nonzero(self):
+        return bool(self)
+
+    def sum_to_size(self, *size):
+        from .ops._core import sum_to
+
+        return sum_to(self, S._shape_arg("sum_to_size", size))
+
+    def data_ptr(self):
+        iface = getattr(self._data, "__array_interface__", None)
+        if iface is not None:
+            return iface["data"][0]
+        ptr = getattr(getattr(self._data, "data", None), "ptr", None)
+        return ptr if ptr is not None else id(self._data)
+
+    def storage_offset(self):
+        return 0
+
+    def stride(self, dim=None):
+        shape = self._data.shape
+        strides, acc = [], 1
+        for s in reversed(shape):
+            strides.append(acc)
+            acc *= max(s, 1)
+        strides = tuple(reversed(strides))
+        return strides if dim is None else strides[dim]
+
+    def cumsum_(self, dim):
+        return inplace.inplace(self, lambda x: R.cumsum(x, dim), "cumsum_")
+
+    for fn in (apply_, map_, is_contiguous, is_nonzero, sum_to_size, data_ptr, storage_offset, stride, cumsum_):
+        setattr(Tensor, fn.__name__, fn)
+    Tensor.__round__ = lambda self, ndigits=None: round(self.item(), ndigits) if ndigits is not None else \
+        round(self.item())
+    Tensor.__trunc__ = lambda self: math.trunc(self.item())
+
+
+_bind_functions()
+_bind_operators()
+_bind_inplace()
+_bind_random_fill()
+_bind_conversions()
+_bind_properties()
+_bind_misc()

@@ -1,0 +1,287 @@
+"""The backward pass: walks recorded nodes in dependency order (no recursion), sums the
+gradients arriving at each node's outputs, calls its backward, and hands the results to
+the next nodes; leaves' AccumulateGrad nodes write ``.grad``."""
+from __future__ import annotations
+
+from .grad_mode import set_grad_enabled
+from .node import AccumulateGrad, Node, _anomaly_enabled
+from .._tensor import Tensor
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """``gradkit.autograd.backward``: accumulate d(tensors)/d(leaves) into the leaves' .grad."""
+    tensors = _as_tuple(tensors)
+    grads = _root_grads(tensors, grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    targets = None
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("backward: 'inputs' argument to backward() cannot be empty.")
+        targets = {}
+        for t in inputs:
+            edge = t._edge()
+            if edge is None:
+                raise RuntimeError("backward: one of the differentiated Tensors in 'inputs' does not require grad")
+            targets[edge] = None
+    _run(tensors, grads, retain_graph, create_graph, targets, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """``gradkit.autograd.grad``: returns d(outputs)/d(inputs) without touching ``.grad``."""
+    outputs = _as_tuple(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    grads = _root_grads(outputs, grad_outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    targets = {}
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad: inputs must be Tensors, got {type(t).__name__} at position {i}")
+        edge = t._edge()
+        if edge is None:
+            raise RuntimeError(f"grad: One of the differentiated Tensors (input {i}) does not require grad")
+        targets.setdefault(edge, None)
+    captured = _run(outputs, grads, retain_graph, create_graph, targets, accumulate=False)
+    result = []
+    for i, t in enumerate(inputs):
+        g = captured.get(t._edge())
+        if g is None:
+            if materialize_grads:
+                from ..ops.creation import zeros_like
+
+                g = zeros_like(t)
+            elif not allow_unused:
+                raise RuntimeError(
+                    f"grad: One of the differentiated Tensors (input {i}, shape {list(t.shape)}) appears to not have "
+                    f"been used in the graph. Set allow_unused=True if this is the desired behavior.")
+        result.append(g)
+    return tuple(result)
+
+
+def _as_tuple(x):
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _root_grads(tensors, grad_tensors):
+    from ..ops.creation import ones_like
+
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    else:
+        grad_tensors = _as_tuple(grad_tensors) if not isinstance(grad_tensors, (list, tuple)) else tuple(grad_tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"backward: got {len(tensors)} tensors and {len(grad_tensors)} gradients")
+    grads = []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"backward: expected a Tensor, got {type(t).__name__}")
+        if t.grad_fn is None and not t._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t._data.ndim != 0 and t.numel() != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs (backward() called on a tensor of "
+                    f"shape {list(t.shape)}; pass gradient= of that shape, or reduce it with .sum() first)")
+            if t.dtype.category != 2:
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
+            g = ones_like(t)
+        else:
+            if not isinstance(g, Tensor):
+                from ..ops.creation import as_tensor
+
+                g = as_tensor(g, dtype=t.dtype, device=t.device)
+            if tuple(g.shape) != tuple(t.shape):
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of "
+                    f"{t.shape}.")
+            if g._device is not t._device:
+                raise RuntimeError(f"backward: gradient is on {g.device} but output[{i}] is on {t.device}")
+        grads.append(g)
+    return grads
+
+
+def _collect(root_nodes):
+    """Counts, for each node reachable from the roots, how many edges lead into it."""
+    deps = {}
+    stack = list(root_nodes)
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for edge in node.next_edges:
+            if edge is None:
+                continue
+            child = edge[0]
+            deps[child] = deps.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return deps, seen
+
+
+def _needed(roots, seen, target_nodes):
+    """Nodes from which some target is reachable: only those run when ``inputs`` is given."""
+    needed = set(target_nodes)
+    order = []
+    stack = [(n, False) for n in roots]
+    visited = set()
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for edge in node.next_edges:
+            if edge is not None and edge[0] not in visited:
+                stack.append((edge[0], False))
+    for node in order:  # children come before parents in post-order
+        if node in needed:
+            continue
+        for edge in node.next_edges:
+            if edge is not None and edge[0] in needed:
+                needed.add(node)
+                break
+    return needed
+
+
+def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
+    captured = {}
+    buffers = {}  # node -> [grads per output], [owned flag per output]
+    roots = []
+    for t, g in zip(tensors, grads):
+        node, nr = t._edge()
+        if node not in buffers:
+            buffers[node] = ([None] * node._n_outputs, [False] * node._n_outputs)
+            roots.append(node)
+        _add(buffers[node], nr, g, False)
+
+    deps, seen = _collect(roots)
+    needed = None
+    if targets is not None:
+        target_nodes = {edge[0] for edge in targets}
+        needed = _needed(roots, seen, target_nodes)
+
+    ready = [n for n in roots if deps.get(n, 0) == 0]
+    with set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            gs, owned = buffers.pop(node, (None, None))
+            if gs is not None and node._pre_hooks is not None:
+                gs = _run_pre_hooks(node, gs)
+            run = gs is not None and any(g is not None for g in gs)
+            if needed is not None and node not in needed:
+                run = False
+            if run and targets is not None:
+                for nr, g in enumerate(gs):
+                    if (node, nr) in targets and g is not None:
+                        captured[(node, nr)] = g
+                if not accumulate or type(node) is AccumulateGrad and (node, 0) not in targets:
+                    run = run and type(node) is not AccumulateGrad
+            if run:
+                if type(node) is AccumulateGrad:
+                    _accumulate(node, gs[0], owned[0], create_graph)
+                    in_grads = ()
+                else:
+                    in_grads = _call_backward(node, gs)
+                    if not retain_graph:
+                        node.release()
+                fresh = node.fresh_grads
+            else:
+                in_grads = ()
+            for i, edge in enumerate(node.next_edges):
+                if edge is None:
+                    continue
+                child, nr = edge
+                g = in_grads[i] if i < len(in_grads) else None
+                if g is not None:
+                    buf = buffers.get(child)
+                    if buf is None:
+                        buf = buffers[child] = ([None] * child._n_outputs, [False] * child._n_outputs)
+                    _add(buf, nr, g, fresh)
+                left = deps[child] - 1
+                deps[child] = left
+                if left == 0:
+                    ready.append(child)
+    return captured
+
+
+def _add(buf, nr, g, fresh):
+    gs, owned = buf
+    old = gs[nr]
+    if old is None:
+        gs[nr] = g
+        owned[nr] = fresh
+    else:
+        gs[nr] = old + g
+        owned[nr] = True
+
+
+def _run_pre_hooks(node, gs):
+    gs = list(gs)
+    for nr, hooks in node._pre_hooks.items():
+        if gs[nr] is None:
+            continue
+        for hook in list(hooks):
+            new = hook(gs[nr])
+            if new is not None:
+                gs[nr] = new
+    return gs
+
+
+def _call_backward(node, gs):
+    if node._n_outputs == 1:
+        out = node.backward(gs[0])
+    else:
+        out = node.backward(*gs)
+    if type(out) is not tuple:
+        out = (out,)
+    if len(out) != len(node.next_edges):
+        raise RuntimeError(
+            f"{node.name()} returned {len(out)} gradients for {len(node.next_edges)} inputs")
+    if _anomaly_enabled[0]:
+        from .anomaly import check_backward_result
+
+        check_backward_result(node, out)
+    post = getattr(node, "_post_hooks", None)
+    if post:
+        for hook in list(post):
+            res = hook(out, tuple(gs))
+            if res is not None:
+                out = tuple(res)
+    return out
+
+
+def _accumulate(node, g, owned, create_graph):
+    leaf = node.variable
+    if g.dtype is not leaf.dtype:
+        g = g.to(leaf.dtype)
+    old = leaf._grad
+    if old is None:
+        if create_graph:
+            leaf._grad = g if owned else g.clone()
+        else:
+            leaf._grad = g.detach() if owned else _copy(g)
+    elif create_graph or old._requires_grad:
+        leaf._grad = old + g
+    else:
+        old._data += g._data
+        old._version[0] += 1
+    extra = leaf._extra
+    if extra is not None:
+        for hook in list(extra.get("post_acc_hooks", ())):
+            hook(leaf)
+
+
+def _copy(g):
+    xp = g._device.backend.xp
+    return Tensor._make(xp.asarray(g._data, copy=True), g._device)

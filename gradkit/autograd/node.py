@@ -1,0 +1,242 @@
+"""Graph nodes: what one recorded op keeps for the backward pass.
+
+An op is a Node subclass with ``forward(self, xp, *arrays, **params)`` on raw backend
+arrays and ``backward(self, *grads)`` written with gradkit ops on Tensors (so that running
+it with recording on gives higher-order gradients). ``apply`` runs the forward pass and,
+only when some input requires grad and grad mode is on, records the node: one edge per
+input, and the tensors backward needs, with their versions.
+"""
+from __future__ import annotations
+
+import weakref
+
+from .grad_mode import is_grad_enabled_fast
+from .. import _tensor
+from .._tensor import Tensor
+
+_make = Tensor._make
+
+
+class Node:
+    __slots__ = ("next_edges", "_saved", "_saved_versions", "_saved_output", "_released",
+                 "_pre_hooks", "_post_hooks", "_n_outputs", "_anomaly_trace", "__dict__", "__weakref__")
+
+    # indices of inputs that backward reads back, and whether it reads the output
+    saves_inputs: tuple = ()
+    saves_output: bool = False
+    # True when backward returns arrays it allocated itself, which a leaf may keep as its
+    # .grad without a copy. Ops that pass a gradient through (add, views, ...) leave it False.
+    fresh_grads: bool = False
+    # output indices that carry no gradient (indices of max, ...)
+    non_differentiable: tuple = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_backward_name" not in cls.__dict__:
+            cls._backward_name = f"{cls.__name__}Backward0"
+
+    # -- recording -------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Runs the op on Tensors that share one device (checked by the caller)."""
+        device = inputs[0]._device
+        node = cls()
+        out = node.forward(device.backend.xp, *[t._data for t in inputs], **params)
+        record = False
+        if is_grad_enabled_fast():
+            for t in inputs:
+                if t._requires_grad:
+                    record = True
+                    break
+        if not record:
+            if type(out) is tuple:
+                return tuple(_make(o, device) for o in out)
+            return _make(out, device)
+        node.next_edges = tuple([t._edge() for t in inputs])
+        node._released = False
+        node._pre_hooks = None
+        if _anomaly_enabled[0]:
+            _record_trace(node)
+        if cls.saves_inputs:
+            # with a scalar operand there is one input fewer than the op's full signature
+            n = len(inputs)
+            saved = tuple([inputs[i] for i in cls.saves_inputs if i < n])
+            node._saved = saved
+            node._saved_versions = tuple([t._version[0] for t in saved])
+        if type(out) is tuple:
+            node._n_outputs = len(out)
+            skip = cls.non_differentiable
+            result = tuple(
+                _make(o, device) if i in skip else _make(o, device, True, node, i) for i, o in enumerate(out))
+            if cls.saves_output:
+                first = result[0]
+                node._saved_output = (first._data, first._version, first._version[0], device)
+            return result
+        node._n_outputs = 1
+        result = _make(out, device, True, node)
+        if cls.saves_output:
+            node._saved_output = (out, result._version, 0, device)
+        return result
+
+    # -- what backward reads ----------------------------------------------------------
+    @property
+    def saved_tensors(self):
+        if self._released:
+            raise_freed(self)
+        saved = self._saved
+        for t, v in zip(saved, self._saved_versions):
+            if t._version[0] != v:
+                raise_modified(self, t, v)
+        return saved
+
+    @property
+    def saved_output(self):
+        """The op's output as a Tensor whose grad_fn is this node, so that a backward
+        that uses it stays differentiable."""
+        if self._released:
+            raise_freed(self)
+        data, counter, version, device = self._saved_output
+        if counter[0] != version:
+            raise_modified(self, None, version, counter[0], data)
+        out = _make(data, device, True, self)
+        out._version = counter
+        return out
+
+    def needs_input_grad(self, i: int) -> bool:
+        return self.next_edges[i] is not None
+
+    def release(self) -> None:
+        self._saved = None
+        self._saved_output = None
+        self._released = True
+
+    # -- introspection (PyTorch names) --------------------------------------------------
+    def name(self) -> str:
+        return self._backward_name
+
+    @property
+    def next_functions(self):
+        return tuple((e[0], e[1]) if e is not None else (None, 0) for e in self.next_edges)
+
+    def register_hook(self, hook):
+        """hook(grad_inputs, grad_outputs) after this node's backward runs."""
+        if self._post_hooks_get() is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return _RemovableHandle(self._post_hooks, hook)
+
+    def _post_hooks_get(self):
+        try:
+            return self._post_hooks
+        except AttributeError:
+            return None
+
+    def __repr__(self):
+        return f"<{self._backward_name} object at {hex(id(self))}>"
+
+    # -- to implement -------------------------------------------------------------------
+    def forward(self, xp, *arrays, **params):
+        raise NotImplementedError
+
+    def backward(self, *grads):
+        raise NotImplementedError(f"{self._backward_name} is not differentiable")
+
+
+class AccumulateGrad(Node):
+    """The sink of a leaf's gradient; one per leaf, shared by every edge into it, so its
+    hooks see the summed gradient once."""
+    _backward_name = "AccumulateGrad"
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_edges = ()
+        self._released = False
+        self._pre_hooks = None
+        self._n_outputs = 1
+
+
+def raise_freed(node):
+    raise RuntimeError(
+        f"Trying to backward through the graph a second time (or directly access saved tensors after they "
+        f"have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+        f"or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+        f"or if you need to access saved tensors after calling backward. (node: {node.name()})"
+    )
+
+
+def raise_modified(node, tensor, expected, actual=None, data=None):
+    if tensor is not None:
+        actual = tensor._version[0]
+        shape, dtype = tuple(tensor.shape), tensor.dtype
+        which = f"output {tensor._output_nr} of {tensor.grad_fn.name()}" if tensor.grad_fn is not None else "a leaf"
+    else:
+        shape, dtype, which = tuple(data.shape), None, f"output 0 of {node.name()}"
+    where = _inplace_site_hint(tensor)
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[{dtype or 'tensor'} of shape {list(shape)}], which is {which}, is at version {actual}; expected version "
+        f"{expected} instead. It was saved for backward by {node.name()}.{where} Hint: the in-place change "
+        f"happened after the forward pass recorded {node.name()}; use an out-of-place op (x = x + y instead of "
+        f"x += y) or .clone() the tensor before changing it."
+    )
+
+
+def _inplace_site_hint(tensor):
+    if tensor is None or tensor._extra is None:
+        return ""
+    site = tensor._extra.get("inplace_site")
+    return f" The in-place change was made at {site}." if site else ""
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks, hook):
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self):
+        try:
+            self._hooks.remove(self._hook)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+# anomaly mode flag, as a list so the hot path reads one item (set by autograd.anomaly)
+_anomaly_enabled = [False]
+
+
+def _record_trace(node):
+    import traceback
+
+    node._anomaly_trace = "".join(traceback.format_stack()[:-3])
+
+
+def grad_accumulator(tensor):
+    """The leaf's AccumulateGrad node, created on first use and kept only while some graph
+    refers to it (the leaf holds a weak reference; a strong one would make a cycle)."""
+    extra = tensor._extra
+    if extra is not None:
+        ref = extra.get("acc")
+        if ref is not None:
+            acc = ref()
+            if acc is not None:
+                return acc
+    else:
+        extra = tensor._extra = {}
+    acc = AccumulateGrad(tensor)
+    hooks = extra.get("hooks")
+    if hooks:
+        acc._pre_hooks = {0: hooks}
+    extra["acc"] = weakref.ref(acc)
+    return acc
+
+
+_tensor._grad_accumulator = grad_accumulator
+RemovableHandle = _RemovableHandle

@@ -1,0 +1,117 @@
+"""Shared plumbing for ops: device agreement, scalars, dtype promotion, broadcasting
+gradients back to an input's shape."""
+from __future__ import annotations
+
+from numbers import Number
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..autograd.grad_mode import is_grad_enabled_fast
+from ..autograd.node import Node
+
+_make = Tensor._make
+FLOAT = D.FLOAT
+
+
+def is_scalar(x) -> bool:
+    return isinstance(x, Number) and not isinstance(x, Tensor)
+
+
+def check_same_device(op: str, *tensors):
+    device = tensors[0]._device
+    for t in tensors[1:]:
+        if t._device is not device:
+            raise RuntimeError(
+                f"Expected all tensors to be on the same device, but found at least two devices, {device} and "
+                f"{t._device}! (when checking arguments for {op})")
+    return device
+
+
+def expect_tensor(x, op: str, arg: str = "input") -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument '{arg}' must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def scalar_for(value, dt: D.dtype):
+    """A Python scalar of the kind the result dtype has, so that array-with-scalar
+    operators stay within one kind (the array API leaves mixed kinds undefined)."""
+    if dt.category == FLOAT:
+        return float(value)
+    if dt.category == D.INT:
+        if isinstance(value, float):
+            raise TypeError(f"cannot combine float scalar {value} with an integer result dtype {dt}")
+        return int(value)
+    return bool(value)
+
+
+def cast(t: Tensor, dt: D.dtype) -> Tensor:
+    """dtype conversion; differentiable between floating types."""
+    if t.dtype is dt:
+        return t
+    from .elementwise import Cast
+
+    if t._requires_grad and dt.category == FLOAT and t.dtype.category == FLOAT:
+        return Cast.apply(t, dtype=dt)
+    backend = t._device.backend
+    out = _make(backend.xp.astype(t._data, backend.xp_dtype(dt.name)), t._device)
+    return out
+
+
+def promote(x, y):
+    """Result dtype of a binary op between tensors and/or Python scalars (PyTorch rules)."""
+    dims, zeros, scalars = [], [], []
+    for v in (x, y):
+        if isinstance(v, Tensor):
+            (dims if v._data.ndim else zeros).append(v.dtype)
+        else:
+            scalars.append(D.scalar_dtype(v))
+    return D.result_type(dims, zeros, scalars)
+
+
+def sum_to(g: Tensor, shape) -> Tensor:
+    """Sums a broadcast gradient back to ``shape`` (the inverse of broadcasting)."""
+    gshape = g._data.shape
+    if gshape == tuple(shape):
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    from .reduction import sum as _sum
+
+    out = _sum(g, dim=axes, keepdim=True) if axes else g
+    if lead:
+        out = out.reshape(tuple(shape))
+    return out
+
+
+def broadcast_shapes_checked(op, *shapes):
+    ndim = max(len(s) for s in shapes)
+    out = []
+    for i in range(ndim):
+        size = 1
+        for s in shapes:
+            k = i - (ndim - len(s))
+            if k < 0:
+                continue
+            d = s[k]
+            if d != 1:
+                if size != 1 and size != d:
+                    raise RuntimeError(
+                        f"{op}: The size of tensor a ({shapes[0][k] if k < len(shapes[0]) else '?'}) must match the "
+                        f"size of tensor b ({d}) at non-singleton dimension {i}: shapes "
+                        f"{' and '.join(str(list(s)) for s in shapes)} cannot be broadcast together")
+                size = d
+        out.append(size)
+    return tuple(out)
+
+
+class NotDifferentiable(Node):
+    """Stands in the graph where PyTorch has no derivative (floor_divide, ...): the
+    output requires grad, and backward says clearly which op has no derivative."""
+
+    def backward(self, g):
+        raise RuntimeError(f"the derivative for '{self.op}' is not implemented")
+
+
+def grad_enabled():
+    return is_grad_enabled_fast()

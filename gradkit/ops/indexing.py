@@ -1,0 +1,329 @@
+"""Indexing: reads with gradients (duplicate indices accumulate) and writes in place."""
+from __future__ import annotations
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import is_grad_enabled_fast
+from ..autograd.node import Node
+from ._core import cast, check_same_device, sum_to
+from .inplace import check_inplace, store
+
+_make = Tensor._make
+
+
+def convert_key(x: Tensor, key):
+    """A PyTorch index as a tuple the backend understands: ints, slices, None and
+    backend arrays, with the Ellipsis expanded. Also says whether it is basic (a view)."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    backend = x._device.backend
+    items, basic, consumed, ellipsis = [], True, 0, None
+    for item in key:
+        if item is None or isinstance(item, slice):
+            items.append(item)
+            consumed += isinstance(item, slice)
+        elif item is Ellipsis:
+            if ellipsis is not None:
+                raise IndexError("an index can only have a single ellipsis ('...')")
+            ellipsis = len(items)
+            items.append(item)
+        elif isinstance(item, bool):
+            raise IndexError("gradkit does not support indexing with a Python bool")
+        elif isinstance(item, int):
+            items.append(item)
+            consumed += 1
+        else:
+            arr, ndim = _index_array(x, item, backend)
+            items.append(arr)
+            basic = False
+            consumed += ndim
+    ndim = x._data.ndim
+    if consumed > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim} (got {consumed})")
+    if ellipsis is not None:
+        items[ellipsis:ellipsis + 1] = [slice(None)] * (ndim - consumed)
+    _check_ints(x, items)
+    return tuple(items), basic
+
+
+def _index_array(x, item, backend):
+    if isinstance(item, Tensor):
+        if item._device is not x._device:
+            raise RuntimeError(f"indices should be either on cpu or on the same device as the indexed tensor "
+                               f"({x.device}), but got indices on {item.device}")
+        dt = item.dtype
+        if dt.category == D.FLOAT:
+            raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors (got {dt})")
+        arr = item._data
+    else:
+        if isinstance(item, range):
+            item = list(item)
+        if isinstance(item, (list, tuple)):
+            if any(isinstance(v, Tensor) for v in item):
+                item = [int(v) if isinstance(v, Tensor) else v for v in item]
+            flat = _flatten(item)
+            if flat and all(isinstance(v, bool) for v in flat):
+                dt = D.bool_
+            elif all(isinstance(v, int) for v in flat):
+                dt = D.int64
+            else:
+                raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors (got a list with "
+                                 f"{type(next(v for v in flat if not isinstance(v, (int, bool)))).__name__})")
+            arr = backend.asarray(item, backend.xp_dtype(dt.name), x._device)
+        elif hasattr(item, "__array__") or hasattr(item, "__dlpack__"):
+            arr = backend.from_host(item, x._device)
+            dt = D.dtype_of_array(arr)
+            if dt.category == D.FLOAT:
+                raise IndexError(f"arrays used as indices must be of integer or boolean type (got {dt})")
+        else:
+            raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(item).__name__})")
+    if dt is D.bool_:
+        return arr, arr.ndim
+    if dt is D.uint8:
+        raise IndexError("indexing with uint8 tensors is not supported; use a bool tensor")
+    if arr.dtype != backend.xp.int64:
+        arr = backend.xp.astype(arr, backend.xp.int64)
+    return arr, 1
+
+
+def _flatten(items):
+    out = []
+    stack = [items]
+    while stack:
+        cur = stack.pop()
+        for v in cur:
+            if isinstance(v, (list, tuple)):
+                stack.append(v)
+            else:
+                out.append(v)
+    return out
+
+
+def _check_ints(x, items):
+    """Plain ints are checked here; index arrays are checked by the backend."""
+    shape = x._data.shape
+    axis = 0
+    xp = x._device.backend.xp
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, int):
+            size = shape[axis]
+            if not -size <= item < size:
+                raise IndexError(f"index {item} is out of bounds for dimension {axis} with size {size}")
+            axis += 1
+        elif isinstance(item, slice):
+            axis += 1
+        else:
+            if item.dtype == xp.bool:
+                want = shape[axis:axis + item.ndim]
+                if tuple(item.shape) != tuple(want):
+                    raise IndexError(f"The shape of the mask {list(item.shape)} at index {axis} does not match the "
+                                     f"shape of the indexed tensor {list(shape)}")
+                axis += item.ndim
+            else:
+                size = shape[axis]
+                if item.size and (bool(xp.any(item >= size)) or bool(xp.any(item < -size))):
+                    bad = _first_bad(xp, item, size, x._device.backend)
+                    raise IndexError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
+                axis += 1
+
+
+def _first_bad(xp, item, size, backend):
+    host = backend.to_host(item).reshape(-1)
+    for v in host.tolist():
+        if not -size <= v < size:
+            return v
+    return "?"
+
+
+class Getitem(Node):
+    _backward_name = "IndexBackward0"
+
+    def forward(self, xp, a, key, backend):
+        self.key, self.shape, self.backend = key, a.shape, backend
+        return backend.getitem(a, key)
+
+    def backward(self, g):
+        return IndexAdd.apply(g, key=self.key, shape=self.shape, backend=self.backend, device=g._device)
+
+
+class IndexAdd(Node):
+    """zeros(shape) with g added at key: the gradient of getitem, itself differentiable."""
+    fresh_grads = True
+
+    def forward(self, xp, g, key, shape, backend, device):
+        self.key, self.backend = key, backend
+        return backend.index_add(shape, g.dtype, device, key, g)
+
+    def backward(self, gg):
+        return Getitem.apply(gg, key=self.key, backend=self.backend)
+
+
+def getitem(x: Tensor, key):
+    items, basic = convert_key(x, key)
+    out = Getitem.apply(x, key=items, backend=x._device.backend)
+    if basic:
+        from .shape import _as_view
+
+        _as_view(out, x)
+    return out
+
+
+class IndexPut(Node):
+    """x with values written at key (out of place). Gradient: zero at key for x, the
+    gathered gradient (summed back to its shape) for the values."""
+    fresh_grads = True
+
+    def forward(self, xp, a, v, key, backend):
+        self.key, self.backend, self.v_shape = key, backend, v.shape
+        out = xp.asarray(a, copy=True)
+        backend.setitem(out, key, xp.broadcast_to(v, backend.getitem(out, key).shape) if v.ndim else v)
+        return out
+
+    def backward(self, g):
+        gx = gv = None
+        if self.next_edges[0] is not None:
+            zero = g.new_zeros(())
+            gx = IndexPut.apply(g, zero, key=self.key, backend=self.backend)
+        if self.next_edges[1] is not None:
+            gv = sum_to(Getitem.apply(g, key=self.key, backend=self.backend), self.v_shape)
+        return gx, gv
+
+
+def setitem(x: Tensor, key, value):
+    items, _ = convert_key(x, key)
+    check_inplace(x, "setitem")
+    backend = x._device.backend
+    if isinstance(value, Tensor):
+        check_same_device("index_put_", x, value)
+        if value.dtype is not x.dtype:
+            if not D.can_cast(value.dtype, x.dtype):
+                raise RuntimeError(f"Index put requires the source and destination dtypes match, got {x.dtype} for "
+                                   f"the destination and {value.dtype} for the source.")
+            value = cast(value, x.dtype)
+    else:
+        from .creation import tensor
+
+        try:
+            value = tensor(value, dtype=x.dtype, device=x.device)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"can't assign a {type(value).__name__} to a {x.dtype} tensor: {exc}") from None
+    if is_grad_enabled_fast() and (x._requires_grad or value._requires_grad):
+        before = _make(x._data, x._device, x._requires_grad, x.grad_fn, x._output_nr)
+        new = IndexPut.apply(before, value, key=items, backend=backend)
+        store(x, new._data)
+        x.grad_fn, x._output_nr, x._requires_grad = new.grad_fn, 0, True
+        return
+    target_shape = backend.getitem(x._data, items).shape
+    v = value._data
+    try:
+        if v.shape != target_shape:
+            v = backend.xp.broadcast_to(v, target_shape)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to indexing "
+                           f"result of shape {list(target_shape)}") from None
+    backend.setitem(x._data, items, v)
+    x._version[0] += 1
+
+
+def index_select(input, dim, index):
+    d = _wrap_dim(dim, input._data.ndim, "index_select")
+    if index.dtype.category != D.INT:
+        raise IndexError(f"index_select(): Expected dtype int32/int64 for index (got {index.dtype})")
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    return getitem(input, (slice(None),) * d + (index.reshape(-1),))
+
+
+def take(input, index):
+    return getitem(input.reshape(-1), (index,))
+
+
+def masked_select(input, mask):
+    input, mask = _broadcast_pair(input, mask)
+    return getitem(input, (mask,))
+
+
+def _broadcast_pair(a, b):
+    from .shape import broadcast_tensors
+
+    return broadcast_tensors(a, b)
+
+
+def masked_fill(input, mask, value):
+    from .elementwise import where
+
+    if mask.dtype is not D.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")
+    out = where(mask, value, input)
+    return cast(out, input.dtype) if out.dtype is not input.dtype else out
+
+
+def gather(input, dim, index):
+    """out[i][j] = input[index[i][j]][j] for dim=0 (and so on): a take along ``dim``."""
+    d = _wrap_dim(dim, input._data.ndim, "gather")
+    if index._data.ndim != input._data.ndim:
+        raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions as input tensor "
+                           f"({index._data.ndim} vs {input._data.ndim})")
+    from .creation import arange
+
+    keys = []
+    for axis, size in enumerate(index._data.shape):
+        if axis == d:
+            keys.append(index)
+        else:
+            shape = [1] * index._data.ndim
+            shape[axis] = size
+            keys.append(arange(size, device=input.device).reshape(shape))
+    return getitem(input, tuple(keys))
+
+
+take_along_dim_ = gather
+
+
+def take_along_dim(input, indices, dim=None):
+    if dim is None:
+        return take(input, indices.reshape(-1))
+    return gather(input, dim, indices)
+
+
+def scatter_add(input, dim, index, src):
+    """out = input, then out[index[i][j]][j] += src[i][j] (dim=0): duplicates accumulate."""
+    d = _wrap_dim(dim, input._data.ndim, "scatter_add")
+    from .creation import arange
+
+    keys = []
+    for axis, size in enumerate(index._data.shape):
+        if axis == d:
+            keys.append(index)
+        else:
+            shape = [1] * index._data.ndim
+            shape[axis] = size
+            keys.append(arange(size, device=input.device).reshape(shape))
+    items, _ = convert_key(input, tuple(keys))
+    src = src[tuple(slice(0, s) for s in index._data.shape)]
+    added = IndexAdd.apply(cast(src, input.dtype), key=items, shape=input._data.shape,
+                           backend=input._device.backend, device=input._device)
+    return input + added
+
+
+def nonzero(input, *, as_tuple=False):
+    xp = input._device.backend.xp
+    coords = xp.nonzero(input._data if input._data.ndim else xp.reshape(input._data, (1,)))
+    coords = [_make(xp.astype(c, xp.int64), input._device) for c in coords]
+    if as_tuple:
+        return tuple(coords)
+    from .shape import stack
+
+    if not coords:
+        return _make(xp.zeros((0, 0), dtype=xp.int64, device=input._data.device), input._device)
+    return stack(coords, 1)
+
+
+def argwhere(input):
+    return nonzero(input)

@@ -1,0 +1,189 @@
+"""In-place ops. The result is computed out of place and written into the tensor's
+storage, so ``id(x)``, views and NumPy arrays sharing that storage all see it; the version
+counter is bumped so that saved tensors notice. When recording, the tensor's history is
+rebased onto the new node, as PyTorch does."""
+from __future__ import annotations
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..autograd.grad_mode import is_grad_enabled_fast, no_grad
+
+_make = Tensor._make
+
+
+def check_inplace(x: Tensor, op: str):
+    if is_grad_enabled_fast() and x._requires_grad:
+        if x.grad_fn is None:
+            raise RuntimeError(
+                f"a leaf Variable that requires grad is being used in an in-place operation ({op}, shape "
+                f"{list(x.shape)}). Wrap the update in 'with gradkit.no_grad():' or use an out-of-place op.")
+        base = x._base
+        if base is not None and base.grad_fn is None and base._requires_grad:
+            raise RuntimeError(
+                f"a view of a leaf Variable that requires grad is being used in an in-place operation ({op}).")
+
+
+def _check_result(x: Tensor, result: Tensor, op: str):
+    if result._data.shape != x._data.shape:
+        raise RuntimeError(
+            f"{op}: output with shape {list(x.shape)} doesn't match the broadcast shape {list(result.shape)}")
+    rd, xd = result.dtype, x.dtype
+    if rd is not xd and not D.can_cast(rd, xd):
+        raise RuntimeError(f"{op}: result type {_kind(rd)} can't be cast to the desired output type {_kind(xd)}")
+
+
+def _kind(dt):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
+
+
+def store(x: Tensor, array) -> None:
+    """Writes ``array`` (broadcastable, any dtype) into x's storage."""
+    backend = x._device.backend
+    xp = backend.xp
+    if array.dtype != x._data.dtype:
+        array = xp.astype(array, x._data.dtype)
+    x._data[...] = array
+    x._version[0] += 1
+
+
+def inplace(x: Tensor, compute, op: str):
+    """Runs ``compute(x_before) -> Tensor`` and makes x hold the result, recording the
+    change in the graph when gradients flow through it."""
+    check_inplace(x, op)
+    if not is_grad_enabled_fast():
+        result = compute(x)
+        _check_result(x, result, op)
+        store(x, result._data)
+        return x
+    # the op may save its input for backward, and x's storage is about to change: give it
+    # a snapshot that keeps x's place in the graph
+    xp = x._device.backend.xp
+    before = _make(xp.asarray(x._data, copy=True), x._device, x._requires_grad, x.grad_fn, x._output_nr)
+    result = compute(before)
+    _check_result(x, result, op)
+    store(x, result._data)
+    if result.grad_fn is not None:
+        if result.dtype is not x.dtype:
+            from ._core import cast
+
+            result = cast(result, x.dtype)
+        x.grad_fn = result.grad_fn
+        x._output_nr = result._output_nr
+        x._requires_grad = True
+    elif x.grad_fn is not None:
+        # overwritten by values that depend on nothing differentiable: history ends here
+        x.grad_fn = None
+        x._requires_grad = False
+    return x
+
+
+def write_into(out: Tensor, result: Tensor, op: str):
+    """``out=``: the result's values land in out (its history is replaced by result's)."""
+    if out._data.shape != result._data.shape:
+        raise RuntimeError(f"{op}: expected out tensor to have shape {list(result.shape)}, got {list(out.shape)}")
+    check_inplace(out, op)
+    store(out, result._data)
+    if result.grad_fn is not None and is_grad_enabled_fast():
+        out.grad_fn = result.grad_fn
+        out._output_nr = result._output_nr
+        out._requires_grad = True
+    return out
+
+
+def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
+    """``x op= other`` outside recording: one in-place kernel on the array when dtypes and
+    shapes allow it (the optimizer's hot path), else the general route."""
+    if not is_grad_enabled_fast() or not (x._requires_grad or getattr(other, "_requires_grad", False)):
+        if x._requires_grad and x.grad_fn is None and is_grad_enabled_fast():
+            check_inplace(x, op)
+        if isinstance(other, Tensor):
+            if other._device is not x._device:
+                from ._core import check_same_device
+
+                check_same_device(op, x, other)
+            od = other._data
+            ok = other.dtype is x.dtype or (other.dtype.category < x.dtype.category and op_symbol != "/")
+            if ok and len(od.shape) <= len(x._data.shape) and _fits(od.shape, x._data.shape):
+                if other.dtype is not x.dtype:
+                    od = x._device.backend.xp.astype(od, x._data.dtype)
+                _apply_symbol(x._data, od, op_symbol)
+                x._version[0] += 1
+                return x
+        elif isinstance(other, (int, float)) and not isinstance(other, bool):
+            cat = D.scalar_dtype(other).category
+            xd = x.dtype
+            if cat <= xd.category and not (op_symbol == "/" and xd.category != D.FLOAT):
+                _apply_symbol(x._data, float(other) if xd.category == D.FLOAT else other, op_symbol)
+                x._version[0] += 1
+                return x
+    return inplace(x, compute, op)
+
+
+def _fits(small, big):
+    lead = len(big) - len(small)
+    return all(s == 1 or s == big[i + lead] for i, s in enumerate(small))
+
+
+def _apply_symbol(a, b, symbol):
+    if symbol == "+":
+        a += b
+    elif symbol == "-":
+        a -= b
+    elif symbol == "*":
+        a *= b
+    else:
+        a /= b
+
+
+def zero_(x: Tensor) -> Tensor:
+    check_inplace(x, "zero_")
+    xp = x._device.backend.xp
+    x._data[...] = xp.zeros((), dtype=x._data.dtype, device=x._data.device) if hasattr(x._data, "device") else 0
+    x._version[0] += 1
+    return x
+
+
+def fill_(x: Tensor, value) -> Tensor:
+    check_inplace(x, "fill_")
+    if isinstance(value, Tensor):
+        if value.numel() != 1:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dims")
+        if is_grad_enabled_fast() and value._requires_grad:
+            from .elementwise import mul
+            return inplace(x, lambda old: mul(old, 0) + value.reshape(()), "fill_")
+        value = value.item()
+    from ._core import scalar_for
+
+    xd = x.dtype
+    if isinstance(value, float) and xd.category != D.FLOAT:
+        value = int(value)
+    x._data[...] = scalar_for(value, xd)
+    x._version[0] += 1
+    return x
+
+
+def copy_(x: Tensor, src, non_blocking=False) -> Tensor:
+    from ._core import cast, check_same_device
+
+    if not isinstance(src, Tensor):
+        from .creation import tensor
+
+        src = tensor(src, device=x.device)
+    if src._device is not x._device:
+        src = src.to(x.device)
+    check_same_device("copy_", x, src)
+    try:
+        target = src.expand(x.shape) if src._data.shape != x._data.shape else src
+    except RuntimeError:
+        raise RuntimeError(f"copy_: the source of shape {list(src.shape)} can't be broadcast to the destination shape "
+                           f"{list(x.shape)}") from None
+
+    def compute(old):
+        return cast(target, x.dtype)
+
+    if not is_grad_enabled_fast() or not (x._requires_grad or src._requires_grad):
+        check_inplace(x, "copy_")
+        store(x, target._data)
+        return x
+    return inplace(x, compute, "copy_")

@@ -1,0 +1,94 @@
+"""Sorting and selection."""
+from __future__ import annotations
+
+from collections import namedtuple
+
+from .._tensor import Tensor, _wrap_dim
+from .reduction import one_hot_along  # noqa: F401  (re-exported for topk users)
+
+_make = Tensor._make
+return_types = namedtuple("return_types", ["values", "indices"])
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    xp = input._device.backend.xp
+    if input._data.ndim == 0:
+        return _make(xp.zeros((), dtype=xp.int64), input._device)
+    d = _wrap_dim(dim, input._data.ndim, "argsort")
+    idx = xp.argsort(input._data, axis=d, descending=descending, stable=True)
+    return _make(xp.astype(idx, xp.int64), input._device)
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """Values and indices; the values carry gradients back to their positions."""
+    idx = argsort(input, dim, descending, stable)
+    if input._data.ndim == 0:
+        return return_types(input.clone(), idx)
+    from .indexing import gather
+
+    return return_types(gather(input, dim, idx), idx)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    d = _wrap_dim(dim, input._data.ndim, "topk")
+    n = input._data.shape[d] if input._data.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError(f"selected index k out of range (k={k}, size of dim {d} is {n})")
+    idx = argsort(input, d, descending=largest).narrow(d, 0, k)
+    from .indexing import gather
+
+    return return_types(gather(input, d, idx), idx)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    d = _wrap_dim(dim, input._data.ndim, "kthvalue")
+    values, indices = sort(input, d)
+    v, i = values.narrow(d, k - 1, 1), indices.narrow(d, k - 1, 1)
+    if not keepdim:
+        v, i = v.squeeze(d), i.squeeze(d)
+    return return_types(v, i)
+
+
+def median(input, dim=None, keepdim=False):
+    """Lower median, as in PyTorch."""
+    if dim is None:
+        flat = input.reshape(-1)
+        return sort(flat).values[(flat.numel() - 1) // 2]
+    d = _wrap_dim(dim, input._data.ndim, "median")
+    return kthvalue(input, (input._data.shape[d] + 1) // 2, d, keepdim)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    if dim is not None:
+        raise NotImplementedError("unique(dim=...) is not supported by gradkit")
+    xp = input._device.backend.xp
+    res = xp.unique_all(xp.reshape(input._data, (-1,)))
+    values = _make(res.values, input._device)
+    order = argsort(values)
+    values = values[order]
+    out = [values]
+    if return_inverse:
+        # unique_all's inverse indexes its own (possibly unsorted) values: remap to sorted
+        rank = argsort(order)
+        inverse = rank[_make(xp.astype(xp.reshape(res.inverse_indices, input._data.shape), xp.int64), input._device)]
+        out.append(inverse)
+    if return_counts:
+        out.append(_make(xp.astype(res.counts, xp.int64), input._device)[order])
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def searchsorted(sorted_sequence, values, *, right=False, side=None):
+    xp = sorted_sequence._device.backend.xp
+    side = side or ("right" if right else "left")
+    v = values._data if isinstance(values, Tensor) else xp.asarray(values, dtype=sorted_sequence._data.dtype)
+    return _make(xp.astype(xp.searchsorted(sorted_sequence._data, v, side=side), xp.int64), sorted_sequence._device)
+
+
+def bincount(input, weights=None, minlength=0):
+    n = max(int(input.max()) + 1 if input.numel() else 0, minlength)
+    from .creation import arange
+
+    hits = (input.reshape(-1, 1) == arange(n, device=input.device).reshape(1, -1))
+    if weights is None:
+        return hits.sum(0)
+    return (hits.to(weights.dtype) * weights.reshape(-1, 1)).sum(0)

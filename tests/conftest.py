@@ -1,0 +1,42 @@
+"""Shared fixtures: ``device`` runs a test on the CPU, on the strict test device
+(array_api_strict's device1, a stand-in for an accelerator) and on CUDA where present."""
+from __future__ import annotations
+
+import pytest
+
+import gradkit
+
+_CUDA = None
+
+
+def cuda_available() -> bool:
+    global _CUDA
+    if _CUDA is None:
+        _CUDA = gradkit.cuda.is_available()
+    return _CUDA
+
+
+def _device_params():
+    params = [pytest.param("cpu", id="cpu"), pytest.param("strict", id="strict")]
+    params.append(pytest.param("cuda", id="cuda", marks=[pytest.mark.gpu, pytest.mark.skipif(
+        "not config._gradkit_cuda", reason="no CUDA device (gradkit.cuda.is_available() is False)")]))
+    return params
+
+
+def pytest_configure(config):
+    config._gradkit_cuda = cuda_available()
+
+
+@pytest.fixture(params=_device_params())
+def device(request):
+    """A device string; tensors made with device=device live there."""
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _restore_global_state():
+    dtype = gradkit.get_default_dtype()
+    dev = gradkit.get_default_device()
+    yield
+    gradkit.set_default_dtype(dtype)
+    gradkit.set_default_device(dev)
