@@ -61,7 +61,7 @@ class Backend:
         """NumPy-semantics indexing. ``key`` is a tuple of ints, slices, None, Ellipsis and
         integer/boolean arrays of this backend."""
         basic, advanced = _split_key(self.xp, array, key)
-        view = array[basic]
+        view = _basic_view(self.xp, array, basic)
         if advanced is None:
             return view
         return self._gather(view, *advanced)
@@ -72,11 +72,11 @@ class Backend:
         xp = self.xp
         out = xp.zeros(shape, dtype=dtype, device=self.xp_device(device))
         basic, advanced = _split_key(xp, out, key)
-        region_shape = out[basic].shape
+        region_shape = _basic_view(xp, out, basic).shape
         if advanced is not None:
             values = self._scatter(region_shape, values, *advanced)
         values = xp.broadcast_to(xp.astype(values, dtype), region_shape)
-        out[basic] = values
+        _basic_assign(xp, out, basic, values)
         return out
 
     def setitem(self, array, key, values):
@@ -85,11 +85,11 @@ class Backend:
         xp = self.xp
         basic, advanced = _split_key(xp, array, key)
         if advanced is None:
-            array[basic] = values
+            _basic_assign(xp, array, basic, values)
             return
-        region = array[basic]
+        region = _basic_view(xp, array, basic)
         new_region = self._scatter_replace(region, values, *advanced)
-        array[basic] = new_region
+        _basic_assign(xp, array, basic, new_region)
 
     def cumsum(self, array, axis):
         return self.xp.cumulative_sum(array, axis=axis)
@@ -153,6 +153,41 @@ class Backend:
         new_flat = xp.where(hit, chosen, flat)
         new_flat = xp.reshape(new_flat, tuple(region.shape[a] for a in axes) + flat.shape[1:])
         return _from_front(xp, new_flat, region.ndim, axes)
+
+
+def _basic_view(xp, array, basic):
+    """``array[basic]`` where basic may hold None: the standard's multi-axis indexing is
+    applied without the Nones, which then become size-1 axes by a reshape."""
+    if not any(item is None for item in basic):
+        return array[basic]
+    view = array[tuple(item for item in basic if item is not None)]
+    return xp.reshape(view, _shape_with_new_axes(array.ndim, basic, view.shape))
+
+
+def _basic_assign(xp, array, basic, values):
+    stripped = tuple(item for item in basic if item is not None)
+    if len(stripped) != len(basic):
+        target = array[stripped].shape
+        values = xp.reshape(xp.broadcast_to(values, _shape_with_new_axes(array.ndim, basic, target)), target)
+    array[stripped] = values
+
+
+def _shape_with_new_axes(ndim, basic, stripped_shape):
+    """The shape of array[basic] given the shape of array[basic without None]."""
+    out, src = [], iter(stripped_shape)
+    consumed = 0
+    for item in basic:
+        if item is None:
+            out.append(1)
+        elif item is Ellipsis:
+            # the trailing Ellipsis stands for every axis the key did not name
+            out.extend(next(src) for _ in range(ndim - consumed))
+        elif isinstance(item, slice):
+            out.append(next(src))
+            consumed += 1
+        else:
+            consumed += 1
+    return tuple(out)
 
 
 def _split_key(xp, array, key):

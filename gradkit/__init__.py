@@ -10,7 +10,29 @@ Pick a device with ``gradkit.set_default_device("cuda")``, ``device=`` on factor
 """
 from __future__ import annotations
 
-from . import _dtype
+
+def _find_backends():
+    """Installed, backends/ is gradkit.backends. Run from a source checkout without an
+    install (e.g. on a GPU machine that can install nothing), load it from beside gradkit/."""
+    import importlib.util
+    import os
+    import sys
+
+    if importlib.util.find_spec(__name__ + ".backends") is not None:
+        return
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "backends")
+    spec = importlib.util.spec_from_file_location(__name__ + ".backends", os.path.join(src, "__init__.py"),
+                                                  submodule_search_locations=[src])
+    if spec is None:
+        raise ImportError("gradkit.backends is missing: reinstall gradkit (pip install -e .)")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+
+
+_find_backends()
+
+from . import _dtype  # noqa: E402
 from ._dtype import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32,
                      int64, promote_types, set_default_dtype, uint8)
 from ._size import Size

@@ -75,10 +75,18 @@ def binary(cls, x, y):
         tensor, scalar, reverse = y, x, True
     else:
         raise TypeError(f"{cls.op_name}(): expected at least one Tensor, got {type(x).__name__} and {type(y).__name__}")
+    kind = type(scalar)
+    dt = tensor.dtype
+    # fast path for the common case: a Python float or int that doesn't change the dtype
+    if (kind is float and dt.category == FLOAT) or (kind is int and dt.category != D.BOOL and
+                                                     (dt.category == FLOAT or not cls.int_to_float)):
+        if kind is int and dt.category == FLOAT:
+            scalar = float(scalar)
+        cls.check_scalar(tensor, scalar, reverse)
+        return cls.apply(tensor, scalar=scalar, reverse=reverse)
     if not is_scalar(scalar):
         raise TypeError(
             f"{cls.op_name}(): unsupported operand type {type(scalar).__name__} (expected a Tensor or a number)")
-    dt = tensor.dtype
     if D.scalar_dtype(scalar).category > dt.category:
         dt = promote(tensor, scalar)
     if cls.int_to_float and dt.category != FLOAT:
