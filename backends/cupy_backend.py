@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Backend, BackendUnavailable
-from .numpy_backend import DEFAULT_SEED
+from .numpy_backend import DEFAULT_SEED, ints_first
 
 
 def _import_cupy():
@@ -100,17 +100,26 @@ class CupyBackend(Backend):
         return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
 
     def getitem(self, array, key):
-        return array[key]
+        split = ints_first(key)  # PyTorch's order: integer indices first
+        return array[key] if split is None else array[split[0]][split[1]]
 
     def index_add(self, shape, dtype, device, key, values):
         cupy = self._cupy
+        split = ints_first(key)
         with self.xp_device(device):
             out = cupy.zeros(shape, dtype=dtype)
-            cupy.add.at(out, key, values)
+            if split is None:
+                cupy.add.at(out, key, values)
+            else:
+                cupy.add.at(out[split[0]], split[1], values)
         return out
 
     def setitem(self, array, key, values):
-        array[key] = values
+        split = ints_first(key)
+        if split is None:
+            array[key] = values
+        else:
+            array[split[0]][split[1]] = values
 
     def cumsum(self, array, axis):
         return self._cupy.cumsum(array, axis=axis)
@@ -142,6 +151,4 @@ class CupyBackend(Backend):
         with self.xp_device(device):
             return self._generator(device).integers(low, high, size=shape).astype(dtype, copy=False)
 
-    def permutation(self, n, device):
-        with self.xp_device(device):
-            return self._generator(device).permutation(n)
+    # permutation: the portable default (cupy.random.Generator has no permutation)

@@ -35,16 +35,37 @@ class NumpyBackend(Backend):
     def from_dlpack(self, obj, device):
         return np.from_dlpack(obj)
 
+    def reshape_is_view(self, array, shape) -> bool:
+        if isinstance(array, np.ndarray) and array.flags.c_contiguous:
+            return True
+        return super().reshape_is_view(array, shape)
+
     def getitem(self, array, key):
-        return array[key]
+        split = ints_first(key)
+        if split is not None:
+            array, key = array[split[0]], split[1]
+        out = array[key]
+        if isinstance(out, np.generic):
+            # an integer in every dimension gives a NumPy scalar (a copy); PyTorch's x[0] is a
+            # view that in-place ops write through: ask for the 0-d view instead
+            out = array[(key if isinstance(key, tuple) else (key,)) + (Ellipsis,)]
+        return out
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        np.add.at(out, key, values)
+        split = ints_first(key)
+        if split is None:
+            np.add.at(out, key, values)
+        else:
+            np.add.at(out[split[0]], split[1], values)  # out[ints] is a view: the adds land in out
         return out
 
     def setitem(self, array, key, values):
-        array[key] = values
+        split = ints_first(key)
+        if split is None:
+            array[key] = values
+        else:
+            array[split[0]][split[1]] = values
 
     def cumsum(self, array, axis):
         return np.cumsum(array, axis=axis)
@@ -53,7 +74,7 @@ class NumpyBackend(Backend):
         self._rng = np.random.Generator(np.random.PCG64(seed))
 
     def uniform(self, shape, dtype, device):
-        return self._rng.random(shape, dtype=_float_for_rng(dtype))
+        return self._rng.random(shape, dtype=_float_for_rng(dtype)).astype(dtype, copy=False)
 
     def normal(self, shape, dtype, device):
         return self._rng.standard_normal(shape, dtype=_float_for_rng(dtype)).astype(dtype, copy=False)
@@ -64,8 +85,45 @@ class NumpyBackend(Backend):
     def permutation(self, n, device):
         return self._rng.permutation(n)
 
+    def multinomial_counts(self, total_count, probs, num, device):
+        # NumPy draws each count vector with k binomials, whatever total_count is
+        p = probs / probs.sum(axis=1, keepdims=True)
+        return self._rng.multinomial(total_count, p, size=(num, probs.shape[0])).astype(np.int64, copy=False)
+
     def memory_info(self, device=None) -> dict:
         return {}
+
+
+def ints_first(key):
+    """PyTorch applies integer indices before the advanced (array) ones: for x of shape
+    (3, 4, 5), x[1, :, idx] is x[1][:, idx], of shape (4, len(idx)). NumPy and CuPy count
+    the int as one more advanced index and, the two being apart, put the index dims first
+    (shape (len(idx), 4)). For a key with both, returns (the ints with full slices, the rest)
+    to index in two steps; None for any other key (one step gives PyTorch's answer).
+    ``key`` is a tuple as ``gradkit.ops.indexing.convert_key`` makes it (no Ellipsis)."""
+    if type(key) is not tuple:
+        return None
+    has_int = has_array = False
+    for item in key:
+        if isinstance(item, int):
+            has_int = True
+        elif item is not None and not isinstance(item, slice) and item is not Ellipsis:
+            has_array = True
+    if not (has_int and has_array):
+        return None
+    first, rest = [], []
+    for item in key:
+        if item is None or item is Ellipsis:
+            rest.append(item)
+        elif isinstance(item, int):
+            first.append(item)
+        elif isinstance(item, slice):
+            first.append(item)
+            rest.append(slice(None))
+        else:
+            first.extend([slice(None)] * (item.ndim if item.dtype == bool else 1))
+            rest.append(item)
+    return tuple(first), tuple(rest)
 
 
 def _float_for_rng(dtype):

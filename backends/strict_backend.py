@@ -23,6 +23,11 @@ class StrictBackend(Backend):
             raise BackendUnavailable(
                 "the 'strict' test device needs the array-api-strict package (pip install 'gradkit[test]')"
             ) from None
+        # array_api_strict computes through NumPy, which warns on 1/0; gradkit follows
+        # PyTorch's silent IEEE results on every device
+        import warnings
+
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"array_api_strict(\.|$)")
         self.xp = array_api_strict
         self._device = array_api_strict.Device("device1")
         self._cpu = array_api_strict.Device("CPU_DEVICE")
@@ -36,6 +41,13 @@ class StrictBackend(Backend):
     def dtype_name(self, array_dtype) -> str:
         return repr(array_dtype).rsplit(".", 1)[-1]
 
+    def xp_dtype(self, name: str):
+        found = getattr(self.xp, name, None)
+        if found is None:
+            raise TypeError(f"the strict test device has no {name} dtype (the array API standard does not define "
+                            f"it); use float32 or float64 there")
+        return found
+
     def asarray(self, obj, dtype, device, copy=None):
         if isinstance(obj, np.ndarray):
             array = self.from_host(obj, device)
@@ -46,7 +58,10 @@ class StrictBackend(Backend):
         return np.asarray(array.to_device(self._cpu))
 
     def from_host(self, host_array, device):
-        return self.xp.asarray(np.asarray(host_array), device=self._device)
+        # a copy, as a transfer to an accelerator is: the tensor must not alias the host array
+        host_array = np.asarray(host_array)
+        self.xp_dtype(host_array.dtype.name)  # a clear error for dtypes the standard lacks (float16)
+        return self.xp.asarray(host_array, device=self._device, copy=True)
 
     def from_dlpack(self, obj, device):
         return self.from_host(np.from_dlpack(obj), device)
@@ -55,7 +70,8 @@ class StrictBackend(Backend):
         self._rng = np.random.Generator(np.random.PCG64(seed))
 
     def uniform(self, shape, dtype, device):
-        host = self._rng.random(shape, dtype=np.float64)
+        # float32 drawn as float32: a float64 draw rounded to float32 can become 1.0
+        host = self._rng.random(shape, dtype=np.float64 if dtype == self.xp.float64 else np.float32)
         return self.xp.astype(self.from_host(host, device), dtype)
 
     def normal(self, shape, dtype, device):

@@ -32,6 +32,18 @@ def _find_backends():
 
 _find_backends()
 
+
+def _silence_ieee_warnings():
+    """PyTorch computes 1/0 = inf and log(-1) = nan silently (IEEE semantics); NumPy warns.
+    The filter matches only warnings raised from gradkit's own modules, so a user's NumPy
+    code keeps its warnings."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradkit(\.|$)")
+
+
+_silence_ieee_warnings()
+
 from . import _dtype  # noqa: E402
 from ._dtype import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32,
                      int64, promote_types, set_default_dtype, uint8)
@@ -69,6 +81,7 @@ from .ops.sorting import argsort, bincount, kthvalue, median, searchsorted, sort
 from .ops.random import (Generator, bernoulli, default_generator, initial_seed, manual_seed, multinomial, normal,
                          rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed)
 from . import cuda  # noqa: E402
+from .serialization import load, save  # noqa: E402  (safetensors checkpoints, no pickle)
 
 float = float32  # noqa: A001  (PyTorch's aliases shadow the builtins inside this namespace only)
 double = float64
@@ -101,7 +114,7 @@ def _lazy(name):
 
 def __getattr__(name):
     # Submodules that pull in more code load on first use.
-    if name in ("distributions", "backends", "testing"):
+    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn"):
         module = _lazy(name)
         globals()[name] = module
         return module

@@ -125,7 +125,7 @@ def _combine(higher, lower):
 
 def scalar_dtype(value) -> dtype:
     """The dtype a Python (or NumPy) scalar takes when it joins an operation."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or (type(value).__name__ in ("bool", "bool_") and type(value).__module__ == "numpy"):
         return bool_
     if isinstance(value, Integral):
         return int64

@@ -13,6 +13,7 @@ from ._dtype import dtype_of_array
 from ._size import Size
 
 _grad_accumulator = None  # set by autograd.node (it needs Tensor first)
+_refresh_view = None  # set by ops.inplace
 
 
 class Tensor:
@@ -22,6 +23,8 @@ class Tensor:
     # ndarray * tensor must reach Tensor.__rmul__ instead of NumPy broadcasting over it
     __array_ufunc__ = None
     __array_priority__ = 1000
+    # public as gradkit.Tensor: type(t) prints <class 'gradkit.Tensor'>, as torch's <class 'torch.Tensor'>
+    __module__ = "gradkit"
 
     @staticmethod
     def _make(data, device, requires_grad=False, grad_fn=None, output_nr=0):
@@ -134,6 +137,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if self.grad_fn is not None and flag:  # PyTorch: the setter refuses non-leaves both ways
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -190,6 +195,10 @@ class Tensor:
 
     def _edge(self):
         if self.grad_fn is not None:
+            if self._base is not None and self._extra is not None:
+                view = self._extra.get("view")
+                if view is not None and view[1] != self._version[0]:
+                    _refresh_view(self, view)  # the base changed in place since this view's history was made
             return (self.grad_fn, self._output_nr)
         if self._requires_grad:
             return (_grad_accumulator(self), 0)
@@ -287,9 +296,9 @@ class Tensor:
 
     def _scalar(self, kind):
         if self.numel() != 1:
-            raise RuntimeError(
-                f"a Tensor with {self.numel()} elements cannot be converted to {kind} (only one-element tensors "
-                f"can, shape {list(self._data.shape)})")
+            raise ValueError(
+                f"only one element tensors can be converted to Python scalars ({kind} of a tensor with "
+                f"{self.numel()} elements, shape {list(self._data.shape)})")
         if self._requires_grad:
             warnings.warn(
                 "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
@@ -303,14 +312,15 @@ class Tensor:
         return int(self._scalar("Python int"))
 
     def __index__(self):
-        if self.dtype.category != _dtype.INT:
+        if self.dtype.category != _dtype.INT or self.numel() != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._scalar("an index"))
 
     def __bool__(self):
         if self.numel() != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous (shape {list(self._data.shape)})")
+                f"Boolean value of Tensor with {'no values' if self.numel() == 0 else 'more than one value'} is "
+                f"ambiguous (shape {list(self._data.shape)})")
         return bool(self._host().reshape(()).item())
 
     def __complex__(self):
@@ -319,7 +329,8 @@ class Tensor:
     def __format__(self, spec):
         if self._data.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        # as torch: str(t) for an empty spec, else TypeError (unsupported format string ...)
+        return object.__format__(self, spec)
 
     def __repr__(self, *, tensor_contents=None):
         from ._repr import tensor_repr

@@ -73,6 +73,12 @@ def _bind_functions():
     for name, fn in plain.items():
         setattr(Tensor, name, _method(fn))
 
+    def where(self, condition, other):
+        """``x.where(condition, y)`` is ``where(condition, x, y)`` (PyTorch's argument order)."""
+        return E.where(condition, self, other)
+
+    Tensor.where = where
+
 
 def _bind_operators():
     def rev(fn):
@@ -159,6 +165,17 @@ def _bind_inplace():
     Tensor.__imatmul__ = lambda self, other: inplace.inplace(self, lambda x: linalg.matmul(x, other), "matmul_")
 
 
+def _random_full_range(dt):
+    """random_()'s default upper bound (exclusive): every integer the dtype holds exactly
+    (2**mantissa for floats, the maximum for integers), as in PyTorch."""
+    if dt is D.bool_:
+        return 2
+    if dt.category == D.FLOAT:
+        return {"float16": 2 ** 11, "float32": 2 ** 24, "float64": 2 ** 53}.get(dt.name, 2 ** 24) + 1
+    bits = {"uint8": 8, "int8": 7, "int16": 15, "int32": 31, "int64": 63}.get(dt.name, 63)
+    return 2 ** bits - 1 if bits == 63 else 2 ** bits  # int64's max itself left out: the bound must fit int64
+
+
 def _bind_random_fill():
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         inplace.check_inplace(self, "normal_")
@@ -180,7 +197,7 @@ def _bind_random_fill():
 
     def random_(self, low=0, high=None, *, generator=None):
         if high is None:
-            low, high = 0, low
+            low, high = (0, low) if low else (0, _random_full_range(self.dtype))
         inplace.check_inplace(self, "random_")
         inplace.store(self, random.randint(low, high, self.shape, device=self.device)._data)
         return self

@@ -20,12 +20,21 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if not inputs:
             raise RuntimeError("backward: 'inputs' argument to backward() cannot be empty.")
         targets = {}
+        non_leaves = []
         for t in inputs:
             edge = t._edge()
             if edge is None:
                 raise RuntimeError("backward: one of the differentiated Tensors in 'inputs' does not require grad")
             targets[edge] = None
-    _run(tensors, grads, retain_graph, create_graph, targets, accumulate=True)
+            if t.grad_fn is not None and not t.retains_grad:  # retain_grad's hook fills .grad itself
+                non_leaves.append((t, edge))
+    captured = _run(tensors, grads, retain_graph, create_graph, targets, accumulate=True)
+    if targets is not None:
+        # a non-leaf named in inputs= gets its gradient accumulated into .grad, as in PyTorch
+        for t, edge in non_leaves:
+            g = captured.pop(edge, None)
+            if g is not None:
+                _accumulate_into(t, g, False, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -36,6 +45,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     inputs = _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
     grads = _root_grads(outputs, grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph
@@ -178,6 +190,8 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
             gs, owned = buffers.pop(node, (None, None))
             if gs is not None and node._pre_hooks is not None:
                 gs = _run_pre_hooks(node, gs)
+                # a hook may keep the gradient it saw, or return one it keeps: never adopt it
+                owned = [False] * len(gs)
             run = gs is not None and any(g is not None for g in gs)
             if needed is not None and node not in needed:
                 run = False
@@ -262,7 +276,10 @@ def _call_backward(node, gs):
 
 
 def _accumulate(node, g, owned, create_graph):
-    leaf = node.variable
+    _accumulate_into(node.variable, g, owned, create_graph)
+
+
+def _accumulate_into(leaf, g, owned, create_graph):
     if g.dtype is not leaf.dtype:
         g = g.to(leaf.dtype)
     old = leaf._grad
@@ -279,7 +296,8 @@ def _accumulate(node, g, owned, create_graph):
     extra = leaf._extra
     if extra is not None:
         for hook in list(extra.get("post_acc_hooks", ())):
-            hook(leaf)
+            if hook(leaf) is not None:
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 def _copy(g):

@@ -24,7 +24,10 @@ def register_tensor_hook(tensor, hook):
     if node._pre_hooks is None:
         node._pre_hooks = {}
     hooks = node._pre_hooks.setdefault(tensor._output_nr, [])
-    hooks.append(hook)
+    if hooks and getattr(hooks[-1], "_retains_grad", False):
+        hooks.insert(len(hooks) - 1, hook)  # retain_grad sees the gradient after every hook, as in PyTorch
+    else:
+        hooks.append(hook)
     return _RemovableHandle(hooks, hook)
 
 
@@ -54,6 +57,7 @@ def add_retain_grad_hook(tensor):
             t._grad = t._grad + grad
         return None
 
+    retain._retains_grad = True
     register_tensor_hook(tensor, retain)
     if tensor._extra is None:
         tensor._extra = {}

@@ -170,7 +170,9 @@ def raise_modified(node, tensor, expected, actual=None, data=None):
         shape, dtype = tuple(tensor.shape), tensor.dtype
         which = f"output {tensor._output_nr} of {tensor.grad_fn.name()}" if tensor.grad_fn is not None else "a leaf"
     else:
-        shape, dtype, which = tuple(data.shape), None, f"output 0 of {node.name()}"
+        from .._dtype import dtype_of_array
+
+        shape, dtype, which = tuple(data.shape), dtype_of_array(data), f"output 0 of {node.name()}"
     where = _inplace_site_hint(tensor)
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace operation: "

@@ -87,7 +87,7 @@ def sum_to(g: Tensor, shape) -> Tensor:
 def broadcast_shapes_checked(op, *shapes):
     ndim = max(len(s) for s in shapes)
     out = []
-    for i in range(ndim):
+    for i in reversed(range(ndim)):  # from the last dim, so the first conflict reported is PyTorch's
         size = 1
         for s in shapes:
             k = i - (ndim - len(s))
@@ -97,12 +97,12 @@ def broadcast_shapes_checked(op, *shapes):
             if d != 1:
                 if size != 1 and size != d:
                     raise RuntimeError(
-                        f"{op}: The size of tensor a ({shapes[0][k] if k < len(shapes[0]) else '?'}) must match the "
+                        f"{op}: The size of tensor a ({size}) must match the "
                         f"size of tensor b ({d}) at non-singleton dimension {i}: shapes "
                         f"{' and '.join(str(list(s)) for s in shapes)} cannot be broadcast together")
                 size = d
         out.append(size)
-    return tuple(out)
+    return tuple(reversed(out))
 
 
 class NotDifferentiable(Node):

@@ -58,8 +58,9 @@ def _check_host_dtype(arr):
             f"supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
 
 
-def _infer(data):
-    """Shape and dtype of nested Python sequences; raises on ragged or non-numeric data."""
+def _infer(data, dim=0):
+    """Shape and dtype of nested Python sequences; raises on ragged or non-numeric data
+    (``dim`` is the depth of ``data``, for PyTorch's 'at dim N' in the message)."""
     if isinstance(data, Tensor):
         if data.numel() != 1 or data._data.ndim:
             raise ValueError("only one element tensors can be converted to Python scalars")
@@ -67,20 +68,14 @@ def _infer(data):
         if not data:
             return (0,), None
         shapes, kinds = [], set()
-        for item in data:
-            s, k = _infer(item)
+        for i, item in enumerate(data):
+            s, k = _infer(item, dim + 1)
+            if shapes and s != shapes[0]:
+                _ragged(shapes[0], s, dim + 1, i)
             shapes.append(s)
             if k is not None:
                 kinds.add(k)
-        first = shapes[0]
-        for i, s in enumerate(shapes):
-            if s != first:
-                depth = len(first)
-                raise ValueError(f"expected sequence of length {first[0] if first else 0} at dim {1} (got "
-                                 f"{s[0] if s else 0})" if depth and len(s) == depth else
-                                 f"expected sequence of length {len(data)} at dim 0: ragged nested sequence "
-                                 f"(item {i} has shape {list(s)}, item 0 has shape {list(first)})")
-        return (len(data),) + first, _join_kinds(kinds)
+        return (len(data),) + shapes[0], _join_kinds(kinds)
     if isinstance(data, bool):
         return (), D.bool_
     if isinstance(data, int):
@@ -96,7 +91,20 @@ def _infer(data):
         return (), D.get_default_dtype()
     if isinstance(data, str):
         raise TypeError(f"new(): invalid data type 'str'")
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _ragged(first, shape, dim, item):
+    """PyTorch's error for item ``item`` of a nested sequence whose shape differs from
+    item 0's (``dim`` is the depth of the items)."""
+    for k, (want, got) in enumerate(zip(first, shape)):
+        if want != got:
+            raise ValueError(f"expected sequence of length {want} at dim {dim + k} (got {got})")
+    if len(shape) < len(first):
+        raise TypeError(f"not a sequence: expected a sequence at dim {dim + len(shape)} (item {item} at dim "
+                        f"{dim - 1} has shape {list(shape)}, item 0 has shape {list(first)})")
+    raise TypeError(f"expected a number at dim {dim + len(first)} but got a sequence (item {item} at dim {dim - 1} "
+                    f"has shape {list(shape)}, item 0 has shape {list(first)})")
 
 
 def _join_kinds(kinds):
@@ -222,13 +230,48 @@ def _filled(op, fill, args, size, dtype, device, requires_grad, default_dtype=No
 
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """Zeros of the given shape: ``zeros(2, 3)``, ``zeros((2, 3))``, ``zeros(size=(2, 3))``."""
+    """zeros(*size, *, dtype=None, device=None, requires_grad=False) -> Tensor
+
+    Returns a new tensor filled with the scalar value 0, of the shape given by ``size``:
+    ``zeros(2, 3)``, ``zeros((2, 3))``, ``zeros([2, 3])`` or ``zeros(size=(2, 3))``.
+
+    Args:
+        size (int...): the shape, as separate ints or one list/tuple.
+        dtype: the element type; default: the default float dtype (float32, see
+            ``gradkit.set_default_dtype``).
+        device: where the tensor lives ("cpu", "cuda", ...); default: the default device
+            (see ``gradkit.set_default_device``).
+        requires_grad (bool): whether autograd records operations on it. Default: False.
+
+    Example::
+
+        >>> gradkit.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+    """
     return _filled("zeros", lambda xp, s, d, v: xp.zeros(s, dtype=d, device=v), args, size, dtype, device,
                    requires_grad)
 
 
 def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """Ones of the given shape: ``ones(4)``, ``ones((2, 3))``, ``ones([6])``."""
+    """ones(*size, *, dtype=None, device=None, requires_grad=False) -> Tensor
+
+    Returns a new tensor filled with the scalar value 1, of the shape given by ``size``:
+    ``ones(4)``, ``ones(2, 3)``, ``ones((2, 3))``, ``ones([6])`` or ``ones(size=(2, 3))``.
+
+    Args:
+        size (int...): the shape, as separate ints or one list/tuple.
+        dtype: the element type; default: the default float dtype (float32, see
+            ``gradkit.set_default_dtype``).
+        device: where the tensor lives ("cpu", "cuda", ...); default: the default device
+            (see ``gradkit.set_default_device``).
+        requires_grad (bool): whether autograd records operations on it. Default: False.
+
+    Example::
+
+        >>> gradkit.ones(4)
+        tensor([1., 1., 1., 1.])
+    """
     return _filled("ones", lambda xp, s, d, v: xp.ones(s, dtype=d, device=v), args, size, dtype, device,
                    requires_grad)
 
@@ -242,6 +285,8 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Filled with ``fill_value``; the dtype follows the value (bool, int64, float) unless given."""
+    if not isinstance(fill_value, (Number, Tensor)) and not _is_host_array(fill_value):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = fill_value.dtype if isinstance(fill_value, Tensor) else D.scalar_dtype(fill_value)
     dt = D.as_dtype(dtype)
@@ -324,7 +369,10 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     start, end = _num(start, "linspace"), _num(end, "linspace")
-    if not isinstance(steps, int) or steps < 0:
+    if isinstance(steps, bool) or not hasattr(steps, "__index__"):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    steps = steps.__index__()
+    if steps < 0:
         raise RuntimeError(f"linspace(): number of steps must be non-negative (got {steps})")
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
     dev = resolve(device)
@@ -342,6 +390,8 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     m = n if m is None else m
+    if n < 0 or m < 0:
+        raise RuntimeError(f"eye(): {'n' if n < 0 else 'm'} must be greater or equal to 0, got {n if n < 0 else m}")
     dev = resolve(device)
     backend = dev.backend
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()

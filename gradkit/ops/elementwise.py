@@ -24,6 +24,7 @@ class BinaryOp(Node):
     and ``finish`` keeps the tensor ones, summed back to their shapes."""
     int_to_float = False  # true division: int / int gives the default float dtype
     op_name = ""
+    bool_op = None  # the logical function this op is on two bools (add: logical_or), if it allows them
 
     def forward(self, xp, a, b=None, scalar=None, reverse=False):
         self.scalar = scalar
@@ -65,6 +66,8 @@ def binary(cls, x, y):
                     dt = D.get_default_dtype()
                 x, y = cast(x, dt), cast(y, dt)
             cls.check(x, y, dt)
+            if dt is D.bool_ and cls.bool_op is not None:
+                return _bool_binary(cls, x._data, y._data, x._device)
             try:
                 return cls.apply(x, y)
             except ValueError:
@@ -95,7 +98,18 @@ def binary(cls, x, y):
         tensor = cast(tensor, dt)
     scalar = scalar_for(scalar, dt)
     cls.check_scalar(tensor, scalar, reverse)
+    if dt is D.bool_ and cls.bool_op is not None:
+        return _bool_binary(cls, tensor._data, scalar, tensor._device)
     return cls.apply(tensor, scalar=scalar, reverse=reverse)
+
+
+def _bool_binary(cls, a, b, device):
+    """+, *, maximum, minimum of bools are logical or/and, as in PyTorch (the array API has no
+    arithmetic on bool arrays). Bool results carry no gradient, so no node is recorded."""
+    xp = device.backend.xp
+    if isinstance(b, bool):
+        b = xp.full_like(a, b)
+    return _make(getattr(xp, cls.bool_op)(a, b), device)
 
 
 class _Checks:
@@ -110,6 +124,7 @@ class _Checks:
 
 class Add(_Checks, BinaryOp):
     op_name = "add"
+    bool_op = "logical_or"
 
     def compute(self, xp, a, b):
         return a + b
@@ -137,6 +152,7 @@ class Sub(_Checks, BinaryOp):
 
 class Mul(_Checks, BinaryOp):
     op_name = "mul"
+    bool_op = "logical_and"
     saves_inputs = (0, 1)
     fresh_grads = True
 
@@ -251,7 +267,12 @@ class Pow(_Checks, BinaryOp):
             if isinstance(a, Tensor):
                 gb = g * where((a == 0) & (b >= 0), 0.0, a ** b * log(a))
             else:
-                gb = g * (a ** b) * math.log(a) if a > 0 else g * where(b >= 0, 0.0, a ** b * math.nan)
+                if a > 0:
+                    gb = g * (a ** b) * math.log(a)
+                elif a == 0:  # PyTorch: 0 where b >= 0, else the result times log(0)
+                    gb = g * where(b >= 0, 0.0, a ** b * -math.inf)
+                else:  # the log of a negative base: nan, as in PyTorch
+                    gb = g * (a ** b) * math.nan
         return self.finish(ga, gb)
 
 
@@ -272,12 +293,15 @@ class Atan2(_Checks, BinaryOp):
         a, b = self.operands()
         wa, wb = self.wants()
         denom = a * a + b * b
-        return self.finish(g * b / denom if wa else None, -g * a / denom if wb else None)
+        # PyTorch's gradient at the origin is 0 (1/denom masked where it is infinite)
+        recip = where(denom == 0, 0.0, 1.0 / where(denom == 0, 1.0, denom))
+        return self.finish(g * b * recip if wa else None, -g * a * recip if wb else None)
 
 
 class Maximum(_Checks, BinaryOp):
     """Ties split the gradient evenly between the two inputs, as in PyTorch."""
     op_name = "maximum"
+    bool_op = "logical_or"
     saves_inputs = (0, 1)
     fresh_grads = True
     pick = "maximum"
@@ -302,6 +326,7 @@ class Maximum(_Checks, BinaryOp):
 
 class Minimum(Maximum):
     op_name = "minimum"
+    bool_op = "logical_and"
     pick = "minimum"
 
 
@@ -335,7 +360,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode == "trunc":
         return _out(trunc(binary(Div, input, other)) if _is_float_op(input, other) else _trunc_int_div(input, other),
                     out)
-    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 
 divide = div
@@ -458,7 +483,16 @@ def _x(self):
 
 
 Neg = _unary("neg", lambda xp, a: -a, lambda self, g: -g, float_only=False)
-Exp = _unary("exp", lambda xp, a: xp.exp(a), lambda self, g: g * self.saved_output, saves_output=True)
+def _exp(xp, a):
+    # NumPy's float32 exp (a SIMD kernel) is off PyTorch's CPU result in the last bit for about a third of
+    # inputs (exp(12.) prints 162754.7812 where torch prints 162754.7969); rounding the float64 exp agrees
+    # with torch for ~99%. CuPy's float32 exp is the CUDA expf torch uses on GPUs, so it stays as it is.
+    if a.dtype == xp.float32 and not xp.__name__.startswith("cupy"):
+        return xp.astype(xp.exp(xp.astype(a, xp.float64)), xp.float32)
+    return xp.exp(a)
+
+
+Exp = _unary("exp", _exp, lambda self, g: g * self.saved_output, saves_output=True)
 Exp2 = _unary("exp2", lambda xp, a: 2.0 ** a, lambda self, g: g * self.saved_output * math.log(2.0),
               saves_output=True)
 Expm1 = _unary("expm1", lambda xp, a: xp.expm1(a), lambda self, g: g * (self.saved_output + 1.0),
@@ -491,8 +525,8 @@ def _sigmoid(xp, a):
 
 Sigmoid = _unary("sigmoid", _sigmoid, lambda self, g: g * self.saved_output * (1.0 - self.saved_output),
                  saves_output=True)
-Relu = _unary("relu", lambda xp, a: xp.where(a > 0, a, xp.zeros_like(a)),
-              lambda self, g: where(self.saved_output > 0, g, 0.0), saves_output=True, float_only=False)
+Relu = _unary("relu", lambda xp, a: xp.where(a < 0, xp.zeros_like(a), a),  # keeps nan and -0., as PyTorch
+              lambda self, g: where(self.saved_output <= 0, 0.0, g), saves_output=True, float_only=False)
 Abs = _unary("abs", lambda xp, a: xp.abs(a), lambda self, g: g * sign(_x(self)), saves_input=True, float_only=False)
 Square = _unary("square", lambda xp, a: a * a, lambda self, g: g * (2.0 * _x(self)), saves_input=True,
                 float_only=False)
@@ -674,6 +708,8 @@ class ClampScalar(Node):
 
     def forward(self, xp, a, lo, hi):
         self.lo, self.hi = lo, hi
+        if lo is not None and hi is not None and lo > hi:
+            return xp.full_like(a, hi)  # PyTorch: every element becomes max (the standard's clip leaves it open)
         return xp.clip(a, lo, hi)
 
     def backward(self, g):
@@ -859,7 +895,8 @@ def _bitwise(name, op):
     def bitwise(input, other):
         if isinstance(input, Tensor) and input.dtype.category == FLOAT or \
                 isinstance(other, Tensor) and other.dtype.category == FLOAT or isinstance(other, float):
-            raise RuntimeError(f"\"{name}\" not implemented for 'Float' (bitwise ops need bool or integer tensors)")
+            raise NotImplementedError(
+                f"\"{name}\" not implemented for 'Float' (bitwise ops need bool or integer tensors)")
         x = input if isinstance(input, Tensor) else other
         dt = promote(input, other)
         a = cast(input, dt)._data if isinstance(input, Tensor) else scalar_for(input, dt)
@@ -879,7 +916,7 @@ bitwise_xor = _bitwise("bitwise_xor", lambda a, b: a ^ b)
 
 def bitwise_not(input):
     if input.dtype.category == FLOAT:
-        raise RuntimeError("\"bitwise_not\" not implemented for floating-point tensors")
+        raise NotImplementedError("\"bitwise_not\" not implemented for floating-point tensors")
     return _make(~input._data, input._device)
 
 

@@ -6,7 +6,7 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
 from ._core import cast, check_same_device, sum_to
-from .inplace import check_inplace, store
+from .inplace import check_inplace, rebase_view, store, writable
 
 _make = Tensor._make
 
@@ -49,8 +49,8 @@ def convert_key(x: Tensor, key):
 def _index_array(x, item, backend):
     if isinstance(item, Tensor):
         if item._device is not x._device:
-            raise RuntimeError(f"indices should be either on cpu or on the same device as the indexed tensor "
-                               f"({x.device}), but got indices on {item.device}")
+            raise RuntimeError(f"index: indices should be on the same device as the indexed tensor ({x.device}), "
+                               f"but got indices on {item.device} (move them with .to({str(x.device)!r}))")
         dt = item.dtype
         if dt.category == D.FLOAT:
             raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors (got {dt})")
@@ -167,7 +167,7 @@ def getitem(x: Tensor, key):
     if basic:
         from .shape import _as_view
 
-        _as_view(out, x)
+        _as_view(out, x, lambda t: getitem(t, items))
     return out
 
 
@@ -192,6 +192,11 @@ class IndexPut(Node):
         return gx, gv
 
 
+class CopySlices(IndexPut):
+    """A base tensor's history after an in-place change through one of its views."""
+    _backward_name = "CopySlices"
+
+
 def setitem(x: Tensor, key, value):
     items, _ = convert_key(x, key)
     check_inplace(x, "setitem")
@@ -199,7 +204,9 @@ def setitem(x: Tensor, key, value):
     if isinstance(value, Tensor):
         check_same_device("index_put_", x, value)
         if value.dtype is not x.dtype:
-            if not D.can_cast(value.dtype, x.dtype):
+            # PyTorch casts for ints, slices and masks (a copy_); integer-array keys (index_put_)
+            # refuse a source of a higher category
+            if not D.can_cast(value.dtype, x.dtype) and _has_index_array(items, backend.xp):
                 raise RuntimeError(f"Index put requires the source and destination dtypes match, got {x.dtype} for "
                                    f"the destination and {value.dtype} for the source.")
             value = cast(value, x.dtype)
@@ -210,11 +217,24 @@ def setitem(x: Tensor, key, value):
             value = tensor(value, dtype=x.dtype, device=x.device)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"can't assign a {type(value).__name__} to a {x.dtype} tensor: {exc}") from None
+    vshape = value._data.shape
+    if vshape and vshape[0] == 1:
+        # PyTorch drops the value's leading size-1 dims (x[0] = t of shape [1] works)
+        lead = 0
+        while lead < len(vshape) and vshape[lead] == 1:
+            lead += 1
+        value = value.reshape(vshape[lead:])
     if is_grad_enabled_fast() and (x._requires_grad or value._requires_grad):
         before = _make(x._data, x._device, x._requires_grad, x.grad_fn, x._output_nr)
-        new = IndexPut.apply(before, value, key=items, backend=backend)
+        try:
+            new = IndexPut.apply(before, value, key=items, backend=backend)
+        except ValueError:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
+                               f"indexing result of shape {list(backend.getitem(x._data, items).shape)}") from None
         store(x, new._data)
         x.grad_fn, x._output_nr, x._requires_grad = new.grad_fn, 0, True
+        if x._base is not None:
+            rebase_view(x, new)
         return
     target_shape = backend.getitem(x._data, items).shape
     v = value._data
@@ -224,14 +244,19 @@ def setitem(x: Tensor, key, value):
     except ValueError:
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to indexing "
                            f"result of shape {list(target_shape)}") from None
+    writable(x)
     backend.setitem(x._data, items, v)
     x._version[0] += 1
+
+
+def _has_index_array(items, xp):
+    return any(item is not None and not isinstance(item, (int, slice)) and item.dtype != xp.bool for item in items)
 
 
 def index_select(input, dim, index):
     d = _wrap_dim(dim, input._data.ndim, "index_select")
     if index.dtype.category != D.INT:
-        raise IndexError(f"index_select(): Expected dtype int32/int64 for index (got {index.dtype})")
+        raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index (got {index.dtype})")
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     return getitem(input, (slice(None),) * d + (index.reshape(-1),))
@@ -280,7 +305,11 @@ def gather(input, dim, index):
             shape = [1] * index._data.ndim
             shape[axis] = size
             keys.append(arange(size, device=input.device).reshape(shape))
-    return getitem(input, tuple(keys))
+    try:
+        return getitem(input, tuple(keys))
+    except IndexError as exc:  # PyTorch's gather reports a bad index as a RuntimeError
+        raise RuntimeError(f"gather(): {exc} (index shape {list(index.shape)}, input shape {list(input.shape)})") \
+            from None
 
 
 take_along_dim_ = gather
@@ -305,7 +334,11 @@ def scatter_add(input, dim, index, src):
             shape = [1] * index._data.ndim
             shape[axis] = size
             keys.append(arange(size, device=input.device).reshape(shape))
-    items, _ = convert_key(input, tuple(keys))
+    try:
+        items, _ = convert_key(input, tuple(keys))
+    except IndexError as exc:  # a RuntimeError in PyTorch
+        raise RuntimeError(f"scatter_add(): {exc} (index shape {list(index.shape)}, input shape "
+                           f"{list(input.shape)})") from None
     src = src[tuple(slice(0, s) for s in index._data.shape)]
     added = IndexAdd.apply(cast(src, input.dtype), key=items, shape=input._data.shape,
                            backend=input._device.backend, device=input._device)

@@ -5,8 +5,10 @@ rebased onto the new node, as PyTorch does."""
 from __future__ import annotations
 
 from .. import _dtype as D
+from .. import _tensor
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast, no_grad
+from ..autograd.node import Node
 
 _make = Tensor._make
 
@@ -43,8 +45,16 @@ def store(x: Tensor, array) -> None:
     xp = backend.xp
     if array.dtype != x._data.dtype:
         array = xp.astype(array, x._data.dtype)
+    writable(x)
     x._data[...] = array
     x._version[0] += 1
+
+
+def writable(x: Tensor) -> None:
+    """NumPy gives 0-d results as immutable scalars (np.float32, ...): before writing into
+    one, give the tensor a 0-d array (nothing else can share a scalar's storage)."""
+    if not hasattr(x._data, "__setitem__"):
+        x._data = x._device.backend.xp.asarray(x._data)
 
 
 def inplace(x: Tensor, compute, op: str):
@@ -75,7 +85,44 @@ def inplace(x: Tensor, compute, op: str):
         # overwritten by values that depend on nothing differentiable: history ends here
         x.grad_fn = None
         x._requires_grad = False
+    if x._base is not None:
+        rebase_view(x, result)
     return x
+
+
+def rebase_view(view: Tensor, result: Tensor) -> None:
+    """``view`` was just overwritten in place by ``result`` while recording: its base takes
+    the history "base with the view's elements replaced by result" (PyTorch's CopySlices),
+    so later uses of the base (and of its other views) differentiate through the change.
+
+    The view's elements are found by replaying the view on ``arange(base.numel())``; the
+    base's new node is a CopySlices (an IndexPut) at those positions. Views made outside
+    grad mode, and detached tensors, carry no replay: they are not differentiable views."""
+    extra = view._extra
+    info = extra.get("view") if extra is not None else None
+    if info is None:
+        return
+    info[1] = view._version[0]  # the view's own history is current
+    base = view._base
+    if not (base._requires_grad or result._requires_grad):
+        return
+    from ._core import cast
+    from .creation import arange
+    from .indexing import CopySlices
+
+    device = base._device
+    shape = base._data.shape
+    with no_grad():
+        pos = info[0](arange(base.numel(), device=device).reshape(shape))
+        key, stride = [], 1
+        for n in reversed(shape):  # unravel the flat positions into one index array per dim
+            key.insert(0, ((pos // stride) % n)._data)
+            stride *= n
+    if result.dtype is not base.dtype:
+        result = cast(result, base.dtype)
+    before = _make(base._data, device, base._requires_grad, base.grad_fn, base._output_nr)
+    new = CopySlices.apply(before, result, key=tuple(key), backend=device.backend)
+    base.grad_fn, base._output_nr, base._requires_grad = new.grad_fn, 0, True
 
 
 def write_into(out: Tensor, result: Tensor, op: str):
@@ -103,10 +150,12 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
 
                 check_same_device(op, x, other)
             od = other._data
-            ok = other.dtype is x.dtype or (other.dtype.category < x.dtype.category and op_symbol != "/")
+            ok = (other.dtype is x.dtype or (other.dtype.category < x.dtype.category and op_symbol != "/")) and \
+                not (op_symbol == "-" and x.dtype is D.bool_)  # bool - bool: Sub.check raises PyTorch's error
             if ok and len(od.shape) <= len(x._data.shape) and _fits(od.shape, x._data.shape):
                 if other.dtype is not x.dtype:
                     od = x._device.backend.xp.astype(od, x._data.dtype)
+                writable(x)
                 _apply_symbol(x._data, od, op_symbol)
                 x._version[0] += 1
                 return x
@@ -114,6 +163,7 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
             cat = D.scalar_dtype(other).category
             xd = x.dtype
             if cat <= xd.category and not (op_symbol == "/" and xd.category != D.FLOAT):
+                writable(x)
                 _apply_symbol(x._data, float(other) if xd.category == D.FLOAT else other, op_symbol)
                 x._version[0] += 1
                 return x
@@ -136,8 +186,52 @@ def _apply_symbol(a, b, symbol):
         a /= b
 
 
+def refresh_view(view: Tensor, info) -> None:
+    """A view whose storage changed in place since its history was recorded (through its
+    base, or another view of it) gets the history "this view of the base as it is now"."""
+    info[1] = view._version[0]
+    base = view._base
+    if base.grad_fn is None and not base._requires_grad:
+        return
+    from ..autograd.grad_mode import enable_grad
+
+    with enable_grad():
+        fresh = info[0](base)
+    if fresh.grad_fn is not None:
+        view.grad_fn, view._output_nr = fresh.grad_fn, fresh._output_nr
+
+
+_tensor._refresh_view = refresh_view
+
+
+class Fill(Node):
+    """x filled with a value (a Python scalar, or a one-element tensor ``v``): no gradient
+    reaches x's old values; ``v`` gets the sum of the incoming gradient."""
+    _backward_name = "FillBackward0"
+    fresh_grads = True
+
+    def forward(self, xp, a, v=None, scalar=0):
+        out = xp.full_like(a, scalar)
+        return out if v is None else out + xp.astype(xp.reshape(v, ()), a.dtype)
+
+    def backward(self, g):
+        from .creation import zeros_like
+
+        ga = zeros_like(g) if self.next_edges[0] is not None else None
+        if len(self.next_edges) == 1:
+            return ga
+        return ga, (g.sum() if self.next_edges[1] is not None else None)
+
+
+class Zero(Fill):
+    _backward_name = "ZeroBackward0"
+
+
 def zero_(x: Tensor) -> Tensor:
     check_inplace(x, "zero_")
+    if x._requires_grad and is_grad_enabled_fast():  # a non-leaf (leaves were refused): record it
+        return inplace(x, lambda old: Zero.apply(old), "zero_")
+    writable(x)
     xp = x._device.backend.xp
     x._data[...] = xp.zeros((), dtype=x._data.dtype, device=x._data.device) if hasattr(x._data, "device") else 0
     x._version[0] += 1
@@ -149,15 +243,20 @@ def fill_(x: Tensor, value) -> Tensor:
     if isinstance(value, Tensor):
         if value.numel() != 1:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dims")
-        if is_grad_enabled_fast() and value._requires_grad:
-            from .elementwise import mul
-            return inplace(x, lambda old: mul(old, 0) + value.reshape(()), "fill_")
+        if is_grad_enabled_fast() and (value._requires_grad or x._requires_grad):
+            from ._core import check_same_device
+
+            check_same_device("fill_", x, value)
+            return inplace(x, lambda old: Fill.apply(old, value), "fill_")
         value = value.item()
     from ._core import scalar_for
 
     xd = x.dtype
     if isinstance(value, float) and xd.category != D.FLOAT:
         value = int(value)
+    if x._requires_grad and is_grad_enabled_fast():  # a non-leaf (leaves were refused): record it
+        return inplace(x, lambda old: Fill.apply(old, scalar=value), "fill_")
+    writable(x)
     x._data[...] = scalar_for(value, xd)
     x._version[0] += 1
     return x

@@ -150,6 +150,8 @@ def tensordot(a, b, dims=2):
 
 
 def trace(input):
+    if input._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
     n = min(input.shape)
     from .creation import arange
 

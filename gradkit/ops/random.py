@@ -2,6 +2,7 @@
 seeds all of them, including those of backends loaded later."""
 from __future__ import annotations
 
+import math
 from numbers import Number
 
 from .. import _dtype as D
@@ -25,6 +26,7 @@ class Generator:
     def manual_seed(self, seed):
         self._seed = int(seed)
         self.device.backend.seed(self._seed)
+        self._host_rng = None  # restarts the host stream samplers draw from (gradkit.utils.data._rng)
         return self
 
     def initial_seed(self):
@@ -75,8 +77,14 @@ def _random(op, draw, args, size, dtype, device, requires_grad, default=None):
     backend = dev.backend
     dt = D.as_dtype(dtype) if dtype is not None else (default or D.get_default_dtype())
     if op in ("rand", "randn") and dt.category != D.FLOAT:
-        raise RuntimeError(f"\"{op}\" not implemented for '{dt.name}' (random floats need a floating dtype)")
-    arr = draw(backend, shape, _xp_dtype(backend, dt), dev)
+        raise NotImplementedError(f"\"{op}\" not implemented for '{dt.name}' (random floats need a floating dtype)")
+    xdt = _xp_dtype(backend, dt)
+    if op == "rand" and dt is D.float16:
+        # a float32 draw rounded to half can reach 1.0: draw on half's 11-bit grid instead
+        xp = backend.xp
+        arr = xp.floor(draw(backend, shape, xp.float32, dev) * 2048.0) / 2048.0
+        return _finish(xp.astype(arr, xdt), dev, requires_grad)
+    arr = draw(backend, shape, xdt, dev)
     return _finish(arr, dev, requires_grad)
 
 
@@ -92,9 +100,12 @@ def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, d
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
-    """Integers in [low, high): ``randint(10, (3,))`` or ``randint(0, 10, (3,))``; int64."""
+    """Integers in [low, high): ``randint(10, (3,))``, ``randint(10, size=(3,))`` or
+    ``randint(0, 10, (3,))``; int64 unless ``dtype=`` says otherwise."""
     if size is None and isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
+    elif high is None and size is not None:
+        low, high = 0, low
     if high is None:
         raise TypeError("randint() missing required argument 'high'")
     if size is None:
@@ -120,6 +131,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if n < 0:
+        raise RuntimeError(f"randperm(): Trying to create tensor with negative dimension {n}: [{n}]")
     dev = resolve(device)
     backend = dev.backend
     arr = backend.permutation(int(n), dev)
@@ -133,11 +146,17 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     mean/std giving one sample per element."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         ref = mean if isinstance(mean, Tensor) else std
+        for t in (mean, std):
+            if isinstance(t, Tensor) and t.dtype.category != D.FLOAT:
+                raise NotImplementedError(f"\"normal\" not implemented for '{t.dtype.name}' (mean and std must be "
+                                          f"floating-point tensors)")
         from ._core import broadcast_shapes_checked
 
         shape = broadcast_shapes_checked("normal", tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
         if isinstance(std, Tensor) and bool((std < 0).any()):
             raise RuntimeError("normal expects all elements of std >= 0.0")
+        if not isinstance(std, Tensor) and std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         noise = randn(shape, dtype=ref.dtype, device=ref.device)
         return (noise * std + mean).detach()
     if size is None:
@@ -157,45 +176,77 @@ def bernoulli(input, p=None, *, generator=None):
     """0/1 draws with probabilities ``input`` (or the scalar ``p``), in input's dtype."""
     probs = input if p is None else input.new_full(input.shape, float(p))
     if probs.dtype.category != D.FLOAT:
-        raise RuntimeError(f"bernoulli expects a floating-point probability tensor (got {probs.dtype})")
+        raise NotImplementedError(f"\"bernoulli\" not implemented for '{probs.dtype.name}' (the probabilities must "
+                                  f"be a floating-point tensor)")
     if bool(((probs < 0) | (probs > 1)).any()):
-        raise RuntimeError("bernoulli: all probabilities must satisfy 0 <= p <= 1")
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false (bernoulli: every probability "
+                           "must lie in [0, 1])")
+    probs = probs.detach()
+    if probs.dtype is D.float16:  # compare on float32's finer grid so small probabilities keep their odds
+        probs = probs.to(D.float32)
     u = rand(probs.shape, dtype=probs.dtype, device=probs.device)
-    return (u < probs.detach()).to(probs.dtype)
+    return (u < probs).to(input.dtype)
+
+
+def _check_probs(rows):
+    """PyTorch's checks on multinomial weights (each one syncs with the device)."""
+    if bool((rows < 0).any()) or not bool(rows.isfinite().all()):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if bool((rows.sum(-1) <= 0).any()):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
-    """Indices drawn from the rows of ``input`` (non-negative weights, not necessarily
-    normalised). Without replacement each row needs at least ``num_samples`` non-zero
-    weights."""
+    """``num_samples`` category indices per row of ``input`` (1-D or 2-D non-negative
+    weights, not necessarily normalised); int64.
+
+    With replacement: inverse-CDF sampling (the backend's ``categorical``). Without: the
+    exponential race, i.e. the ``num_samples`` smallest of E_i / p_i with E_i ~ Exp(1),
+    which orders categories exactly as successive draws without replacement would; as in
+    PyTorch, zero-weight categories come last once the others are used up."""
     if input.dtype.category != D.FLOAT:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
     if input.dim() not in (1, 2):
         raise RuntimeError(f"prob_dist must be 1 or 2 dim (got {input.dim()})")
-    probs = input.detach()
-    rows = probs if probs.dim() == 2 else probs.unsqueeze(0)
-    n_cat = rows.shape[1]
-    if bool((rows < 0).any()) or not bool(rows.isfinite().all()):
-        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or element < 0")
-    if bool((rows.sum(1) <= 0).any()):
-        raise RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
+    num_samples = int(num_samples)
     if num_samples <= 0:
-        raise RuntimeError(f"multinomial: cannot sample n_sample <= 0 samples (got {num_samples})")
-    if not replacement:
-        if num_samples > n_cat:
-            raise RuntimeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
-                               f"replacement ({num_samples} > {n_cat})")
-        if bool(((rows > 0).sum(1) < num_samples).any()):
-            raise RuntimeError("multinomial: invalid multinomial distribution (with replacement=False, not enough "
-                               "non-negative category to sample)")
-        # Gumbel-top-k: the k largest of log(p) + Gumbel noise are a draw without replacement
-        u = rand(rows.shape, dtype=D.float64, device=rows.device).clamp(min=1e-300)
-        keys = rows.to(D.float64).log() - (-u.log()).log()
-        idx = keys.argsort(dim=1, descending=True)[:, :num_samples]
+        raise RuntimeError(f"cannot sample n_sample <= 0 samples (got {num_samples})")
+    rows = input.detach()
+    if rows.dim() == 1:
+        rows = rows.unsqueeze(0)
+    n_cat = rows.shape[1]
+    if not replacement and num_samples > n_cat:
+        raise RuntimeError(f"cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+                           f"({num_samples} > {n_cat})")
+    _check_probs(rows)
+    dev = rows.device
+    backend = dev.backend
+    xp = backend.xp
+    weights = xp.astype(rows._data, xp.float64)
+    if replacement:
+        idx = backend.categorical(weights, num_samples, dev)
     else:
-        cdf = rows.to(D.float64).cumsum(1)
-        cdf = cdf / cdf[:, -1:]
-        u = rand((rows.shape[0], num_samples), dtype=D.float64, device=rows.device)
-        # the sampled category is the number of cdf entries not above u
-        idx = (cdf.unsqueeze(1) <= u.unsqueeze(2)).sum(2).clamp(max=n_cat - 1)
-    return idx if input.dim() == 2 else idx.squeeze(0)
+        e = -xp.log1p(-backend.uniform(weights.shape, xp.float64, dev))  # Exp(1); 1 - u > 0
+        positive = weights > 0
+        keys = xp.where(positive, e / xp.where(positive, weights, xp.ones_like(weights)), xp.full_like(e, math.inf))
+        idx = xp.argsort(keys, axis=1, stable=True)[:, :num_samples]
+        idx = xp.astype(idx, xp.int64)
+    out = _make(idx, dev)
+    return out if input.dim() == 2 else out.squeeze(0)
+
+
+def _multinomial_counts(probs, total_count, sample_shape):
+    """Count vectors of ``total_count`` draws from the categories of ``probs`` (..., k):
+    shape ``sample_shape + probs.shape``, in probs' dtype (``Multinomial.sample``). All
+    draws are made at once by the backend (NumPy: one binomial per category)."""
+    rows = probs.detach().reshape(-1, probs.shape[-1])
+    _check_probs(rows)
+    num = 1
+    for s in sample_shape:
+        num *= int(s)
+    dev = rows.device
+    backend = dev.backend
+    xp = backend.xp
+    counts = backend.multinomial_counts(int(total_count), xp.astype(rows._data, xp.float64), num, dev)
+    counts = xp.reshape(xp.astype(counts, probs._data.dtype), tuple(sample_shape) + tuple(probs.shape))
+    return _make(counts, dev)

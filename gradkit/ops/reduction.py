@@ -31,8 +31,15 @@ def normalize_dims(op, ndim, dim, axis=None):
         axes = tuple(sorted({_wrap_dim(_as_int(d, op), ndim, op) for d in dim}))
         if len(axes) != len(dim):
             raise RuntimeError(f"{op}(): dim {list(dim)} appears multiple times in the list of dims")
-        return axes
-    return (_wrap_dim(_as_int(dim, op), ndim, op),)
+    else:
+        axes = (_wrap_dim(_as_int(dim, op), ndim, op),)
+    # a 0-d tensor accepts dim 0 and -1 (as PyTorch does): there is no axis to reduce
+    return axes if ndim else None
+
+
+def one_dim(op, ndim, dim):
+    """A single non-negative dim (0 for a 0-d tensor)."""
+    return _wrap_dim(_as_int(dim, op), ndim, op)
 
 
 def _as_int(d, op):
@@ -161,8 +168,10 @@ class Extreme(Node):
 
     def forward(self, xp, a, axes, keepdim, largest):
         if a.size == 0 and (axes is None or builtins.any(a.shape[i] == 0 for i in axes)):
-            raise IndexError(f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for input.numel() "
-                             f"== 0. Specify the reduction dim with the 'dim' argument (shape {list(a.shape)})")
+            # PyTorch: RuntimeError for a full reduction, IndexError for an empty reduction dim
+            raise (RuntimeError if axes is None else IndexError)(
+                f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for input.numel() "
+                f"== 0. Specify the reduction dim with the 'dim' argument (shape {list(a.shape)})")
         self.axes, self.keepdim = axes, keepdim
         return (xp.max if largest else xp.min)(a, axis=axes, keepdims=keepdim)
 
@@ -226,7 +235,7 @@ def _max_min(name, largest):
         if dim is _MISSING and axis is None:
             return Extreme.apply(input, axes=None, keepdim=False, largest=largest)
         d = axis if dim is _MISSING else dim
-        (d,) = normalize_dims(name, input._data.ndim, d)
+        d = one_dim(name, input._data.ndim, d)
         values, indices = MaxMinDim.apply(input, dim=d, keepdim=_keep(keepdim, keepdims), largest=largest)
         return return_types(values, indices)
 
@@ -260,14 +269,14 @@ def _arg(name, fn_name):
         d = axis if dim is None else dim
         keep = _keep(keepdim, keepdims)
         if input.numel() == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         if d is None:
             flat = xp.reshape(input._data, (-1,))
             out = getattr(xp, fn_name)(flat)
             if keep:
                 out = xp.reshape(out, (1,) * input._data.ndim)
         else:
-            (axis_,) = normalize_dims(name, input._data.ndim, d)
+            axis_ = one_dim(name, input._data.ndim, d)
             out = getattr(xp, fn_name)(input._data, axis=axis_ if input._data.ndim else None, keepdims=keep)
         return _make(xp.astype(out, xp.int64), input._device)
 
@@ -302,8 +311,26 @@ def _var_args(dim, unbiased, correction):
     return dim, correction
 
 
+class StdFromVar(Node):
+    """std = sqrt(var), with PyTorch's gradient of 0 where the std is 0 (a constant slice),
+    not sqrt's infinity times var's zero."""
+    saves_output = True
+    fresh_grads = True
+    _backward_name = "StdBackward0"
+
+    def forward(self, xp, v):
+        return xp.sqrt(v)
+
+    def backward(self, g):
+        from .elementwise import where
+
+        out = self.saved_output
+        zero = out == 0
+        return where(zero, 0.0, g / (2.0 * where(zero, 1.0, out)))
+
+
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
-    return var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
+    return StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -356,7 +383,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
         return sum(cast(a != 0, input.dtype), axes, keep)
     if p == 1:
         return sum(a, axes, keep)
-    return sum(a ** p, axes, keep) ** (1.0 / p)
+    from .elementwise import where
+
+    total = sum(a ** p, axes, keep)
+    zero = total == 0  # the gradient at a zero slice is 0, as in PyTorch (not inf * 0)
+    return where(zero, 0.0, where(zero, 1.0, total) ** (1.0 / p))
 
 
 def logsumexp(input, dim, keepdim=False):
@@ -391,7 +422,7 @@ def cumsum(input, dim=None, *, dtype=None, axis=None):
     input = cast(input, dt)
     if input._data.ndim == 0:
         return input.clone()
-    (d,) = normalize_dims("cumsum", input._data.ndim, d)
+    d = one_dim("cumsum", input._data.ndim, d)
     return Cumsum.apply(input, dim=d, backend=input._device.backend)
 
 
@@ -399,7 +430,9 @@ def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim`` (differentiable for inputs without zeros)."""
     dt = _reduce_dtype(input, dtype)
     input = cast(input, dt)
-    (d,) = normalize_dims("cumprod", input._data.ndim, dim)
+    d = one_dim("cumprod", input._data.ndim, dim)
+    if input._data.ndim == 0:
+        return input.clone()
     pieces = input.unbind(d)
     acc, outs = None, []
     for p in pieces:

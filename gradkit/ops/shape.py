@@ -6,6 +6,7 @@ import math
 from .. import _dtype as D
 from .._size import Size
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
 from ._core import cast, check_same_device, sum_to
 
@@ -27,12 +28,34 @@ def _shape_arg(op, args):
     return tuple(out)
 
 
-def _as_view(out, base):
+def _as_view(out, base, replay=None):
     """Views share their base's version counter, so an in-place change through either is
-    seen by every saved tensor."""
+    seen by every saved tensor. In grad mode a view also keeps ``replay`` (root base ->
+    view, in gradkit ops, composed through views of views) and the version its history was
+    made at: an in-place change through the view then reaches the base's history, and a
+    view whose base changed since regains a current history (ops.inplace.rebase_view,
+    refresh_view)."""
     out._version = base._version
-    out._base = base._base if base._base is not None else base
+    root = base._base
+    out._base = root if root is not None else base
+    if replay is not None and is_grad_enabled_fast():
+        if root is not None:
+            parent = base._extra.get("view") if base._extra is not None else None
+            if parent is None:  # a view of a detached tensor: not a differentiable view
+                return out
+            replay = _compose(parent[0], replay)
+        if out._extra is None:
+            out._extra = {}
+        out._extra["view"] = [replay, out._version[0]]
     return out
+
+
+def _compose(first, then):
+    return lambda t: then(first(t))
+
+
+def _same(t):
+    return t
 
 
 def infer_shape(op, shape, numel):
@@ -65,8 +88,11 @@ class Reshape(Node):
 def reshape(input, *shape):
     shape = infer_shape("reshape", _shape_arg("reshape", shape), input.numel())
     if shape == input._data.shape:
-        return _as_view(_alias(input), input)
-    return _as_view(Reshape.apply(input, shape=shape), input)
+        return _as_view(_alias(input), input, _same)
+    out = Reshape.apply(input, shape=shape)
+    if not is_grad_enabled_fast() or not input._device.backend.reshape_is_view(input._data, shape):
+        return _as_view(out, input)  # a copy (or no grad mode): writes through it don't reach input
+    return _as_view(out, input, lambda t: reshape(t, shape))
 
 
 def view(input, *shape):
@@ -118,17 +144,18 @@ def permute(input, *dims):
     dims = tuple(_wrap_dim(d, ndim, "permute") for d in dims)
     if len(set(dims)) != ndim:
         raise RuntimeError(f"permute(): duplicate dims are not allowed (got {list(dims)})")
-    return _as_view(Permute.apply(input, dims=dims), input)
+    return _as_view(Permute.apply(input, dims=dims), input, lambda t: permute(t, dims))
 
 
 def transpose(input, dim0, dim1):
     ndim = input._data.ndim
     if ndim == 0:
-        return _as_view(_alias(input), input)
+        return _as_view(_alias(input), input, _same)
     d0, d1 = _wrap_dim(dim0, ndim, "transpose"), _wrap_dim(dim1, ndim, "transpose")
     dims = list(range(ndim))
     dims[d0], dims[d1] = dims[d1], dims[d0]
-    return _as_view(Permute.apply(input, dims=tuple(dims)), input)
+    dims = tuple(dims)
+    return _as_view(Permute.apply(input, dims=dims), input, lambda t: permute(t, dims))
 
 
 swapaxes = swapdims = transpose
@@ -137,7 +164,7 @@ swapaxes = swapdims = transpose
 def t(input):
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
-    return transpose(input, 0, 1) if input._data.ndim == 2 else _as_view(_alias(input), input)
+    return transpose(input, 0, 1) if input._data.ndim == 2 else _as_view(_alias(input), input, _same)
 
 
 def movedim(input, source, destination):
@@ -165,7 +192,8 @@ def _wrap_insert(dim, ndim, op):
 def unsqueeze(input, dim):
     shape = list(input._data.shape)
     shape.insert(_wrap_insert(dim, len(shape), "unsqueeze"), 1)
-    return _as_view(Reshape.apply(input, shape=tuple(shape)), input)
+    shape = tuple(shape)
+    return _as_view(Reshape.apply(input, shape=shape), input, lambda t: reshape(t, shape))
 
 
 def squeeze(input, dim=None):
@@ -177,8 +205,8 @@ def squeeze(input, dim=None):
         dims = {_wrap_dim(d, len(shape), "squeeze") for d in dims}
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
     if new == shape:
-        return _as_view(_alias(input), input)
-    return _as_view(Reshape.apply(input, shape=new), input)
+        return _as_view(_alias(input), input, _same)
+    return _as_view(Reshape.apply(input, shape=new), input, lambda t: reshape(t, new))
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -239,8 +267,8 @@ def expand(input, *sizes):
         target.append(s)
     target = tuple(target)
     if target == shape:
-        return _as_view(_alias(input), input)
-    return _as_view(Expand.apply(input, shape=target), input)
+        return _as_view(_alias(input), input, _same)
+    return _as_view(Expand.apply(input, shape=target), input, lambda t: expand(t, target))
 
 
 def expand_as(input, other):
@@ -319,7 +347,8 @@ def _tensor_list(op, tensors):
         raise TypeError(f"{op}(): argument 'tensors' must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError(f"{op}(): expected a non-empty list of Tensors")
+        # PyTorch: ValueError from cat, RuntimeError from stack
+        raise (ValueError if op == "cat" else RuntimeError)(f"{op}(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}(): expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
@@ -344,6 +373,7 @@ def stack(tensors, dim=0, *, axis=None, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
                                f"{list(t._data.shape)} at entry {i}")
     d = _wrap_insert(dim, len(shape), "stack")
+    check_same_device("stack", *tensors)
     result = cat([unsqueeze(t, d) for t in tensors], d)
     if out is not None:
         from .elementwise import _out
@@ -411,7 +441,12 @@ def split(tensor, split_size_or_sections, dim=0):
     node = pieces[0].grad_fn
     if node is not None:
         node._dtype, node._device = tensor.dtype, tensor.device
-    return tuple(_as_view(p, tensor) for p in pieces)
+    return tuple(_as_view(p, tensor, _slicer(d, lo, hi)) for p, (lo, hi) in zip(pieces, bounds))
+
+
+def _slicer(d, lo, hi):
+    key = (slice(None),) * d + (slice(lo, hi),)
+    return lambda t: t[key]
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -447,7 +482,7 @@ def narrow(input, dim, start, length):
     if start < 0:
         start += n
     if not 0 <= start <= n or length < 0 or start + length > n:
-        raise IndexError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}).")
+        raise RuntimeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}).")
     key = (slice(None),) * d + (slice(start, start + length),)
     return input[key]
 
@@ -509,6 +544,9 @@ def roll(input, shifts, dims=None):
         return roll(input.flatten(), shifts, 0).reshape(input.shape)
     if isinstance(shifts, (list, tuple)):
         shifts, dims = tuple(shifts), tuple(dims)
+    ndim = input._data.ndim
+    dims = tuple(_wrap_dim(d, ndim, "roll") for d in dims) if isinstance(dims, (tuple, list)) else \
+        _wrap_dim(dims, ndim, "roll")
     return Roll.apply(input, shifts=shifts, dims=dims)
 
 
@@ -574,6 +612,9 @@ def triu(input, diagonal=0):
 def _tri(input, k, lower):
     from .creation import arange
 
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions (got shape "
+                           f"{list(input._data.shape)})")
     n, m = input._data.shape[-2:]
     rows = arange(n, device=input.device).reshape(n, 1)
     cols = arange(m, device=input.device).reshape(1, m)

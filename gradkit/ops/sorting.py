@@ -15,7 +15,13 @@ def argsort(input, dim=-1, descending=False, stable=False):
     if input._data.ndim == 0:
         return _make(xp.zeros((), dtype=xp.int64), input._device)
     d = _wrap_dim(dim, input._data.ndim, "argsort")
-    idx = xp.argsort(input._data, axis=d, descending=descending, stable=True)
+    if descending:
+        # NumPy's argsort has no descending=: sort the flipped array ascending (stably) and
+        # read it backwards, which keeps ties in their original order, as PyTorch does
+        n = input._data.shape[d]
+        idx = (n - 1) - xp.flip(xp.argsort(xp.flip(input._data, axis=d), axis=d, stable=True), axis=d)
+    else:
+        idx = xp.argsort(input._data, axis=d, stable=True)
     return _make(xp.astype(idx, xp.int64), input._device)
 
 
@@ -42,6 +48,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 def kthvalue(input, k, dim=-1, keepdim=False):
     d = _wrap_dim(dim, input._data.ndim, "kthvalue")
+    n = input._data.shape[d] if input._data.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} (k={k}, size {n})")
     values, indices = sort(input, d)
     v, i = values.narrow(d, k - 1, 1), indices.narrow(d, k - 1, 1)
     if not keepdim:

@@ -1,0 +1,73 @@
+"""What the examples share: a --device flag, a text progress bar, accuracy, and a
+checkpoint round trip that proves the saved model predicts what the trained one does."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import gradkit as torch
+
+
+def parser(description):
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: GRADKIT_DEVICE or cpu)")
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--checkpoint", default=None, help="where to save the model (default: a temporary file)")
+    return p
+
+
+def setup(args):
+    if args.device:
+        torch.set_default_device(args.device)
+    torch.manual_seed(args.seed)
+    device = torch.get_default_device()
+    print(f"device: {device}")
+    return device
+
+
+def progress(iterable, total, label):
+    """Yields from iterable while drawing a one-line bar on stderr (no extra dependency)."""
+    start = time.perf_counter()
+    width = 24
+    for i, item in enumerate(iterable, 1):
+        yield item
+        if sys.stderr.isatty() or i == total:
+            done = int(width * i / total)
+            bar = "#" * done + "." * (width - done)
+            sys.stderr.write(f"\r  {label} [{bar}] {i}/{total} {time.perf_counter() - start:5.1f}s")
+            sys.stderr.flush()
+    sys.stderr.write("\n")
+
+
+def accuracy(net, loader):
+    """Fraction of correct predictions over a loader (evaluation mode, no graph)."""
+    was_training = net.training
+    net.eval()
+    correct = total = 0
+    with torch.no_grad():
+        for X, y in loader:
+            correct += int((net(X).argmax(dim=1) == y).sum())
+            total += y.numel()
+    net.train(was_training)
+    return correct / total
+
+
+def checkpoint_round_trip(net, make_net, path, probe):
+    """Saves net, loads the file into a fresh model and checks both agree on ``probe``."""
+    if path is None:
+        path = os.path.join(tempfile.mkdtemp(prefix="gradkit-example-"), "model.safetensors")
+    torch.save(net.state_dict(), path)
+    fresh = make_net()
+    fresh.load_state_dict(torch.load(path))
+    net.eval()
+    fresh.eval()
+    with torch.no_grad():
+        same = torch.allclose(net(probe), fresh(probe))
+    print(f"checkpoint: saved to {path}, reloaded; predictions identical: {same}")
+    if not same:
+        raise SystemExit("reloaded model disagrees with the trained one")
+    return path

@@ -1,0 +1,14 @@
+"""Datasets for examples and training scripts.
+
+- ``digits(train=None, device=None)``: the UCI handwritten digits (1,797 8x8 images, CC BY
+  4.0), shipped inside the package, so it works offline; a ``TensorDataset``.
+- ``FashionMNIST(root, train=True, transform=None, target_transform=None, download=False)``
+  and ``MNIST``: torchvision's interface and file layout, read from the IDX files
+  (``read_idx``); without a transform items are float32 ``(1, 28, 28)`` tensors in [0, 1].
+- ``transforms``: ``Compose``, ``ToTensor``, ``Normalize``, ``Lambda``.
+"""
+from . import transforms
+from ._digits import digits
+from ._mnist import MNIST, FashionMNIST, IDXError, read_idx
+
+__all__ = ["digits", "FashionMNIST", "MNIST", "read_idx", "IDXError", "transforms"]

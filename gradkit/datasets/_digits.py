@@ -1,0 +1,66 @@
+"""The UCI handwritten digits, shipped inside the package (``data/digits.csv.gz``, CC BY 4.0,
+see ``data/README.md``), so examples and tests run offline."""
+from __future__ import annotations
+
+import functools
+import gzip
+import os
+
+N_SAMPLES = 1797
+N_TRAIN = 1437  # the first 1,437 samples (80%); the last 360 are the test split
+_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "digits.csv.gz")
+
+
+@functools.lru_cache(maxsize=1)
+def _raw():
+    """The file as a read-only host array (1797, 65) of uint8: 64 pixels in 0..16, then the
+    label."""
+    # NumPy only turns the parsed bytes into an array: this is the file-loading entry point.
+    import numpy as np
+
+    values = bytearray()
+    with gzip.open(_PATH, "rt", encoding="ascii") as fh:
+        for line in fh:
+            if line.strip():
+                values.extend(int(v) for v in line.split(","))
+    arr = np.frombuffer(bytes(values), dtype=np.uint8).reshape(-1, 65)
+    if arr.shape[0] != N_SAMPLES:
+        raise RuntimeError(f"{_PATH}: expected {N_SAMPLES} samples, found {arr.shape[0]} (damaged install?)")
+    return arr
+
+
+def digits(train=None, device=None):
+    """The UCI handwritten digits as a ``TensorDataset`` of (image, label): images float32
+    ``(N, 1, 8, 8)`` scaled from 0..16 to [0, 1], labels int64 in 0..9.
+
+    ``train=None``: all 1,797 samples; ``train=True``: the first 1,437; ``train=False``:
+    the last 360 (a fixed split, the same on every run; the file's order is already mixed,
+    each digit has 33-37 test samples). ``device=`` places the tensors (the default
+    device otherwise); the data is read once per process and each call returns new tensors.
+
+    Source: E. Alpaydin, C. Kaynak (1998), UCI Machine Learning Repository,
+    https://doi.org/10.24432/C50P49, CC BY 4.0 (the copy scikit-learn also ships)."""
+    from .. import _dtype
+    from ..ops.creation import from_numpy
+    from ..utils.data import TensorDataset
+
+    raw = _raw()
+    if train is None:
+        part = raw
+    elif train:
+        part = raw[:N_TRAIN]
+    else:
+        part = raw[N_TRAIN:]
+    host = from_numpy(part.copy())
+    images = (host[:, :64].to(_dtype.float32) / 16.0).reshape(-1, 1, 8, 8)
+    labels = host[:, 64].to(_dtype.int64)
+    if device is not None or images.device != _default_device():
+        dev = device if device is not None else _default_device()
+        images, labels = images.to(dev), labels.to(dev)
+    return TensorDataset(images, labels)
+
+
+def _default_device():
+    from .._device import get_default_device
+
+    return get_default_device()

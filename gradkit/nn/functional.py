@@ -1,0 +1,695 @@
+"""``gradkit.nn.functional`` (``import gradkit.nn.functional as F``): activations, layers
+and losses as functions, with PyTorch's signatures and numbers.
+
+Everything here is built from gradkit ops, or from the fused nodes in ``_fused`` (one
+graph node with an array-API forward): log_softmax, softmax, exact GELU, logsigmoid,
+linear, binary_cross_entropy. All are differentiable twice.
+
+Value checks that need the data (class targets out of range, BCE inputs outside [0, 1])
+run on the CPU only, where they cost nothing; on an accelerator they would wait for the
+device, so there an out-of-range class target gives a NaN loss instead of an error.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import no_grad
+from ..ops import creation as _creation
+from ..ops import elementwise as _E
+from ..ops import random as _random
+from ..ops import shape as _S
+from ..ops._core import cast as _cast
+from ..ops._core import check_same_device as _same_device
+from . import _fused
+from ._fused import erf  # noqa: F401  (also gradkit.nn.functional.erf)
+
+__all__ = [
+    "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",
+    "leaky_relu", "elu", "selu", "celu", "softplus", "softsign", "logsigmoid", "hardtanh", "prelu", "dropout",
+    "linear", "bilinear", "embedding", "layer_norm", "batch_norm", "mse_loss", "l1_loss", "huber_loss",
+    "smooth_l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "kl_div", "one_hot", "pad", "normalize", "cosine_similarity", "erf",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+def _float_input(input, op):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(input).__name__}")
+    if input.dtype.category != D.FLOAT:
+        raise RuntimeError(f'"{op}" not implemented for \'{input.dtype.name}\' (it needs a floating-point tensor)')
+    return input
+
+
+def _legacy_reduction(size_average, reduce):
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction='{}' instead.".format(
+        "none" if reduce is False else ("mean" if size_average is not False else "sum")), stacklevel=3)
+    if reduce is False:
+        return "none"
+    return "mean" if size_average is not False else "sum"
+
+
+def _reduction(reduction, size_average=None, reduce=None):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.mean()
+
+
+def _weighted_reduce(loss, weight, reduction, input):
+    if weight is None:
+        return _reduce(loss, reduction)
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / weight.sum()
+
+
+def _warn_target_size(input, target, stacklevel=3):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      f"This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      f"same size.", stacklevel=stacklevel)
+        return _S.broadcast_tensors(input, target)
+    return input, target
+
+
+def _softmax_dim(name, ndim):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
+                  f"argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+# --------------------------------------------------------------------------- activations
+def relu(input, inplace=False):
+    """max(x, 0); the gradient at 0 is 0."""
+    if inplace:
+        return input.relu_()
+    return _E.relu(input)
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if inplace:
+        return input.clamp_(min_val, max_val)
+    return _E.clamp(input, min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def sigmoid(input):
+    return _E.sigmoid(input)
+
+
+def tanh(input):
+    return _E.tanh(input)
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)), stable for large |x|."""
+    return _fused.LogSigmoid.apply(_float_input(input, "log_sigmoid_forward"))
+
+
+def gelu(input, approximate="none"):
+    """x * Phi(x) (Phi: the standard normal CDF, through erf); ``approximate='tanh'``:
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    input = _float_input(input, "GeluKernelImpl")
+    if approximate == "none":
+        return _fused.GeluExact.apply(input)
+    if approximate == "tanh":
+        inner = (input + 0.044715 * input * input * input) * math.sqrt(2.0 / math.pi)
+        return 0.5 * input * (1.0 + inner.tanh())
+    raise RuntimeError(f"approximate argument must be either none or tanh (got {approximate!r})")
+
+
+def silu(input, inplace=False):
+    out = input * _E.sigmoid(input)
+    if inplace:
+        return input.copy_(out)
+    return out
+
+
+def mish(input, inplace=False):
+    out = input * softplus(input).tanh()
+    if inplace:
+        return input.copy_(out)
+    return out
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
+    input = _float_input(input, "softplus")
+    bx = input * beta if beta != 1 else input
+    soft = -_fused.LogSigmoid.apply(-bx)
+    if beta != 1:
+        soft = soft / beta
+    return _E.where(bx > threshold, input, soft)
+
+
+def softsign(input):
+    return input / (1.0 + input.abs())
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    out = _E.where(input > 0, input, input * negative_slope)
+    if inplace:
+        return input.copy_(out)
+    return out
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x for x > 0, alpha (exp(x) - 1) otherwise."""
+    neg = _E.expm1(_E.clamp(input, max=0.0))
+    out = _E.where(input > 0, input, neg * alpha if alpha != 1 else neg)
+    if inplace:
+        return input.copy_(out)
+    return out
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    out = elu(input, _SELU_ALPHA) * _SELU_SCALE
+    if inplace:
+        return input.copy_(out)
+    return out
+
+
+def celu(input, alpha=1.0, inplace=False):
+    neg = _E.expm1(_E.clamp(input, max=0.0) / alpha) * alpha
+    out = _E.where(input > 0, input, neg)
+    if inplace:
+        return input.copy_(out)
+    return out
+
+
+def prelu(input, weight):
+    """x for x > 0, weight * x otherwise; ``weight`` has 1 or C (= input.shape[1]) entries."""
+    if weight.numel() != 1 and input.ndim >= 2:
+        shape = [1] * input.ndim
+        shape[1] = weight.numel()
+        weight = weight.reshape(shape)
+    return _E.where(input > 0, input, input * weight)
+
+
+def _prep_softmax(input, dim, dtype, name):
+    if dtype is not None:
+        input = _cast(input, D.as_dtype(dtype))
+    _float_input(input, name)
+    ndim = input._data.ndim
+    if dim is None:
+        dim = _softmax_dim(name, ndim)
+    return input, _wrap_dim(dim, ndim, name), ndim
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """x - logsumexp(x, dim), as one stable node (max-shifted)."""
+    input, d, ndim = _prep_softmax(input, dim, dtype, "log_softmax")
+    if ndim == 0:
+        return _fused.LogSoftmax.apply(input.reshape(1), dim=0).reshape(())
+    return _fused.LogSoftmax.apply(input, dim=d)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x) / sum(exp(x), dim), as one stable node (max-shifted)."""
+    input, d, ndim = _prep_softmax(input, dim, dtype, "softmax")
+    if ndim == 0:
+        return _fused.Softmax.apply(input.reshape(1), dim=0).reshape(())
+    return _fused.Softmax.apply(input, dim=d)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    return softmax(-input, dim, dtype=dtype) if dim is not None else softmax(-input, _softmax_dim("softmin",
+                                                                                               input.ndim), dtype=dtype)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zeroes each element with probability p and scales the rest by 1/(1-p) (training
+    only; the identity otherwise)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        scale = _creation.zeros(input.shape, dtype=input.dtype, device=input.device)
+    else:
+        keep = _random.rand(input.shape, dtype=input.dtype, device=input.device) < (1.0 - p)
+        scale = _cast(keep, input.dtype) * (1.0 / (1.0 - p))
+    if inplace:
+        return input.mul_(scale)
+    return input * scale
+
+
+# --------------------------------------------------------------------------- layers
+def _kind(dt):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
+
+
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias: (..., in) x (out, in) -> (..., out)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"linear(): argument 'input' must be Tensor, not {type(input).__name__}")
+    tensors = (input, weight) if bias is None else (input, weight, bias)
+    _same_device("linear", *tensors)
+    if input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype):
+        other = input.dtype if input.dtype is not weight.dtype else bias.dtype
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_kind(other)} and {_kind(weight.dtype)}")
+    shape = input._data.shape
+    if weight._data.ndim != 2:
+        if weight._data.ndim == 1:  # PyTorch allows a vector weight: a dot product
+            out = input @ weight
+            return out if bias is None else out + bias
+        raise RuntimeError(f"linear(): weight must be 1-D or 2-D, got {weight._data.ndim}-D")
+    if not shape or shape[-1] != weight._data.shape[1]:
+        rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
+        cols = shape[-1] if shape else 0
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
+                           f"{weight._data.shape[1]}x{weight._data.shape[0]})")
+    if bias is None:
+        return _fused.Linear.apply(input, weight)
+    return _fused.Linear.apply(input, weight, bias)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = x1^T W_k x2 + b_k; weight (out, in1, in2)."""
+    out = ((input1.unsqueeze(-2).unsqueeze(-2) @ weight) @ input2.unsqueeze(-2).unsqueeze(-1)).squeeze(-1).squeeze(-1)
+    return out if bias is None else out + bias
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` at the indices in ``input``: (*) -> (*, dim). Rows at
+    ``padding_idx`` get no gradient."""
+    if not isinstance(input, Tensor) or input.dtype not in (D.int64, D.int32):
+        got = input.dtype if isinstance(input, Tensor) else type(input).__name__
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {got} instead (while checking arguments for embedding)")
+    if padding_idx is not None:
+        n = weight.shape[0]
+        if not -n <= padding_idx < n:
+            raise ValueError("Padding_idx must be within num_embeddings")
+        padding_idx %= n
+    if max_norm is not None:
+        with no_grad():
+            flat = input.reshape(-1)
+            rows = weight[flat]
+            norms = rows.norm(norm_type, dim=1, keepdim=True)
+            scale = _E.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+            weight[flat] = rows * scale
+    out = weight[input]
+    if padding_idx is not None and out.requires_grad:
+        keep = (input != padding_idx).unsqueeze(-1)
+        out = _E.where(keep, out, out.detach())
+    return out
+
+
+def _norm_shape(normalized_shape):
+    if isinstance(normalized_shape, int):
+        return (normalized_shape,)
+    return tuple(int(s) for s in normalized_shape)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalizes over the last len(normalized_shape) dims (biased variance), then
+    scales by weight and shifts by bias."""
+    shape = _norm_shape(normalized_shape)
+    k = len(shape)
+    if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}")
+    axes = tuple(range(-k, 0))
+    centered = input - input.mean(axes, keepdim=True)
+    var = (centered * centered).mean(axes, keepdim=True)
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def _verify_batch_size(shape):
+    n = shape[0]
+    for s in shape[2:]:
+        n *= s
+    if n == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {shape}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalizes each channel (dim 1) over the batch and the other dims. In training,
+    batch statistics (biased variance) are used and the running ones updated in place:
+    running = (1 - momentum) * running + momentum * batch (unbiased variance)."""
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm expects an input with a channel dimension (N, C, ...), got {input.ndim}D")
+    c = input.shape[1]
+    view = (1, c) + (1,) * (input.ndim - 2)
+    if training:
+        _verify_batch_size(input.shape)
+        axes = (0,) + tuple(range(2, input.ndim))
+        mean = input.mean(axes, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(axes, keepdim=True)
+        if running_mean is not None or running_var is not None:
+            n = input.numel() // c
+            with no_grad():
+                if running_mean is not None:
+                    running_mean.copy_(running_mean * (1.0 - momentum) + mean.detach().reshape(c) * momentum)
+                if running_var is not None:
+                    unbiased = var.detach().reshape(c) * (n / max(n - 1, 1))
+                    running_var.copy_(running_var * (1.0 - momentum) + unbiased * momentum)
+        out = centered * (var + eps).rsqrt()
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
+        out = (input - running_mean.reshape(view)) * (running_var.reshape(view) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(view)
+    if bias is not None:
+        out = out + bias.reshape(view)
+    return out
+
+
+# --------------------------------------------------------------------------- regression losses
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean (or sum, or none) of (input - target)^2 (no factor 1/2)."""
+    input_, target = _warn_target_size(input, target)
+    reduction = _reduction(reduction, size_average, reduce)
+    if weight is None and input_.dtype is target.dtype and input_.dtype.category == D.FLOAT:
+        _same_device("mse_loss", input_, target)
+        return _fused.MseLoss.apply(input_, target, reduction=reduction)
+    diff = input_ - target
+    return _weighted_reduce(diff * diff, weight, reduction, input)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    input_, target = _warn_target_size(input, target)
+    reduction = _reduction(reduction, size_average, reduce)
+    return _weighted_reduce((input_ - target).abs(), weight, reduction, input)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = input - target)."""
+    input_, target = _warn_target_size(input, target)
+    reduction = _reduction(reduction)
+    d = input_ - target
+    ad = d.abs()
+    loss = _E.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
+    if weight is not None:  # PyTorch: a weighted Huber 'mean' is the plain mean of the weighted losses
+        if tuple(weight.shape) != tuple(input.shape):
+            raise ValueError("Weights and input must have the same size.")
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (beta = 0: L1)."""
+    input, target = _warn_target_size(input, target)
+    reduction = _reduction(reduction, size_average, reduce)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    d = input - target
+    ad = d.abs()
+    if beta == 0.0:
+        return _reduce(ad, reduction)
+    loss = _E.where(ad < beta, (0.5 / beta) * d * d, ad - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+# --------------------------------------------------------------------------- classification losses
+def _class_last(x, class_dim):
+    """Moves the class dim of (N, C, d1, ...) last; (C,) and (N, C) stay as they are."""
+    return x if x._data.ndim <= 2 else x.movedim(class_dim, -1)
+
+
+def _nll(logp, target, weight, ignore_index, reduction, op):
+    """For class-index targets: the reduced loss of -w[y] * logp[y] (0 where ignored),
+    the per-element weights w[y] (0 where ignored), logp with its class dim last, and
+    the checked class weights."""
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{op}(): argument 'target' must be Tensor, not {type(target).__name__}")
+    if target.dtype.category != D.INT:
+        raise RuntimeError(f"expected scalar type Long but found {_kind(target.dtype)}")
+    shape, tshape = logp._data.shape, target._data.shape
+    ndim = len(shape)
+    if ndim == 0:
+        raise ValueError(f"{op}: input must have a class dimension (got a 0-d tensor)")
+    if ndim == 1:
+        if tshape:
+            raise RuntimeError(f"{op}: 0D or 1D target tensor expected, multi-target not supported (input of shape "
+                               f"{list(logp.shape)} needs a 0-d target, got {list(target.shape)})")
+    else:
+        if not tshape or shape[0] != tshape[0]:
+            got = tshape[0] if tshape else "a 0-d target"
+            raise ValueError(f"Expected input batch_size ({logp.shape[0]}) to match target batch_size ({got}).")
+        if tshape[1:] != shape[2:]:
+            raise RuntimeError(f"{op}: expected target of size {[logp.shape[0]] + list(logp.shape[2:])}, got "
+                               f"{list(target.shape)}")
+    n_classes = shape[0 if ndim == 1 else 1]
+    if weight is not None:
+        _same_device(op, logp, weight)
+        if tuple(weight.shape) != (n_classes,):
+            raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no classes but "
+                               f"got weight tensor of shape: {list(weight.shape)}")
+        weight = _cast(weight, logp.dtype)
+    _same_device(op, logp, target)
+    if target.dtype is not D.int64:
+        target = _cast(target, D.int64)
+    cpu = logp.device.type == "cpu"
+    if cpu and target._data.size:
+        # on the CPU a bad target is an error, as in PyTorch (elsewhere it gives NaN: no sync)
+        xp = logp.device.backend.xp
+        t = target._data
+        if int(xp.min(t)) < 0 or int(xp.max(t)) >= n_classes:
+            bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+            if bool(xp.any(bad)):
+                raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
+    lp = _class_last(logp, 1)
+    loss, w = _fused.NLLPick.apply(lp, target, weight=None if weight is None else weight._data,
+                                   ignore_index=ignore_index, reduction=reduction, check=not cpu)
+    return loss, w, lp, weight
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """-input[n, target[n]] (times weight[target[n]]) for log-probabilities ``input`` of
+    shape (N, C) (or (C,), or (N, C, d1, ...)); 'mean' divides by the summed weights of
+    the targets that are not ``ignore_index``."""
+    reduction = _reduction(reduction, size_average, reduce)
+    return _nll(input, target, weight, ignore_index, reduction, "nll_loss")[0]
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """Cross entropy of logits ``input`` (N, C) (or (C,), or (N, C, d1, ...)) against class
+    indices (int64, shape (N,)) or class probabilities (same shape as input):
+    nll_loss(log_softmax(input, 1), target) with PyTorch's ``weight``, ``ignore_index``
+    and ``label_smoothing`` rules."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"cross_entropy(): argument 'input' must be Tensor, not {type(input).__name__}")
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    n_classes = input.shape[class_dim]
+    if isinstance(target, Tensor) and target.dtype.category == D.FLOAT and tuple(target.shape) == tuple(input.shape):
+        return _prob_cross_entropy(logp, target, weight, ignore_index, reduction, label_smoothing, class_dim)
+    nll, w, lp, weight = _nll(logp, target, weight, ignore_index, reduction, "cross_entropy")
+    if label_smoothing <= 0.0:
+        return nll
+    smooth = -(lp * weight).sum(-1) if weight is not None else -lp.sum(-1)
+    smooth = _E.where(target == ignore_index, 0.0, smooth)
+    if reduction == "sum":
+        smooth = smooth.sum()
+    elif reduction == "mean":
+        smooth = smooth.sum() / w.sum()
+    return (1.0 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
+
+
+def _prob_cross_entropy(logp, target, weight, ignore_index, reduction, label_smoothing, class_dim):
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    n_classes = logp.shape[class_dim]
+    target = _cast(target, logp.dtype)
+    if label_smoothing > 0.0:
+        target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
+    prod = logp * target
+    if weight is not None:
+        view = [1] * logp.ndim
+        view[class_dim] = n_classes
+        prod = prod * _cast(weight, logp.dtype).reshape(view)
+    if reduction == "none":
+        return -prod.sum(class_dim)
+    if reduction == "sum":
+        return -prod.sum()
+    count = logp.numel() // n_classes if n_classes else 0
+    return -prod.sum() / count if count else -prod.sum() * math.nan
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """-(t log x + (1 - t) log(1 - x)) for probabilities x, with the logs clamped at -100."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+                         f"is deprecated. Please ensure they have the same size.")
+    _float_input(input, "binary_cross_entropy")
+    _same_device("binary_cross_entropy", input, target)
+    if input.device.type == "cpu" and input.numel() and bool(((input < 0) | (input > 1)).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = _fused.BinaryCrossEntropy.apply(input, _cast(target, input.dtype))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """binary_cross_entropy(sigmoid(input), target), computed stably from the logits:
+    (1 - t) x - (1 + (pos_weight - 1) t) logsigmoid(x)."""
+    reduction = _reduction(reduction, size_average, reduce)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    _float_input(input, "binary_cross_entropy_with_logits")
+    target = _cast(target, input.dtype)
+    log_sig = _fused.LogSigmoid.apply(input)
+    if pos_weight is not None:
+        log_weight = 1.0 + (pos_weight - 1.0) * target
+        loss = (1.0 - target) * input - log_weight * log_sig
+    else:
+        loss = (1.0 - target) * input - log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Pointwise target * (log target - input) (input holds log-probabilities);
+    ``reduction='batchmean'`` divides the sum by the batch size."""
+    if reduction != "batchmean":
+        reduction = _reduction(reduction, size_average, reduce)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _E.where(target > 0, target * _E.where(target > 0, target, 1.0).log(), 0.0) - target * input
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction)
+
+
+# --------------------------------------------------------------------------- utilities
+def one_hot(tensor, num_classes=-1):
+    """int64 (..., num_classes) with a 1 at each index of ``tensor``."""
+    if not isinstance(tensor, Tensor) or tensor.dtype is not D.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if tensor.numel() == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(tensor.max()) + 1
+    if tensor.device.type == "cpu" and tensor.numel():
+        if bool((tensor < 0).any()):
+            raise RuntimeError("Class values must be non-negative.")
+        if bool((tensor >= num_classes).any()):
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    classes = _creation.arange(num_classes, device=tensor.device)
+    return _cast(tensor.unsqueeze(-1) == classes, D.int64)
+
+
+def _pad_index(n, left, right, mode, device):
+    idx = _creation.arange(-left, n + right, device=device)
+    if mode == "replicate":
+        return idx.clamp(0, n - 1)
+    if mode == "circular":
+        return idx.remainder(n)
+    if mode == "reflect":
+        if left >= n or right >= n:
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but "
+                               f"got: padding ({left}, {right}) at dimension of size {n}")
+        period = 2 * (n - 1) if n > 1 else 1
+        m = idx.remainder(period)
+        return _E.where(m >= n, period - m, m)
+    raise NotImplementedError(f"pad: unknown padding mode {mode!r} (use 'constant', 'reflect', 'replicate' or "
+                              f"'circular')")
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pads (or, with negative sizes, crops) the last len(pad) // 2 dims:
+    ``pad=(left, right, top, bottom, ...)`` starts from the last dim."""
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
+    if mode != "constant" and value not in (None, 0, 0.0):
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.ndim - 1 - i
+        left, right = pad[2 * i], pad[2 * i + 1]
+        n = out.shape[dim]
+        if mode != "constant":
+            if left < 0 or right < 0:
+                raise RuntimeError(f"pad: negative padding is only supported in constant mode (got {pad})")
+            if left or right:
+                out = out.index_select(dim, _pad_index(n, left, right, mode, input.device))
+            continue
+        if left < 0 or right < 0:
+            start, stop = max(-left, 0), n - max(-right, 0)
+            if stop < start:
+                raise RuntimeError(f"pad: the padded size of dimension {dim} would be negative (padding {pad} of size "
+                                   f"{n})")
+            out = out.narrow(dim, start, stop - start)
+        parts = []
+        fill = 0 if value is None else value
+        for size in (max(left, 0), max(right, 0)):
+            shape = list(out.shape)
+            shape[dim] = size
+            parts.append(_creation.full(tuple(shape), fill, dtype=input.dtype, device=input.device) if size else None)
+        if parts[0] is not None or parts[1] is not None:
+            out = _S.cat([t for t in (parts[0], out, parts[1]) if t is not None], dim)
+    return out
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(||input||_p over dim, eps)."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps)
+    result = input / denom
+    if out is not None:
+        return out.copy_(result)
+    return result
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
+    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)

@@ -1,0 +1,103 @@
+"""``nn.Parameter``: a Tensor that a Module registers as one of its parameters.
+
+A Parameter is always a graph leaf: ``Parameter(torch.randn(2, 3) * 0.1)`` shares the
+storage of its argument but none of its history, and requires grad (unless told not to).
+Ops on a Parameter return plain Tensors, as in PyTorch.
+"""
+from __future__ import annotations
+
+from .._tensor import Tensor
+
+
+def _init_from(p, data, requires_grad):
+    p._data = data._data
+    p._device = data._device
+    p._requires_grad = False
+    p.grad_fn = None
+    p._output_nr = 0
+    p._grad = None
+    p._version = data._version  # an alias of data's storage, as detach() is
+    p._base = None
+    p._extra = None
+    if requires_grad:
+        p.requires_grad_(True)
+
+
+class Parameter(Tensor):
+    """Parameter(data=None, requires_grad=True): ``data`` (an empty tensor when None) as a
+    leaf that requires grad. Modules register Parameters assigned to their attributes."""
+
+    def __new__(cls, data=None, requires_grad=True):
+        if data is None:
+            from ..ops.creation import empty
+
+            data = empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Parameter(): data must be a Tensor, not {type(data).__name__}")
+        p = object.__new__(cls)
+        _init_from(p, data, requires_grad)
+        return p
+
+    def __init__(self, data=None, requires_grad=True):
+        pass  # all done in __new__ (Tensor.__init__ would treat data as legacy constructor args)
+
+    def __repr__(self, *, tensor_contents=None):
+        return "Parameter containing:\n" + Tensor.__repr__(self)
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        out = type(self)(self.data.clone(), self._requires_grad)
+        if self._grad is not None:
+            out._grad = self._grad.clone()
+        memo[id(self)] = out
+        return out
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("gradkit parameters are not pickled; save a state_dict with gradkit.save (safetensors)")
+
+
+class UninitializedParameter(Parameter):
+    """The parameter of a lazy module (``nn.LazyLinear``) before its first call: it has no
+    shape yet. ``materialize(shape)`` gives it storage and makes it a plain Parameter (the
+    same object, so an optimizer built earlier keeps working)."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        from ..ops.creation import empty
+
+        p = object.__new__(cls)
+        _init_from(p, empty(0, device=device, dtype=dtype), requires_grad)
+        return p
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    def materialize(self, shape, device=None, dtype=None):
+        from ..ops.creation import empty
+
+        device = self.device if device is None else device
+        dtype = self.dtype if dtype is None else dtype
+        self._data = empty(tuple(shape), device=device, dtype=dtype)._data
+        if device is not None:
+            from .._device import resolve
+
+            self._device = resolve(device)
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self, *, tensor_contents=None):
+        return "<UninitializedParameter>"
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo):
+        out = type(self)(self._requires_grad, self.device, self.dtype)
+        memo[id(self)] = out
+        return out
+
+
+def is_lazy(param) -> bool:
+    return isinstance(param, UninitializedParameter)

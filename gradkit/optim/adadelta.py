@@ -1,0 +1,91 @@
+"""Adadelta (PyTorch's ``torch.optim.Adadelta``)."""
+from __future__ import annotations
+
+from .._tensor import Tensor
+from ..ops.creation import zeros_like
+from .optimizer import Optimizer, _scalar_step_tensor, _to_scalar
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    r"""Adadelta. For each parameter :math:`p` with gradient :math:`g` (negated when
+    ``maximize``)::
+
+        g = g + weight_decay * p                      (if weight_decay != 0)
+        v = rho * v + (1 - rho) * g * g
+        delta = sqrt(u + eps) / sqrt(v + eps) * g
+        u = rho * u + (1 - rho) * delta * delta
+        p = p - lr * delta
+    """
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
+                    "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
+        super().__init__(params, defaults)
+        self._check_differentiable()
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+
+    def step(self, closure=None):
+        """Performs a single optimization step.
+
+        Args:
+            closure (Callable, optional): A closure that reevaluates the model and returns the loss.
+        """
+        return self._run_step(closure, self._update_group)
+
+    def _update_group(self, group):
+        lr = _to_scalar(group["lr"])
+        rho = group["rho"]
+        eps = group["eps"]
+        weight_decay = group["weight_decay"]
+        maximize = group["maximize"]
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            p_state = state[p]
+            if len(p_state) == 0:
+                p_state["step"] = _scalar_step_tensor()
+                p_state["square_avg"] = zeros_like(p)
+                p_state["acc_delta"] = zeros_like(p)
+            square_avg = p_state["square_avg"]
+            acc_delta = p_state["acc_delta"]
+            p_state["step"] += 1
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + p * weight_decay
+
+            square_avg *= rho
+            sq = grad * (1 - rho)
+            sq *= grad
+            square_avg += sq
+            std = (square_avg + eps).sqrt()
+            delta = (acc_delta + eps).sqrt()
+            delta /= std
+            delta *= grad
+            acc_delta *= rho
+            sq = delta * (1 - rho)
+            sq *= delta
+            acc_delta += sq
+            p -= delta * lr

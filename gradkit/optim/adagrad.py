@@ -1,0 +1,96 @@
+"""Adagrad (PyTorch's ``torch.optim.Adagrad``)."""
+from __future__ import annotations
+
+from .._tensor import Tensor
+from ..ops.creation import full_like
+from .optimizer import Optimizer, _scalar_step_tensor, _to_scalar
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad. For each parameter :math:`p` with gradient :math:`g` (negated when
+    ``maximize``), at step :math:`t`::
+
+        g = g + weight_decay * p                      (if weight_decay != 0)
+        clr = lr / (1 + (t - 1) * lr_decay)
+        s = s + g * g                                 (s starts at initial_accumulator_value)
+        p = p - clr * g / (sqrt(s) + eps)
+
+    The state is created for every parameter when the optimizer is built, as in PyTorch.
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+        self._check_differentiable()
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(p)
+
+    def _init_state(self, p):
+        # PyTorch uses the defaults' initial_accumulator_value, even for later groups
+        p_state = self.state[p]
+        p_state["step"] = _scalar_step_tensor()
+        p_state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+
+    def step(self, closure=None):
+        """Performs a single optimization step.
+
+        Args:
+            closure (Callable, optional): A closure that reevaluates the model and returns the loss.
+        """
+        return self._run_step(closure, self._update_group)
+
+    def _update_group(self, group):
+        lr = _to_scalar(group["lr"])
+        lr_decay = group["lr_decay"]
+        eps = group["eps"]
+        weight_decay = group["weight_decay"]
+        maximize = group["maximize"]
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            p_state = state[p]
+            if len(p_state) == 0:
+                self._init_state(p)
+            state_sum = p_state["sum"]
+            step_t = p_state["step"]
+            step_t += 1
+            step = step_t.item()
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + p * weight_decay
+            clr = lr / (1 + (step - 1) * lr_decay)
+            state_sum += grad * grad
+            std = state_sum.sqrt()
+            std += eps
+            update = grad * -clr
+            update /= std
+            p += update

@@ -1,0 +1,147 @@
+"""Adam and AdamW (PyTorch's ``torch.optim.Adam`` / ``torch.optim.AdamW``), with PyTorch's
+order of operations so that results agree to float32 rounding."""
+from __future__ import annotations
+
+from .._tensor import Tensor
+from ..ops.creation import zeros_like
+from ..ops.elementwise import maximum
+from .optimizer import Optimizer, _lerp_, _scalar_step_tensor, _to_scalar
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    r"""Adam. For each parameter :math:`p` with gradient :math:`g` (negated when
+    ``maximize``), at step :math:`t`::
+
+        p = p * (1 - lr * weight_decay)            (decoupled_weight_decay, i.e. AdamW)
+        g = g + weight_decay * p                   (otherwise, if weight_decay != 0)
+        m = lerp(m, g, 1 - beta1)                  # beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        v_max = max(v_max, v)                      (amsgrad; v_max replaces v below)
+        denom = sqrt(v) / sqrt(1 - beta2 ** t) + eps
+        p = p - (lr / (1 - beta1 ** t)) * m / denom
+
+    ``foreach``, ``fused`` and ``capturable`` are accepted for compatibility.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
+                or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i in (0, 1):
+            if isinstance(betas[i], Tensor) and betas[i].numel() != 1:
+                raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        betas = tuple(map(_to_scalar, betas))
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+        self._check_differentiable()
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("fused", None)
+
+    def step(self, closure=None):
+        """Performs a single optimization step.
+
+        Args:
+            closure (Callable, optional): A closure that reevaluates the model and returns the loss.
+        """
+        return self._run_step(closure, self._update_group)
+
+    def _update_group(self, group):
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps = group["eps"]
+        weight_decay = group["weight_decay"]
+        amsgrad = group["amsgrad"]
+        maximize = group["maximize"]
+        decoupled = group["decoupled_weight_decay"]
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            p_state = state[p]
+            if len(p_state) == 0:
+                p_state["step"] = _scalar_step_tensor()
+                p_state["exp_avg"] = zeros_like(p)
+                p_state["exp_avg_sq"] = zeros_like(p)
+                if amsgrad:
+                    p_state["max_exp_avg_sq"] = zeros_like(p)
+            step_t = p_state["step"]
+            exp_avg = p_state["exp_avg"]
+            exp_avg_sq = p_state["exp_avg_sq"]
+
+            step_t += 1
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                if decoupled:
+                    p *= 1 - lr * weight_decay
+                else:
+                    grad = grad + p * weight_decay
+
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= beta2
+            sq = grad * (1 - beta2)
+            sq *= grad
+            exp_avg_sq += sq
+
+            step = step_t.item()
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2 = 1 - beta2 ** step
+            step_size = lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2 ** 0.5
+
+            if amsgrad:
+                max_exp_avg_sq = p_state["max_exp_avg_sq"]
+                maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+                denom = max_exp_avg_sq.sqrt()
+            else:
+                denom = exp_avg_sq.sqrt()
+            denom /= bias_correction2_sqrt
+            denom += eps
+            update = exp_avg * -step_size
+            update /= denom
+            p += update
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay: ``p = p * (1 - lr * weight_decay)`` before the Adam
+    update, instead of adding ``weight_decay * p`` to the gradient (default weight_decay 1e-2)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True

@@ -1,0 +1,113 @@
+"""RMSprop (PyTorch's ``torch.optim.RMSprop``)."""
+from __future__ import annotations
+
+from .._tensor import Tensor
+from ..ops.creation import zeros_like
+from .optimizer import Optimizer, _lerp_, _scalar_step_tensor, _to_scalar
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop. For each parameter :math:`p` with gradient :math:`g` (negated when
+    ``maximize``)::
+
+        g = g + weight_decay * p                      (if weight_decay != 0)
+        v = alpha * v + (1 - alpha) * g * g
+        avg = sqrt(v - gbar * gbar) + eps,  gbar = lerp(gbar, g, 1 - alpha)   (centered)
+        avg = sqrt(v) + eps                                                   (otherwise)
+        b = momentum * b + g / avg;  p = p - lr * b   (momentum > 0)
+        p = p - lr * g / avg                          (otherwise)
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
+                    "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable}
+        super().__init__(params, defaults)
+        self._check_differentiable()
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+
+    def step(self, closure=None):
+        """Performs a single optimization step.
+
+        Args:
+            closure (Callable, optional): A closure that reevaluates the model and returns the loss.
+        """
+        return self._run_step(closure, self._update_group)
+
+    def _update_group(self, group):
+        lr = _to_scalar(group["lr"])
+        alpha = group["alpha"]
+        eps = group["eps"]
+        weight_decay = group["weight_decay"]
+        momentum = group["momentum"]
+        centered = group["centered"]
+        maximize = group["maximize"]
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            p_state = state[p]
+            if len(p_state) == 0:
+                p_state["step"] = _scalar_step_tensor()
+                p_state["square_avg"] = zeros_like(p)
+                if momentum > 0:
+                    p_state["momentum_buffer"] = zeros_like(p)
+                if centered:
+                    p_state["grad_avg"] = zeros_like(p)
+            square_avg = p_state["square_avg"]
+            p_state["step"] += 1
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + p * weight_decay
+
+            square_avg *= alpha
+            sq = grad * (1 - alpha)
+            sq *= grad
+            square_avg += sq
+
+            if centered:
+                grad_avg = p_state["grad_avg"]
+                _lerp_(grad_avg, grad, 1 - alpha)
+                avg = grad_avg * -1.0
+                avg *= grad_avg
+                avg += square_avg
+                avg = avg.sqrt()
+            else:
+                avg = square_avg.sqrt()
+            avg += eps
+
+            if momentum > 0:
+                buf = p_state["momentum_buffer"]
+                buf *= momentum
+                buf += grad / avg
+                p -= buf * lr
+            else:
+                update = grad * -lr
+                update /= avg
+                p += update

@@ -1,0 +1,90 @@
+"""Stochastic gradient descent, optionally with momentum (PyTorch's ``torch.optim.SGD``)."""
+from __future__ import annotations
+
+from .._tensor import Tensor
+from .optimizer import Optimizer, _to_scalar
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent (optionally with momentum).
+
+    For each parameter :math:`p` with gradient :math:`g` (negated when ``maximize``)::
+
+        g = g + weight_decay * p                       (if weight_decay != 0)
+        b = g  (first step)  or  momentum * b + (1 - dampening) * g
+        g = g + momentum * b  (nesterov)  or  b        (if momentum != 0)
+        p = p - lr * g
+
+    ``foreach`` and ``fused`` are accepted for compatibility; there is one implementation.
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        self._check_differentiable()
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    def step(self, closure=None):
+        """Performs a single optimization step.
+
+        Args:
+            closure (Callable, optional): A closure that reevaluates the model and returns the loss.
+        """
+        return self._run_step(closure, self._update_group)
+
+    def _update_group(self, group):
+        lr = _to_scalar(group["lr"])
+        weight_decay = group["weight_decay"]
+        momentum = group["momentum"]
+        dampening = group["dampening"]
+        nesterov = group["nesterov"]
+        maximize = group["maximize"]
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + p * weight_decay
+            if momentum != 0:
+                p_state = state[p]
+                buf = p_state.get("momentum_buffer")
+                if buf is None:
+                    buf = grad.detach().clone()
+                    p_state["momentum_buffer"] = buf
+                else:
+                    buf *= momentum
+                    if dampening != 0:
+                        buf += grad * (1 - dampening)
+                    else:
+                        buf += grad
+                if nesterov:
+                    grad = grad + buf * momentum
+                else:
+                    grad = buf
+            p -= grad * lr

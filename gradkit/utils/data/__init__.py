@@ -1,0 +1,17 @@
+"""Datasets, samplers and the DataLoader, as in ``torch.utils.data``.
+
+Also importable as ``gradkit.data`` and, the way D2L writes it, ``from gradkit.utils import
+data``. Loading runs in the calling process; see ``dataloader`` for what differs from
+PyTorch (``num_workers`` accepted, ``device=`` extension, the TensorDataset fast path).
+"""
+from ._collate import default_collate, default_convert
+from .dataloader import DataLoader, get_worker_info
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset, Subset, TensorDataset,
+                      random_split)
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+                      WeightedRandomSampler)
+
+__all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
+           "RandomSampler", "Sampler", "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
+           "TensorDataset", "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info",
+           "random_split"]

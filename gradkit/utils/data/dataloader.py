@@ -1,0 +1,263 @@
+"""``DataLoader``: batches from a dataset, as ``torch.utils.data.DataLoader`` makes them
+(see ``DataLoader``'s docstring for what matches PyTorch and what differs)."""
+from __future__ import annotations
+
+import math
+import operator
+
+from ._collate import default_collate, default_convert, move_to
+from .dataset import IterableDataset, Subset, TensorDataset
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+__all__ = ["DataLoader", "get_worker_info"]
+
+
+def get_worker_info():
+    """Always ``None``: gradkit loads data in the calling process."""
+    return None
+
+
+_FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
+
+
+class DataLoader:
+    """Iterates over ``dataset`` in batches: ``for X, y in DataLoader(ds, 64, shuffle=True)``.
+
+    What matches PyTorch: ``batch_size`` (positional, default 1; ``None`` turns batching
+    off), ``shuffle`` (a new permutation each epoch), ``sampler``, ``batch_sampler``,
+    ``collate_fn``, ``drop_last`` (the last, shorter batch is kept unless set), ``generator``
+    (a ``gradkit.Generator`` for an order of its own, reproducible from its seed),
+    ``len(loader)`` (the number of batches) and the argument checks with PyTorch's messages.
+    A batch of ``(x, y)`` samples is a **list** ``[X, Y]`` of stacked tensors.
+
+    Where it differs:
+
+    - ``num_workers``, ``prefetch_factor``, ``persistent_workers``, ``worker_init_fn``,
+      ``multiprocessing_context``, ``timeout``, ``pin_memory`` and ``pin_memory_device`` are
+      accepted and checked but loading always happens in the calling process (gradkit starts
+      no worker processes; ``worker_init_fn`` is not called and ``get_worker_info()`` is
+      ``None``). ``pin_memory`` does nothing.
+    - ``device=`` (a gradkit extension) moves every tensor of each batch to that device, so a
+      loop needs no ``X.to(device)``: ``DataLoader(ds, 64, shuffle=True, device="cuda")``.
+    - Batches of a ``TensorDataset`` (also through ``Subset``/``random_split``) with the
+      default collate are gathered with one indexing op per tensor, ``t[indices]``, instead of
+      indexing and stacking item by item; the result is the same, in a fraction of the time.
+      A dataset may offer the same for itself by defining ``_gradkit_batch(indices)``
+      returning the collated batch.
+    - Shuffling draws from gradkit's CPU generator (``gradkit.manual_seed``), or with
+      ``generator=`` from a host-side stream private to that generator, untouched by other
+      random ops (see ``_rng``). Orders differ from PyTorch's for the same seed.
+    """
+
+    _initialized = False
+
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
+                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
+                 pin_memory_device="", in_order=True, device=None):
+        if not isinstance(num_workers, int) or num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
+                             "multiprocessing.")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 "
+                             "to enable multiprocessing, otherwise set prefetch_factor to None.")
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
+        elif prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        if multiprocessing_context is not None and num_workers == 0:
+            raise ValueError(f"multiprocessing_context can only be used with multi-process loading (num_workers > "
+                             f"0), but got num_workers={num_workers}")
+
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.prefetch_factor = prefetch_factor
+        self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = multiprocessing_context
+        self.in_order = in_order
+
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in (False, None):
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
+                                 f"shuffle={shuffle}")
+            if sampler is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified sampler option, but got "
+                                 f"sampler={sampler}")
+            if batch_sampler is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified batch_sampler option, but "
+                                 f"got batch_sampler={batch_sampler}")
+        else:
+            shuffle = bool(shuffle)
+
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and "
+                                 "drop_last")
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with "
+                             "drop_last")
+
+        if sampler is None and not self._iterable:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None and not self._iterable:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        if self._iterable and batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        self._auto_collation = batch_sampler is not None or (self._iterable and batch_size is not None)
+        if collate_fn is None:
+            collate_fn = default_collate if self._auto_collation else default_convert
+        self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        if device is not None:
+            from ..._device import resolve
+
+            device = resolve(device)
+        self.device = device
+        self._initialized = True
+
+    def __setattr__(self, attr, value):
+        if self._initialized and attr in _FROZEN:
+            raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
+        object.__setattr__(self, attr, value)
+
+    def __len__(self):
+        if self._iterable:
+            n = len(self.dataset)
+            if self.batch_size is not None:
+                n = n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+            return n
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+
+    def __iter__(self):
+        return _LoaderIter(self)
+
+
+class _LoaderIter:
+    """One pass over a DataLoader (in the calling process)."""
+
+    def __init__(self, loader):
+        self._loader = loader
+        self._device = loader.device
+        self._collate = loader.collate_fn
+        self._dataset = loader.dataset
+        self._batched = loader._auto_collation
+        if loader._iterable:
+            self._source = iter(loader.dataset)
+            self._index_iter = None
+        else:
+            self._index_iter = iter(loader.batch_sampler if loader.batch_sampler is not None else loader.sampler)
+        self._gather = _fast_gather(loader.dataset) if self._batched and self._collate is default_collate else None
+        self._ended = False
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        return len(self._loader)
+
+    def __next__(self):
+        loader = self._loader
+        if loader._iterable:
+            batch = self._next_iterable()
+        else:
+            index = next(self._index_iter)
+            if not self._batched:
+                batch = self._collate(self._dataset[index])
+            elif self._gather is not None:
+                batch = self._gather(index)
+            else:
+                getitems = getattr(self._dataset, "__getitems__", None)
+                samples = getitems(index) if callable(getitems) else [self._dataset[i] for i in index]
+                batch = self._collate(samples)
+        if self._device is not None:
+            batch = move_to(batch, self._device)
+        return batch
+
+    def _next_iterable(self):
+        if self._ended:
+            raise StopIteration
+        if not self._batched:
+            return self._collate(next(self._source))
+        size = self._loader.batch_size
+        data = []
+        for _ in range(size):
+            try:
+                data.append(next(self._source))
+            except StopIteration:
+                self._ended = True
+                break
+        if not data or (self._loader.drop_last and len(data) < size):
+            raise StopIteration
+        return self._collate(data)
+
+
+def _fast_gather(dataset):
+    """A function ``indices -> collated batch`` for datasets whose batches can be gathered
+    at once (a TensorDataset, possibly through Subsets; or a dataset defining
+    ``_gradkit_batch``), else None."""
+    maps = []
+    while type(dataset) is Subset:
+        maps.append(dataset.indices)
+        dataset = dataset.dataset
+    if type(dataset) is TensorDataset:
+        gather = _tensor_gather(dataset.tensors)
+    else:
+        own = getattr(dataset, "_gradkit_batch", None)
+        if not callable(own):
+            return None
+        gather = own
+    if not maps:
+        return gather
+
+    def through_subsets(index):
+        for indices in maps:
+            index = [int(indices[i]) for i in index]
+        return gather(index)
+
+    return through_subsets
+
+
+def _tensor_gather(tensors):
+    from ...ops.indexing import Getitem
+
+    n = tensors[0].shape[0]
+
+    def gather(index):
+        index = [operator.index(i) for i in index]
+        if not index:
+            raise IndexError("DataLoader: a batch sampler yielded an empty batch")
+        lo, hi = min(index), max(index)
+        if lo < -n or hi >= n:
+            bad = lo if lo < -n else hi
+            raise IndexError(f"index {bad} is out of bounds for dimension 0 with size {n}")
+        # the indices are checked above, on the host: the gather itself needs no device sync
+        keys = {}
+        out = []
+        for t in tensors:
+            dev = t._device
+            key = keys.get(dev)
+            if key is None:
+                backend = dev.backend
+                key = keys[dev] = (backend.asarray(index, backend.xp_dtype("int64"), dev),)
+            out.append(Getitem.apply(t, key=key, backend=dev.backend))
+        return out
+
+    return gather
