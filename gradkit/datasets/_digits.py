@@ -7,7 +7,7 @@ import gzip
 import os
 
 N_SAMPLES = 1797
-N_TRAIN = 1437  # the first 1,437 samples (80%); the last 360 are the test split
+TEST_EVERY = 5  # every fifth sample is in the test split (359 of 1,797)
 _PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "digits.csv.gz")
 
 
@@ -33,9 +33,10 @@ def digits(train=None, device=None):
     """The UCI handwritten digits as a ``TensorDataset`` of (image, label): images float32
     ``(N, 1, 8, 8)`` scaled from 0..16 to [0, 1], labels int64 in 0..9.
 
-    ``train=None``: all 1,797 samples; ``train=True``: the first 1,437; ``train=False``:
-    the last 360 (a fixed split, the same on every run; the file's order is already mixed,
-    each digit has 33-37 test samples). ``device=`` places the tensors (the default
+    ``train=None``: all 1,797 samples; ``train=False``: every fifth sample (359, rows 4, 9,
+    14, ...); ``train=True``: the other 1,438. The split is fixed, the same on every run,
+    and draws test samples from the whole file: the file is ordered by writer group, so a
+    head/tail split would test on writers never seen in training. ``device=`` places the tensors (the default
     device otherwise); the data is read once per process and each call returns new tensors.
 
     Source: E. Alpaydin, C. Kaynak (1998), UCI Machine Learning Repository,
@@ -47,10 +48,10 @@ def digits(train=None, device=None):
     raw = _raw()
     if train is None:
         part = raw
-    elif train:
-        part = raw[:N_TRAIN]
     else:
-        part = raw[N_TRAIN:]
+        rows = range(len(raw))
+        wanted = [i for i in rows if (i % TEST_EVERY == TEST_EVERY - 1) != bool(train)]
+        part = raw[wanted]
     host = from_numpy(part.copy())
     images = (host[:, :64].to(_dtype.float32) / 16.0).reshape(-1, 1, 8, 8)
     labels = host[:, 64].to(_dtype.int64)

@@ -1,0 +1,43 @@
+"""The examples run as a user runs them (a subprocess per script) and do what they say."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+
+
+def run(script, *args, timeout=120):
+    proc = subprocess.run([sys.executable, os.path.join(EXAMPLES, script), *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=EXAMPLES)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+@pytest.mark.parametrize("device", ["cpu", "strict"])
+@pytest.mark.parametrize("script", ["linear_regression_scratch.py", "linear_regression_concise.py",
+                                    "softmax_regression.py"])
+def test_example_runs_and_prints_epochs(script, device, tmp_path):
+    out = run(script, "--device", device, "--epochs", "2", "--checkpoint", str(tmp_path / "model.safetensors"))
+    assert f"device: {device}" in out
+    assert re.search(r"^epoch 2,? ", out, re.M) or re.search(r"^epoch  2, ", out, re.M), out
+    assert (tmp_path / "model.safetensors").exists()
+
+
+def test_linear_regression_recovers_the_true_parameters():
+    out = run("linear_regression_concise.py", "--epochs", "3")
+    w_err = [float(v) for v in re.search(r"error in estimating w: tensor\(\[([^\]]+)\]", out).group(1).split(",")]
+    assert max(abs(v) for v in w_err) < 0.01, out
+
+
+def test_mlp_reaches_95_percent_on_digits_within_a_minute(tmp_path):
+    out = run("mlp.py", "--checkpoint", str(tmp_path / "mlp.safetensors"), timeout=60)
+    accuracy = float(re.search(r"final test accuracy ([0-9.]+)", out).group(1))
+    seconds = float(re.search(r"trained in ([0-9.]+)s", out).group(1))
+    assert accuracy >= 0.95, out
+    assert seconds < 60
+    assert "predictions identical: True" in out
