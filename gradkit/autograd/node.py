@@ -57,10 +57,11 @@ class Node:
         node._pre_hooks = None
         if _anomaly_enabled[0]:
             _record_trace(node)
-        if cls.saves_inputs:
+        saves = node.saves_inputs  # forward may narrow it (x * 3 needs nothing saved)
+        if saves:
             # with a scalar operand there is one input fewer than the op's full signature
             n = len(inputs)
-            saved = tuple([inputs[i] for i in cls.saves_inputs if i < n])
+            saved = tuple([inputs[i] for i in saves if i < n])
             node._saved = saved
             node._saved_versions = tuple([t._version[0] for t in saved])
         if type(out) is tuple:

@@ -26,10 +26,17 @@ class BinaryOp(Node):
     op_name = ""
     bool_op = None  # the logical function this op is on two bools (add: logical_or), if it allows them
 
+    # whether backward reads the tensor operand when the other one is a Python scalar
+    # (True, False, or "reverse": only when the scalar is on the left, as in 2 / x)
+    scalar_needs_tensor = True
+
     def forward(self, xp, a, b=None, scalar=None, reverse=False):
         self.scalar = scalar
         if b is None:
             self.reverse = reverse
+            needs = self.scalar_needs_tensor
+            if needs is False or (needs == "reverse" and not reverse):
+                self.saves_inputs = ()  # read by Node.apply: x * 3 keeps no reference to x
             return self.compute(xp, scalar, a) if reverse else self.compute(xp, a, scalar)
         self.shapes = (a.shape, b.shape)
         return self.compute(xp, a, b)
@@ -154,12 +161,15 @@ class Mul(_Checks, BinaryOp):
     op_name = "mul"
     bool_op = "logical_and"
     saves_inputs = (0, 1)
+    scalar_needs_tensor = False
     fresh_grads = True
 
     def compute(self, xp, a, b):
         return a * b
 
     def backward(self, g):
+        if self.scalar is not None:
+            return g * self.scalar
         a, b = self.operands()
         wa, wb = self.wants()
         return self.finish(g * b if wa else None, g * a if wb else None)
@@ -169,12 +179,15 @@ class Div(_Checks, BinaryOp):
     op_name = "div"
     int_to_float = True
     saves_inputs = (0, 1)
+    scalar_needs_tensor = "reverse"
     fresh_grads = True
 
     def compute(self, xp, a, b):
         return a / b
 
     def backward(self, g):
+        if self.scalar is not None and not self.reverse:
+            return g / self.scalar
         a, b = self.operands()
         wa, wb = self.wants()
         ga = g / b if wa else None

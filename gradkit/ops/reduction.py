@@ -113,10 +113,23 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
             f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
             f"Got: {input.dtype}")
     axes = normalize_dims("mean", input._data.ndim, dim, axis)
-    shape = input._data.shape
-    count = math.prod(shape) if axes is None else math.prod(shape[a] for a in axes)
-    total = Sum.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims))
-    return total / count if count else total * math.nan
+    return Mean.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims))
+
+
+class Mean(Sum):
+    """Mean over axes; backward spreads g / count (an empty reduction gives nan, as in PyTorch)."""
+    _backward_name = "MeanBackward0"
+
+    def forward(self, xp, a, axes, keepdim):
+        shape = a.shape
+        self.count = math.prod(shape) if axes is None else math.prod(shape[i] for i in axes)
+        if axes is not None:
+            self._backward_name = "MeanBackward1"
+        total = super().forward(xp, a, axes, keepdim)
+        return total / self.count if self.count else total * math.nan
+
+    def backward(self, g):
+        return super().backward(g) / self.count
 
 
 def nanmean(input, dim=None, keepdim=False):

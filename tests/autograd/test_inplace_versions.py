@@ -72,8 +72,6 @@ def test_modified_saved_output_raises(device, op, name):
     assert "which is output 0 of " in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="x * scalar and x / scalar save x although their backward only needs the "
-                                       "scalar (an op-level choice in ops/elementwise.py): PyTorch allows this")
 def test_tensor_times_scalar_does_not_save_the_tensor(device):
     a = leaf([1.0, 2.0], device)
     x = a * 1
