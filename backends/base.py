@@ -103,6 +103,38 @@ class Backend:
     def cumsum(self, array, axis):
         return self.xp.cumulative_sum(array, axis=axis)
 
+    # -- the training step's hot kernels (overridden where a library has a faster form) -----
+    # reductions as xp.sum / xp.max / xp.min (NumPy's are Python wrappers worth ~2 us a call
+    # on small arrays; its override calls the ufunc's reduce directly)
+    def reduce_sum(self, a, axis=None, keepdims=False):
+        return self.xp.sum(a, axis=axis, keepdims=keepdims)
+
+    def reduce_max(self, a, axis=None, keepdims=False):
+        return self.xp.max(a, axis=axis, keepdims=keepdims)
+
+    def reduce_min(self, a, axis=None, keepdims=False):
+        return self.xp.min(a, axis=axis, keepdims=keepdims)
+
+    def matmul_nt(self, a, b):
+        """``a @ b^T`` for 2-D ``a`` (m, k) and ``b`` (n, k): a linear layer's product. The
+        result may be a transposed view of a contiguous array."""
+        return self.xp.matmul(a, b.T)
+
+    def relu(self, a):
+        """max(a, 0), keeping NaN and -0. as PyTorch does."""
+        xp = self.xp
+        return xp.where(a < 0, xp.zeros_like(a), a)
+
+    def relu_backward(self, out, g):
+        """relu's gradient: ``g`` where the output ``out`` is > 0 (or NaN), +0. elsewhere."""
+        xp = self.xp
+        return xp.where(out <= 0, xp.zeros_like(g), g)
+
+    def axpy_(self, y, alpha: float, x) -> None:
+        """``y += alpha * x`` in place, for ``x`` and ``y`` of one shape and floating dtype
+        (an optimizer's update)."""
+        y += alpha * x
+
     # -- random numbers -----------------------------------------------------------------
     def seed(self, seed: int) -> None:
         raise NotImplementedError

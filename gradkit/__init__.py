@@ -55,6 +55,7 @@ from ._device import device, get_default_device, set_default_device
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, \
     set_grad_enabled
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
 from .ops.creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_dlpack, from_numpy, full,
                            full_like, linspace, logspace, meshgrid, ones, ones_like, tensor, zeros, zeros_like)
 from .ops.creation import range_ as range  # noqa: A001  (PyTorch's deprecated torch.range)
@@ -114,7 +115,7 @@ def _lazy(name):
 
 def __getattr__(name):
     # Submodules that pull in more code load on first use.
-    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn"):
+    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn", "func", "viz"):
         module = _lazy(name)
         globals()[name] = module
         return module

@@ -153,9 +153,36 @@ def can_cast(src: dtype, dst: dtype) -> bool:
 _from_array_dtype: dict = {}
 
 
+# The same answers keyed by the identity of the array-library dtype object: Tensor.dtype is
+# on every op's path, and an id lookup never compares dtypes of different libraries. NumPy
+# and CuPy give one dtype object per dtype; a library that makes a new one per array
+# (array_api_strict) is noticed on its second equal object and left to the tables above.
+# Each entry keeps its dtype object alive, so an id can't be reused while it is here.
+_by_id: dict = {}
+_fresh_dtype_objects: set = set()  # dtype classes whose objects are made anew per array
+
+
 def dtype_of_array(array) -> dtype:
     """The gradkit dtype of a backend array (memoised per array-library dtype object)."""
     key = array.dtype
+    hit = _by_id.get(id(key))
+    if hit is not None:
+        return hit[1]
+    found = _dtype_of_array_slow(key)
+    kind = type(key)
+    if kind not in _fresh_dtype_objects and len(_by_id) < 256:
+        for id_, (other, _) in list(_by_id.items()):
+            if type(other) is kind and other == key:
+                _fresh_dtype_objects.add(kind)
+                for id_, (other, _) in list(_by_id.items()):
+                    if type(other) is kind:
+                        del _by_id[id_]
+                return found
+        _by_id[id(key)] = (key, found)
+    return found
+
+
+def _dtype_of_array_slow(key) -> dtype:
     table = _from_array_dtype.get(type(key))
     if table is None:
         table = _from_array_dtype[type(key)] = {}

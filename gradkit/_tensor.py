@@ -12,6 +12,7 @@ from . import _dtype
 from ._dtype import dtype_of_array
 from ._size import Size
 
+_new = object.__new__
 _grad_accumulator = None  # set by autograd.node (it needs Tensor first)
 _refresh_view = None  # set by ops.inplace
 
@@ -28,7 +29,7 @@ class Tensor:
 
     @staticmethod
     def _make(data, device, requires_grad=False, grad_fn=None, output_nr=0):
-        t = object.__new__(Tensor)
+        t = _new(Tensor)  # no __init__ (that is the legacy torch.Tensor(data) constructor)
         t._data = data
         t._device = device
         t._requires_grad = requires_grad
@@ -210,9 +211,8 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Computes the gradient of this tensor w.r.t. the graph leaves and accumulates it
         into their ``.grad``. Works inside ``no_grad`` too."""
-        from .autograd.engine import backward
-
-        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs=inputs)
+        _engine_backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
+                         inputs=inputs)
 
     def detach(self) -> "Tensor":
         """A new tensor sharing storage (and version counter) with this one, cut from the graph."""
@@ -366,6 +366,16 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         raise TypeError("gradkit tensors are not pickled; use gradkit.save (safetensors) or .numpy()")
+
+
+def _engine_backward(*args, **kwargs):
+    """autograd.engine.backward, imported on first use (the engine imports this module);
+    then it replaces this stand-in, so that later calls go straight to it."""
+    global _engine_backward
+    from .autograd.engine import backward
+
+    _engine_backward = backward
+    return backward(*args, **kwargs)
 
 
 def _wrap_dim(dim, ndim, op):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import operator
 
 from . import _dtype as D
 from ._tensor import Tensor
@@ -84,6 +85,17 @@ def _bind_operators():
     def rev(fn):
         return lambda self, other: fn(other, self)
 
+    def rev_named(fn, name):
+        # PyTorch's node for a Python number on the left: 2 - x is RsubBackward1 and 2 / x is
+        # x.reciprocal() * 2 (MulBackward0)
+        def op(self, other):
+            out = fn(other, self)
+            if out.grad_fn is not None and not isinstance(other, Tensor):
+                out.grad_fn._backward_name = name
+            return out
+
+        return op
+
     def guard(fn):
         # an unsupported operand type must give Python the chance to try the other side
         def op(self, other):
@@ -100,13 +112,20 @@ def _bind_operators():
         "__add__": E.add, "__sub__": E.sub, "__mul__": E.mul, "__truediv__": E.div,
         "__floordiv__": E.floor_divide, "__mod__": E.remainder, "__pow__": E.pow, "__matmul__": linalg.matmul,
         "__and__": E.bitwise_and, "__or__": E.bitwise_or, "__xor__": E.bitwise_xor,
-        "__radd__": rev(E.add), "__rsub__": rev(E.sub), "__rmul__": rev(E.mul), "__rtruediv__": rev(E.div),
+        "__radd__": rev(E.add), "__rsub__": rev_named(E.sub, "RsubBackward1"), "__rmul__": rev(E.mul),
+        "__rtruediv__": rev_named(E.div, "MulBackward0"),
         "__rfloordiv__": rev(E.floor_divide), "__rmod__": rev(E.remainder), "__rpow__": rev(E.pow),
         "__rmatmul__": rev(linalg.matmul), "__rand__": rev(E.bitwise_and), "__ror__": rev(E.bitwise_or),
         "__rxor__": rev(E.bitwise_xor),
     }
     for name, fn in ops.items():
         setattr(Tensor, name, guard(fn))
+    # float arithmetic, the bulk of a training step, tries elementwise's fast path first
+    for name, cls, array_op, reverse in (
+            ("__add__", E.Add, operator.add, False), ("__radd__", E.Add, operator.add, True),
+            ("__sub__", E.Sub, operator.sub, False), ("__mul__", E.Mul, operator.mul, False),
+            ("__rmul__", E.Mul, operator.mul, True), ("__truediv__", E.Div, operator.truediv, False)):
+        setattr(Tensor, name, E.fast_operator(cls, getattr(Tensor, name), array_op, reverse))
     Tensor.__eq__ = E.eq
     Tensor.__ne__ = E.ne
     Tensor.__lt__ = E.lt

@@ -83,8 +83,6 @@ def _as_tuple(x):
 
 
 def _root_grads(tensors, grad_tensors):
-    from ..ops.creation import ones_like
-
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)
     else:
@@ -104,7 +102,7 @@ def _root_grads(tensors, grad_tensors):
                     f"shape {list(t.shape)}; pass gradient= of that shape, or reduce it with .sum() first)")
             if t.dtype.category != 2:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            g = ones_like(t)
+            g = Tensor._make(t._device.backend.xp.ones_like(t._data), t._device)  # ones_like(t), minus its dispatch
         else:
             if not isinstance(g, Tensor):
                 from ..ops.creation import as_tensor
@@ -121,21 +119,24 @@ def _root_grads(tensors, grad_tensors):
 
 
 def _collect(root_nodes):
-    """Counts, for each node reachable from the roots, how many edges lead into it."""
+    """Counts, for each node reachable from the roots, how many edges lead into it. Also
+    returns the set of roots (nodes other than roots are the keys of the counts)."""
     deps = {}
     stack = list(root_nodes)
-    seen = set(stack)
+    roots = set(stack)
     while stack:
         node = stack.pop()
         for edge in node.next_edges:
             if edge is None:
                 continue
             child = edge[0]
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return deps, seen
+            if child in deps:
+                deps[child] += 1
+            else:  # first edge into child: reached for the first time, unless it is a root
+                deps[child] = 1
+                if child.next_edges and child not in roots:  # (a leaf's AccumulateGrad has none)
+                    stack.append(child)
+    return deps, roots
 
 
 def _needed(roots, seen, target_nodes):
@@ -168,14 +169,25 @@ def _needed(roots, seen, target_nodes):
 
 def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
     captured = {}
-    buffers = {}  # node -> [grads per output], [owned flag per output]
+    # node -> the gradients arrived so far, one slot per output
+    buffers = {}
+    # AccumulateGrad node -> True when its buffered gradient is an array the engine made (a
+    # fresh_grads backward's result, or a sum), which the leaf may keep as .grad without a
+    # copy. Only leaves adopt gradients, so ownership is tracked for their nodes only.
+    owned = {}
     roots = []
     for t, g in zip(tensors, grads):
         node, nr = t._edge()
-        if node not in buffers:
-            buffers[node] = ([None] * node._n_outputs, [False] * node._n_outputs)
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._n_outputs
             roots.append(node)
-        _add(buffers[node], nr, g, False)
+        old = buf[nr]
+        if old is None:
+            buf[nr] = g
+        else:
+            buf[nr] = old + g
+            owned[node] = True
 
     deps, seen = _collect(roots)
     needed = None
@@ -183,61 +195,79 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
         target_nodes = {edge[0] for edge in targets}
         needed = _needed(roots, seen, target_nodes)
 
-    ready = [n for n in roots if deps.get(n, 0) == 0]
+    ready = [n for n in roots if n not in deps]
+    plain = targets is None  # backward() without inputs=: every node that gets a gradient runs
     with set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
-            gs, owned = buffers.pop(node, (None, None))
-            if gs is not None and node._pre_hooks is not None:
-                gs = _run_pre_hooks(node, gs)
-                # a hook may keep the gradient it saw, or return one it keeps: never adopt it
-                owned = [False] * len(gs)
-            run = gs is not None and any(g is not None for g in gs)
-            if needed is not None and node not in needed:
-                run = False
-            if run and targets is not None:
-                for nr, g in enumerate(gs):
-                    if (node, nr) in targets and g is not None:
-                        captured[(node, nr)] = g
-                if not accumulate or type(node) is AccumulateGrad and (node, 0) not in targets:
-                    run = run and type(node) is not AccumulateGrad
-            if run:
+            gs = buffers.pop(node, None)
+            in_grads = ()
+            # a buffer holds at least one gradient (slots are filled as it is made), so a node
+            # runs when something arrived for it, and (with inputs=) when it leads to a target
+            if gs is not None and (plain or node in needed):
+                if node._pre_hooks is not None:
+                    gs = _run_pre_hooks(node, gs)
+                    # a hook may keep the gradient it saw, or return one it keeps: never adopt it
+                    owned.pop(node, None)
                 if type(node) is AccumulateGrad:
-                    _accumulate(node, gs[0], owned[0], create_graph)
-                    in_grads = ()
+                    if plain or _capture(node, gs, targets, captured) and accumulate:
+                        _accumulate_into(node.variable, gs[0], owned.pop(node, False), create_graph)
                 else:
+                    if not plain:
+                        _capture(node, gs, targets, captured)
                     in_grads = _call_backward(node, gs)
                     if not retain_graph:
                         node.release()
+            if in_grads:
                 fresh = node.fresh_grads
-            else:
-                in_grads = ()
-            for i, edge in enumerate(node.next_edges):
-                if edge is None:
-                    continue
-                child, nr = edge
-                g = in_grads[i] if i < len(in_grads) else None
-                if g is not None:
-                    buf = buffers.get(child)
-                    if buf is None:
-                        buf = buffers[child] = ([None] * child._n_outputs, [False] * child._n_outputs)
-                    _add(buf, nr, g, fresh)
-                left = deps[child] - 1
-                deps[child] = left
-                if left == 0:
-                    ready.append(child)
+                # _call_backward checked that there is one gradient per edge
+                for edge, g in zip(node.next_edges, in_grads):
+                    if edge is None:
+                        continue
+                    child, nr = edge
+                    if g is not None:
+                        buf = buffers.get(child)
+                        if buf is None:  # the first gradient for child
+                            if child._n_outputs == 1:
+                                buffers[child] = [g]
+                            else:
+                                buf = buffers[child] = [None] * child._n_outputs
+                                buf[nr] = g
+                            if fresh and type(child) is AccumulateGrad:
+                                owned[child] = True
+                        else:
+                            old = buf[nr]
+                            buf[nr] = g if old is None else old + g
+                            if type(child) is AccumulateGrad:
+                                if old is not None:
+                                    owned[child] = True  # a sum: made here
+                                elif fresh:
+                                    owned[child] = True
+                    left = deps[child]
+                    if left == 1:  # this was the last edge into child: it can run
+                        ready.append(child)
+                    else:
+                        deps[child] = left - 1
+            else:  # nothing flows on from here; the children still count this edge as done
+                for edge in node.next_edges:
+                    if edge is None:
+                        continue
+                    child = edge[0]
+                    left = deps[child]
+                    if left == 1:
+                        ready.append(child)
+                    else:
+                        deps[child] = left - 1
     return captured
 
 
-def _add(buf, nr, g, fresh):
-    gs, owned = buf
-    old = gs[nr]
-    if old is None:
-        gs[nr] = g
-        owned[nr] = fresh
-    else:
-        gs[nr] = old + g
-        owned[nr] = True
+def _capture(node, gs, targets, captured):
+    """autograd.grad / backward(inputs=): keeps the gradients of this node's outputs that
+    are targets; True when the node's first output is one."""
+    for nr, g in enumerate(gs):
+        if g is not None and (node, nr) in targets:
+            captured[(node, nr)] = g
+    return (node, 0) in targets
 
 
 def _run_pre_hooks(node, gs):
@@ -253,10 +283,17 @@ def _run_pre_hooks(node, gs):
 
 
 def _call_backward(node, gs):
-    if node._n_outputs == 1:
-        out = node.backward(gs[0])
-    else:
-        out = node.backward(*gs)
+    try:  # free when nothing is raised (Python >= 3.11)
+        if node._n_outputs == 1:
+            out = node.backward(gs[0])
+        else:
+            out = node.backward(*gs)
+    except Exception:
+        if _anomaly_enabled[0]:  # PyTorch's warning with the forward traceback of the failing node
+            from .anomaly import report_backward_error
+
+            report_backward_error(node)
+        raise
     if type(out) is not tuple:
         out = (out,)
     if len(out) != len(node.next_edges):
@@ -280,14 +317,17 @@ def _accumulate(node, g, owned, create_graph):
 
 
 def _accumulate_into(leaf, g, owned, create_graph):
-    if g.dtype is not leaf.dtype:
+    # equal array dtype objects (NumPy, CuPy) answer without looking up gradkit dtypes
+    if g._data.dtype is not leaf._data.dtype and g.dtype is not leaf.dtype:
         g = g.to(leaf.dtype)
     old = leaf._grad
     if old is None:
         if create_graph:
             leaf._grad = g if owned else g.clone()
+        elif owned and g.grad_fn is None and g._base is None and not g._requires_grad:
+            leaf._grad = g  # a tensor the engine made for this gradient: the leaf keeps it, no copy
         else:
-            leaf._grad = g.detach() if owned else _copy(g)
+            leaf._grad = _copy(g)
     elif create_graph or old._requires_grad:
         leaf._grad = old + g
     else:
@@ -295,9 +335,11 @@ def _accumulate_into(leaf, g, owned, create_graph):
         old._version[0] += 1
     extra = leaf._extra
     if extra is not None:
-        for hook in list(extra.get("post_acc_hooks", ())):
-            if hook(leaf) is not None:
-                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+        hooks = extra.get("post_acc_hooks")
+        if hooks:
+            for hook in list(hooks):
+                if hook(leaf) is not None:
+                    raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 def _copy(g):

@@ -5,7 +5,7 @@ version checks and freeing for free."""
 from __future__ import annotations
 
 from .grad_mode import is_grad_enabled_fast, no_grad
-from .node import Node
+from .node import Node, _anomaly_enabled, _record_trace
 from .._tensor import Tensor
 
 _make = Tensor._make
@@ -107,6 +107,8 @@ class Function:
         ctx._tensor_positions = positions
         ctx._n_args = len(args)
         ctx.next_edges = tuple(t._edge() for t in tensors)
+        if _anomaly_enabled[0]:
+            _record_trace(ctx)
         single = not isinstance(out, tuple)
         outs = (out,) if single else out
         ctx._n_outputs = len(outs)
@@ -125,8 +127,50 @@ class Function:
         return wrapped[0] if single else tuple(wrapped)
 
 
-class once_differentiable:
-    """Marks a backward as not differentiable itself (PyTorch's decorator)."""
+def once_differentiable(fn):
+    """Marks a custom Function's backward as first-order only (PyTorch's decorator): it
+    runs under no_grad, and when its gradients are built with ``create_graph=True`` they
+    carry a node whose backward raises a RuntimeError saying so, so a double backward
+    through it fails loudly instead of silently giving zeros."""
+    import functools
 
-    def __new__(cls, fn):
-        return fn
+    from .grad_mode import is_grad_enabled
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            outputs = fn(ctx, *args)
+        if not is_grad_enabled():
+            return outputs
+        # create_graph=True (the only way grad mode is on in a backward): PyTorch wraps only when a
+        # grad_output requires grad; gradkit also when the forward's inputs do, so that
+        # differentiating the result says why it can't instead of "does not require grad"
+        if not (any(isinstance(a, Tensor) and a._requires_grad for a in args)
+                or any(e is not None for e in getattr(ctx, "next_edges", ()))):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        name = getattr(ctx, "_fn_cls", None)
+        name = f"{name.__name__}Backward" if name is not None else "a custom Function's backward"
+        msg = (f"trying to differentiate twice a function that was marked with @once_differentiable ({name} is "
+               f"first-order only: its gradient can't be differentiated again, e.g. with create_graph=True)")
+        wrapped = []
+        for o in outs:
+            if isinstance(o, Tensor) and o.dtype.is_floating_point:
+                o = DelayedError.apply(o.detach().requires_grad_(), msg=msg)
+            wrapped.append(o)
+        return wrapped[0] if single else tuple(wrapped)
+
+    return wrapper
+
+
+class DelayedError(Node):
+    """Passes its input through; its backward raises ``msg`` (marks gradients that must
+    not be differentiated again)."""
+
+    def forward(self, xp, a, msg):
+        self.msg = msg
+        return a
+
+    def backward(self, g):
+        raise RuntimeError(self.msg)

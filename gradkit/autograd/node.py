@@ -15,6 +15,8 @@ from .. import _tensor
 from .._tensor import Tensor
 
 _make = Tensor._make
+_new = object.__new__
+_FIRST = ((), (0,), (0, 1), (0, 1, 2), (0, 1, 2, 3))
 
 
 class Node:
@@ -40,43 +42,70 @@ class Node:
     def apply(cls, *inputs, **params):
         """Runs the op on Tensors that share one device (checked by the caller)."""
         device = inputs[0]._device
-        node = cls()
-        out = node.forward(device.backend.xp, *[t._data for t in inputs], **params)
-        record = False
+        node = _new(cls)  # Node subclasses take no constructor arguments
+        n = len(inputs)
+        if n == 1:
+            out = node.forward(device.backend.xp, inputs[0]._data, **params)
+        elif n == 2:
+            out = node.forward(device.backend.xp, inputs[0]._data, inputs[1]._data, **params)
+        else:
+            out = node.forward(device.backend.xp, *[t._data for t in inputs], **params)
         if is_grad_enabled_fast():
             for t in inputs:
                 if t._requires_grad:
-                    record = True
-                    break
-        if not record:
-            if type(out) is tuple:
-                return tuple(_make(o, device) for o in out)
-            return _make(out, device)
-        node.next_edges = tuple([t._edge() for t in inputs])
-        node._released = False
-        node._pre_hooks = None
-        if _anomaly_enabled[0]:
-            _record_trace(node)
-        saves = node.saves_inputs  # forward may narrow it (x * 3 needs nothing saved)
-        if saves:
-            # with a scalar operand there is one input fewer than the op's full signature
-            n = len(inputs)
-            saved = tuple([inputs[i] for i in saves if i < n])
-            node._saved = saved
-            node._saved_versions = tuple([t._version[0] for t in saved])
+                    return node._record(inputs, out, device)
         if type(out) is tuple:
-            node._n_outputs = len(out)
-            skip = cls.non_differentiable
+            return tuple([_make(o, device) for o in out])
+        return _make(out, device)
+
+    def _record(self, inputs, out, device):
+        """Makes this node (its forward has run, giving ``out``) the grad_fn of the outputs:
+        one edge per input, the saved inputs with their versions. Ops with a fast path of
+        their own (the arithmetic operators) call this directly."""
+        n = len(inputs)
+        # one to three inputs, spelled out: nearly every op, and this runs once per recorded op
+        if n == 1:
+            self.next_edges = (inputs[0]._edge(),)
+        elif n == 2:
+            self.next_edges = (inputs[0]._edge(), inputs[1]._edge())
+        elif n == 3:
+            self.next_edges = (inputs[0]._edge(), inputs[1]._edge(), inputs[2]._edge())
+        else:
+            self.next_edges = tuple([t._edge() for t in inputs])
+        self._released = False
+        self._pre_hooks = None
+        self._post_hooks = None  # set, so that the engine's read of it never raises
+        if _anomaly_enabled[0]:
+            _record_trace(self)
+        saves = self.saves_inputs  # forward may narrow it (x * 3 needs nothing saved)
+        if saves:
+            k = len(saves)
+            if k < 5 and saves == _FIRST[k]:
+                # the first k inputs (a scalar operand leaves one fewer than the op's signature)
+                saved = inputs[:k] if k < n else inputs
+            else:
+                saved = tuple([inputs[i] for i in saves if i < n])
+            k = len(saved)
+            if k == 1:
+                self._saved_versions = (saved[0]._version[0],)
+            elif k == 2:
+                self._saved_versions = (saved[0]._version[0], saved[1]._version[0])
+            else:
+                self._saved_versions = tuple([t._version[0] for t in saved])
+            self._saved = saved
+        if type(out) is tuple:
+            self._n_outputs = len(out)
+            skip = self.non_differentiable
             result = tuple(
-                _make(o, device) if i in skip else _make(o, device, True, node, i) for i, o in enumerate(out))
-            if cls.saves_output:
+                _make(o, device) if i in skip else _make(o, device, True, self, i) for i, o in enumerate(out))
+            if self.saves_output:
                 first = result[0]
-                node._saved_output = (first._data, first._version, first._version[0], device)
+                self._saved_output = (first._data, first._version, first._version[0], device)
             return result
-        node._n_outputs = 1
-        result = _make(out, device, True, node)
-        if cls.saves_output:
-            node._saved_output = (out, result._version, 0, device)
+        self._n_outputs = 1
+        result = _make(out, device, True, self)
+        if self.saves_output:
+            self._saved_output = (out, result._version, 0, device)
         return result
 
     # -- what backward reads ----------------------------------------------------------
@@ -98,10 +127,21 @@ class Node:
             raise_freed(self)
         data, counter, version, device = self._saved_output
         if counter[0] != version:
-            raise_modified(self, None, version, counter[0], data)
+            raise_modified(self, None, version, counter[0], data, counter)
         out = _make(data, device, True, self)
         out._version = counter
         return out
+
+    def saved_output_array(self):
+        """The op's output as the backend array, with the same checks as ``saved_output``:
+        for backwards that, when no graph is being recorded (create_graph=False), work on
+        arrays directly."""
+        if self._released:
+            raise_freed(self)
+        data, counter, version, device = self._saved_output
+        if counter[0] != version:
+            raise_modified(self, None, version, counter[0], data, counter)
+        return data
 
     def needs_input_grad(self, i: int) -> bool:
         return self.next_edges[i] is not None
@@ -165,7 +205,7 @@ def raise_freed(node):
     )
 
 
-def raise_modified(node, tensor, expected, actual=None, data=None):
+def raise_modified(node, tensor, expected, actual=None, data=None, counter=None):
     if tensor is not None:
         actual = tensor._version[0]
         shape, dtype = tuple(tensor.shape), tensor.dtype
@@ -174,7 +214,7 @@ def raise_modified(node, tensor, expected, actual=None, data=None):
         from .._dtype import dtype_of_array
 
         shape, dtype, which = tuple(data.shape), dtype_of_array(data), f"output 0 of {node.name()}"
-    where = _inplace_site_hint(tensor)
+    where = _inplace_site_hint(tensor, node, counter)
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[{dtype or 'tensor'} of shape {list(shape)}], which is {which}, is at version {actual}; expected version "
@@ -184,11 +224,20 @@ def raise_modified(node, tensor, expected, actual=None, data=None):
     )
 
 
-def _inplace_site_hint(tensor):
-    if tensor is None or tensor._extra is None:
-        return ""
-    site = tensor._extra.get("inplace_site")
-    return f" The in-place change was made at {site}." if site else ""
+def _inplace_site_hint(tensor, node=None, counter=None):
+    """Where the in-place write happened and where the node was created (both known in
+    anomaly mode only; otherwise a hint to turn it on)."""
+    from .anomaly import forward_site, inplace_site_of
+
+    site = inplace_site_of(tensor, counter)
+    where = f" The in-place change was made at {site}." if site else ""
+    created = forward_site(node) if node is not None else None
+    if created:
+        where += f" {node.name()} was created at {created}."
+    if not site and not created:
+        where += (" Enable anomaly detection (gradkit.autograd.set_detect_anomaly(True)) to see where the "
+                  "in-place change was made.")
+    return where
 
 
 class _RemovableHandle:
@@ -211,14 +260,16 @@ class _RemovableHandle:
         self.remove()
 
 
-# anomaly mode flag, as a list so the hot path reads one item (set by autograd.anomaly)
+# anomaly mode flag, as a list so the hot path reads one item (set by autograd.anomaly;
+# also set while utils.checkpoint records a segment)
 _anomaly_enabled = [False]
 
 
 def _record_trace(node):
-    import traceback
+    """Slow path of apply: the forward stack in anomaly mode, node capture for checkpoint."""
+    from .anomaly import on_node_recorded
 
-    node._anomaly_trace = "".join(traceback.format_stack()[:-3])
+    on_node_recorded(node)
 
 
 def grad_accumulator(tensor):

@@ -32,6 +32,10 @@ class Multinomial(Distribution):
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
         if not isinstance(total_count, int) or isinstance(total_count, bool):
             raise NotImplementedError("inhomogeneous total_count is not supported")
+        if total_count < 0:
+            raise ValueError(f"Expected parameter total_count ({total_count}) of distribution Multinomial to satisfy "
+                             f"the constraint IntegerGreaterThan(lower_bound=0), but found invalid values:\n"
+                             f"{total_count}")
         self.total_count = total_count
         self._categorical = Categorical(probs=probs, logits=logits)
         batch_shape = self._categorical.batch_shape

@@ -23,7 +23,11 @@ from __future__ import annotations
 import math
 
 from .._tensor import Tensor
-from ..autograd.node import Node
+from ..autograd.grad_mode import is_grad_enabled_fast
+from ..autograd.node import Node, raise_freed
+from ..ops.elementwise import _exp
+
+_make = Tensor._make
 
 # Chebyshev coefficients (see the module docstring); fitted with mpmath at 400 Chebyshev nodes
 _SMALL64 = (0.7415552820424022, -0.30107107338659483, 0.06899483068983162, -0.013916271264722222,
@@ -109,6 +113,11 @@ class LogSoftmax(Node):
         return shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
 
     def backward(self, g):
+        if not is_grad_enabled_fast():  # no graph recorded: the same formula on the arrays
+            xp = g._device.backend.xp
+            ga = g._data
+            y = _exp(xp, self.saved_output_array())
+            return _make(ga - y * xp.sum(ga, axis=self.dim, keepdims=True), g._device)
         y = self.saved_output
         return g - y.exp() * g.sum(self.dim, keepdim=True)
 
@@ -145,17 +154,24 @@ class Linear(Node):
     fresh_grads = True
     _backward_name = "AddmmBackward0"
 
-    def forward(self, xp, x, w, b=None):
+    def forward(self, xp, x, w, b=None, backend=None):
         if x.ndim != 2:  # PyTorch's names for the node of a linear layer
             self._backward_name = "ViewBackward0" if b is not None else \
                 "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
         elif b is None:
             self._backward_name = "MmBackward0"
-        y = xp.matmul(x, xp.matrix_transpose(w)) if x.ndim > 1 else xp.matmul(w, x)
-        return y if b is None else y + b
+        if x.ndim == 2 and backend is not None:
+            y = backend.matmul_nt(x, w)  # the backend's fastest form of x @ W^T
+        else:
+            y = xp.matmul(x, xp.matrix_transpose(w)) if x.ndim > 1 else xp.matmul(w, x)
+        if b is not None:
+            y += b  # y is the product just made: the bias goes in without another array
+        return y
 
     def backward(self, g):
         x, w = self.saved_tensors
+        if not is_grad_enabled_fast():
+            return self._backward_arrays(g, x, w)
         gx = gw = gb = None
         out_f, in_f = w.shape
         if self.next_edges[0] is not None:
@@ -167,6 +183,121 @@ class Linear(Node):
         if len(self.next_edges) > 2 and self.next_edges[2] is not None:
             gb = g.reshape(-1, out_f).sum(0)
         return (gx, gw, gb) if len(self.next_edges) > 2 else (gx, gw)
+
+    def _backward_arrays(self, g, x, w):
+        """The backward above on the backend arrays, for when no graph is recorded
+        (create_graph=False): the same products and sum, without an op's dispatch each."""
+        device = g._device
+        xp = device.backend.xp
+        ga, xa, wa = g._data, x._data, w._data
+        edges = self.next_edges
+        out_f, in_f = wa.shape
+        gx = gw = gb = None
+        if edges[0] is not None:
+            gx = _make(xp.matmul(ga, wa), device)
+        g2 = ga if ga.ndim == 2 else xp.reshape(ga, (-1, out_f))
+        if edges[1] is not None:
+            x2 = xa if xa.ndim == 2 else xp.reshape(xa, (-1, in_f))
+            gw = xp.matmul(g2.T, x2) if g2.shape[0] != 1 else xp.reshape(g2, (out_f, 1)) * x2
+            gw = _make(gw, device)
+        if len(edges) > 2:
+            if edges[2] is not None:
+                gb = _make(device.backend.reduce_sum(g2, axis=0), device)
+            return gx, gw, gb
+        return gx, gw
+
+
+class CrossEntropy(Node):
+    """cross_entropy of logits ``x`` (N, C) against class indices ``target`` (N,), without
+    class weights or label smoothing: LogSoftmax and NLLPick below as one node, computing
+    what they compute (the same values and gradient bits) with fewer array passes and
+    nodes (the one exception is in backward). Row i's loss is -logp[i, y_i], 0 where
+    y_i == ignore_index; 'mean' divides the sum by the number of rows not ignored."""
+    fresh_grads = True
+    _backward_name = "NllLossBackward0"  # PyTorch's grad_fn of cross_entropy
+
+    def forward(self, xp, x, target, ignore_index, reduction, check, all_valid, backend):
+        n, c = x.shape
+        shifted = x - backend.reduce_max(x, axis=1, keepdims=True)
+        logp = shifted - xp.log(backend.reduce_sum(xp.exp(shifted), axis=1, keepdims=True))
+        rows = xp.arange(n, dtype=target.dtype, device=target.device)
+        self.logp, self.safe, self.reduction = logp, target, reduction
+        if all_valid:  # every target a class index (checked on the CPU), none the ignore_index
+            self.valid = self.scale = None  # every row counts, with weight 1
+            loss = -xp.take(xp.reshape(logp, (-1,)), rows * c + target)
+            if reduction == "none":
+                return loss
+            total = backend.reduce_sum(loss)
+            return total / n if reduction == "mean" else total  # n: NLLPick's sum of the weights
+        keep = target != ignore_index
+        valid = keep
+        if check:  # off the CPU targets were not checked (that would sync): NaN marks a bad one
+            bad = keep & ((target < 0) | (target >= c))
+            valid = keep & ~bad
+        safe = xp.where(valid, target, 0)  # a class index on every row, for the pick
+        loss = -xp.where(valid, xp.take(xp.reshape(logp, (-1,)), rows * c + safe), 0.0)
+        w = xp.astype(keep, x.dtype)  # NLLPick's per-row weights (a bad target counts, as there)
+        if check:
+            loss = xp.where(bad, xp.full_like(loss, math.nan), loss)
+        self.logp, self.safe, self.valid, self.reduction = logp, safe, valid, reduction
+        self.scale = w
+        if reduction == "none":
+            return loss
+        total = xp.sum(loss)
+        if reduction == "mean":
+            total_w = xp.sum(w)
+            self.scale = w / total_w
+            return total / total_w
+        return total
+
+    def release(self):
+        super().release()
+        self.logp = self.scale = self.safe = self.valid = None
+
+    def backward(self, g):
+        if self._released:
+            raise_freed(self)
+        device = g._device
+        xp = device.backend.xp
+        logp, safe = self.logp, self.safe
+        n, c = logp.shape
+        hit = xp.reshape(safe, (n, 1)) == xp.arange(c, dtype=safe.dtype, device=safe.device)
+        recording = is_grad_enabled_fast()
+        if self.valid is None and not recording:
+            # every row valid and no graph recorded (the training step): NLLPick's gradient gl
+            # is s = g * -w (w = 1, or 1 / n for 'mean') at the target and 0 elsewhere, so
+            # LogSoftmax's gl - exp(logp) * sum(gl) is (0 - p * s) + s at the target. The same
+            # arithmetic as below without the steps whose results are known (the sum, the
+            # where); only a zero can differ, in its sign, where p * s is exactly 0.
+            dt = logp.dtype
+            w = xp.ones((), dtype=dt, device=safe.device)
+            neg_w = -(w / n) if self.reduction == "mean" else -w
+            ga = g._data if self.reduction != "none" else xp.reshape(g._data, (n, 1))
+            s = ga * neg_w
+            return _make((0.0 - _exp(xp, logp) * s) + xp.astype(hit, dt) * s, device), None
+        # NLLPick's gradient: g * coef, coef = -scale at each valid row's target, 0 elsewhere
+        scale = self.scale
+        if self.valid is not None:
+            hit = hit & xp.reshape(self.valid, (n, 1))
+        else:  # all rows valid: NLLPick's weights are ones, divided by their sum n for 'mean'
+            scale = xp.ones((n,), dtype=logp.dtype, device=safe.device)
+            if self.reduction == "mean":
+                scale = scale / n
+        coef = xp.where(hit, -xp.reshape(scale, (n, 1)), xp.zeros_like(logp))
+        if not recording:
+            # ... then LogSoftmax's backward of it, on the arrays: gl - exp(logp) * sum(gl)
+            ga = g._data if self.reduction != "none" else xp.reshape(g._data, (n, 1))
+            gl = ga * coef
+            return _make(gl - _exp(xp, logp) * xp.sum(gl, axis=1, keepdims=True), device), None
+        # recording (create_graph=True): the graph the unfused ops make, so that it is
+        # differentiable again, in g and in x: logp as the output of a LogSoftmax node on x's edge
+        edge = self.next_edges[0]
+        stand_in = _make(logp, device, True, edge[0], edge[1])  # hands x's edge to the LogSoftmax node
+        lsm = object.__new__(LogSoftmax)
+        lsm.dim = 1
+        y = lsm._record((stand_in,), logp, device)
+        gl = (g if self.reduction != "none" else g.unsqueeze(-1)) * _make(coef, device)
+        return gl - y.exp() * gl.sum(1, keepdim=True), None
 
 
 class NLLPick(Node):

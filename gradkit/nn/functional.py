@@ -275,9 +275,12 @@ def linear(input, weight, bias=None):
     """input @ weight.T + bias: (..., in) x (out, in) -> (..., out)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"linear(): argument 'input' must be Tensor, not {type(input).__name__}")
-    tensors = (input, weight) if bias is None else (input, weight, bias)
-    _same_device("linear", *tensors)
-    if input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype):
+    device = input._device
+    if weight._device is not device or (bias is not None and bias._device is not device):
+        _same_device("linear", *((input, weight) if bias is None else (input, weight, bias)))
+    wd = weight._data.dtype  # equal array dtype objects answer without gradkit dtype lookups
+    if (input._data.dtype is not wd or (bias is not None and bias._data.dtype is not wd)) and \
+            (input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype)):
         other = input.dtype if input.dtype is not weight.dtype else bias.dtype
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_kind(other)} and {_kind(weight.dtype)}")
     shape = input._data.shape
@@ -287,13 +290,16 @@ def linear(input, weight, bias=None):
             return out if bias is None else out + bias
         raise RuntimeError(f"linear(): weight must be 1-D or 2-D, got {weight._data.ndim}-D")
     if not shape or shape[-1] != weight._data.shape[1]:
+        if not shape:
+            raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are 0D and "
+                               f"{weight._data.ndim}D")
         rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
         cols = shape[-1] if shape else 0
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
                            f"{weight._data.shape[1]}x{weight._data.shape[0]})")
     if bias is None:
-        return _fused.Linear.apply(input, weight)
-    return _fused.Linear.apply(input, weight, bias)
+        return _fused.Linear.apply(input, weight, backend=device.backend)
+    return _fused.Linear.apply(input, weight, bias, backend=device.backend)
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -369,6 +375,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ValueError(f"batch_norm expects an input with a channel dimension (N, C, ...), got {input.ndim}D")
     c = input.shape[1]
     view = (1, c) + (1,) * (input.ndim - 2)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()} (batch_norm of an input of shape "
+                               f"{list(input.shape)}: {c} channels in dim 1)")
     if training:
         _verify_batch_size(input.shape)
         axes = (0,) + tuple(range(2, input.ndim))
@@ -451,6 +461,18 @@ def _nll(logp, target, weight, ignore_index, reduction, op):
     """For class-index targets: the reduced loss of -w[y] * logp[y] (0 where ignored),
     the per-element weights w[y] (0 where ignored), logp with its class dim last, and
     the checked class weights."""
+    target, weight, cpu, _ = _check_class_targets(logp, target, weight, ignore_index, op)
+    lp = _class_last(logp, 1)
+    loss, w = _fused.NLLPick.apply(lp, target, weight=None if weight is None else weight._data,
+                                   ignore_index=ignore_index, reduction=reduction, check=not cpu)
+    return loss, w, lp, weight
+
+
+def _check_class_targets(logp, target, weight, ignore_index, op):
+    """Checks class-index targets (and class weights) against (log-)probabilities ``logp``
+    of shape (C,), (N, C) or (N, C, d1, ...); returns the int64 target, the weight in
+    logp's dtype, whether the device is the CPU (where a bad target is an error), and
+    whether every target is known to be a class index (checked on the CPU)."""
     if not isinstance(target, Tensor):
         raise TypeError(f"{op}(): argument 'target' must be Tensor, not {type(target).__name__}")
     if target.dtype.category != D.INT:
@@ -481,18 +503,17 @@ def _nll(logp, target, weight, ignore_index, reduction, op):
     if target.dtype is not D.int64:
         target = _cast(target, D.int64)
     cpu = logp.device.type == "cpu"
+    in_range = False
     if cpu and target._data.size:
         # on the CPU a bad target is an error, as in PyTorch (elsewhere it gives NaN: no sync)
-        xp = logp.device.backend.xp
+        backend = logp._device.backend
         t = target._data
-        if int(xp.min(t)) < 0 or int(xp.max(t)) >= n_classes:
+        in_range = int(backend.reduce_min(t)) >= 0 and int(backend.reduce_max(t)) < n_classes
+        if not in_range:
             bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
-            if bool(xp.any(bad)):
+            if bool(backend.xp.any(bad)):
                 raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
-    lp = _class_last(logp, 1)
-    loss, w = _fused.NLLPick.apply(lp, target, weight=None if weight is None else weight._data,
-                                   ignore_index=ignore_index, reduction=reduction, check=not cpu)
-    return loss, w, lp, weight
+    return target, weight, cpu, in_range
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -515,6 +536,16 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not isinstance(input, Tensor):
         raise TypeError(f"cross_entropy(): argument 'input' must be Tensor, not {type(input).__name__}")
     class_dim = 0 if input.ndim == 1 else 1
+    if weight is None and label_smoothing <= 0.0 and input._data.ndim == 2 and input._data.size and \
+            isinstance(target, Tensor) and target._data.ndim == 1 and target.dtype.category == D.INT:
+        # the usual classifier's loss, (N, C) logits and N class indices: log_softmax and the
+        # pick of the targets as one node (the same values and gradients as the two below)
+        _prep_softmax(input, class_dim, None, "log_softmax")
+        target, _, cpu, in_range = _check_class_targets(input, target, None, ignore_index, "cross_entropy")
+        # every target a class index, and ignore_index none: no row is ignored
+        all_valid = in_range and not 0 <= ignore_index < input._data.shape[1]
+        return _fused.CrossEntropy.apply(input, target, ignore_index=ignore_index, reduction=reduction,
+                                         check=not cpu, all_valid=all_valid, backend=input._device.backend)
     logp = log_softmax(input, class_dim)
     n_classes = input.shape[class_dim]
     if isinstance(target, Tensor) and target.dtype.category == D.FLOAT and tuple(target.shape) == tuple(input.shape):

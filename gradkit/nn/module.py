@@ -110,13 +110,15 @@ class Module:
         setattr_(self, "_forward_pre_hooks_with_kwargs", {})
         setattr_(self, "_forward_hooks", OrderedDict())
         setattr_(self, "_forward_hooks_with_kwargs", {})
+        setattr_(self, "_backward_hooks", OrderedDict())
+        setattr_(self, "_backward_pre_hooks", OrderedDict())
 
     # ------------------------------------------------------------------ forward and hooks
     def forward(self, *input):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
-        if not self._forward_pre_hooks and not self._forward_hooks:
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
@@ -133,6 +135,12 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        bw_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            from ._backward_hooks import BackwardHook
+
+            bw_hook = BackwardHook(self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values()))
+            args = bw_hook.setup_input_hook(args)
         output = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
@@ -141,6 +149,14 @@ class Module:
                 result = hook(self, args, output)
             if result is not None:
                 output = result
+        if bw_hook is not None:
+            if not isinstance(output, (Tensor, tuple)):
+                import warnings
+
+                warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
+                              "Tensors but received " + str(type(output)))
+            else:
+                output = bw_hook.setup_output_hook(output)
         return output
 
     def _register_hook(self, hooks, with_kwargs_set, hook, prepend, with_kwargs):
@@ -161,6 +177,28 @@ class Module:
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
         """``hook(module, args, output) -> None or new output`` runs after ``forward``."""
         return self._register_hook(self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output) -> None or new grad_output`` runs when the gradients
+        with respect to the module's outputs have been computed (grad_output: a tuple, one
+        entry per output, None where an output is not a Tensor or got no gradient)."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output) -> None or new grad_input`` runs when the
+        gradients with respect to the module's inputs have been computed (tuples, one entry
+        per positional argument / output, None for non-Tensors). A returned tuple replaces
+        grad_input for the rest of the backward pass. Only positional Tensor arguments are
+        covered; the module's parameters are not inputs."""
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
 
     # ------------------------------------------------------------------ registration
     def register_buffer(self, name, tensor, persistent=True):

@@ -27,6 +27,21 @@ def check_same_device(op: str, *tensors):
     return device
 
 
+def shape_arg(op, args, name="shape"):
+    """A shape given as f(2, 3), f((2, 3)), f([2, 3]) or f(Size), as a tuple of ints."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    out = []
+    for a in args:
+        if isinstance(a, Tensor):
+            a = int(a)
+        if not isinstance(a, int) or isinstance(a, bool):
+            raise TypeError(f"{op}(): argument '{name}' must be a tuple of ints, but found element of type "
+                            f"{type(a).__name__}")
+        out.append(a)
+    return tuple(out)
+
+
 def expect_tensor(x, op: str, arg: str = "input") -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument '{arg}' must be Tensor, not {type(x).__name__}")

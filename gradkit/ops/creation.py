@@ -8,6 +8,7 @@ from numbers import Number
 from .. import _dtype as D
 from .._device import resolve
 from .._tensor import Tensor
+from ._core import shape_arg as _shape_arg
 
 _make = Tensor._make
 
@@ -28,19 +29,11 @@ def _size(args, size, op):
         if args:
             raise TypeError(f"{op}(): got both positional sizes and size=")
         args = (size,)
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    out = []
-    for a in args:
-        if isinstance(a, Tensor):
-            a = int(a)
-        if not isinstance(a, int) or isinstance(a, bool):
-            raise TypeError(f"{op}(): argument 'size' must be a tuple of ints, but found element of type "
-                            f"{type(a).__name__}")
+    out = _shape_arg(op, args, "size")
+    for a in out:
         if a < 0:
-            raise RuntimeError(f"{op}(): Trying to create tensor with negative dimension {a}: {list(args)}")
-        out.append(a)
-    return tuple(out)
+            raise RuntimeError(f"{op}(): Trying to create tensor with negative dimension {a}: {list(out)}")
+    return out
 
 
 # --------------------------------------------------------------------------- from data
@@ -350,13 +343,51 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     backend = dev.backend
     xp = backend.xp
     n = max(0, math.ceil((end - start) / step))
-    if dt.category == D.FLOAT:
+    if dt is D.float32 or dt is D.float64:
+        arr = _float_arange(xp, n, float(start), float(step), dt is D.float32, backend.xp_device(dev))
+        arr = xp.astype(arr, _xp_dtype(backend, dt))
+    elif dt.category == D.FLOAT:
         # computed in float64 and rounded once, as PyTorch's accumulate type does
         arr = xp.arange(n, dtype=xp.float64, device=backend.xp_device(dev)) * float(step) + float(start)
         arr = xp.astype(arr, _xp_dtype(backend, dt))
     else:
         arr = xp.arange(start, start + n * step, step, dtype=_xp_dtype(backend, dt), device=backend.xp_device(dev))
     return _finish(arr, dev, requires_grad)
+
+
+def _fma(xp, i, step, start):
+    """start + i * step rounded once (a fused multiply-add), for integer-valued float64 i
+    below 2**27: step is split in a 26-bit head (i * head is exact) and a tail, and the sum
+    is carried with its rounding error (Knuth's two-sum)."""
+    c = 134217729.0 * step
+    head = c - (c - step)
+    tail = step - head
+    p = i * head
+    s = start + p
+    bb = s - start
+    err = (start - (s - bb)) + (p - bb)
+    return s + (err + i * tail)
+
+
+def _float_arange(xp, n, start, step, single, device):
+    """PyTorch's CPU values for a float32 / float64 arange, in float64 (rounded by the caller).
+
+    PyTorch computes in float64 with fused multiply-adds, in vectors of 8 float32 (4
+    float64) lanes, two vectors at a time: each vector starts from start + step * i0
+    rounded to the output dtype, its lanes add k * step to that; the remaining
+    n % 16 (n % 8) elements are start + step * i each. Where a value crosses zero this
+    decides what comes out: arange(-8.0, 8.0, 0.1)[80] is 4.44e-16, not 0 (so relu's
+    gradient there is 1), and arange(-1, 1, 0.1)[10] is -2.98e-09. (Past 32768 elements
+    PyTorch splits the range between threads, and its lane starts can shift.)"""
+    lanes = 8 if single else 4
+    i = xp.arange(n, dtype=xp.float64, device=device)
+    k = i % lanes
+    base = _fma(xp, i - k, step, start)
+    if single:
+        base = xp.astype(xp.astype(base, xp.float32), xp.float64)
+    vec = _fma(xp, k, step, base)
+    one = _fma(xp, i, step, start)
+    return xp.where(i < n - n % (2 * lanes), vec, one)
 
 
 def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):

@@ -9,11 +9,13 @@ import math
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
 from ._core import (NotDifferentiable, broadcast_shapes_checked, cast, check_same_device, is_scalar, promote,
                     scalar_for, sum_to)
 
 _make = Tensor._make
+_new = object.__new__
 FLOAT = D.FLOAT
 
 
@@ -108,6 +110,56 @@ def binary(cls, x, y):
     if dt is D.bool_ and cls.bool_op is not None:
         return _bool_binary(cls, tensor._data, scalar, tensor._device)
     return cls.apply(tensor, scalar=scalar, reverse=reverse)
+
+
+def fast_operator(cls, general, array_op, reverse=False):
+    """``Tensor.__mul__`` and friends. Arithmetic on float tensors is most of what a training
+    step runs, so the common case -- two tensors of one floating dtype on one device, or a
+    float tensor and a Python float or int -- runs ``array_op`` on the arrays (what the op's
+    compute does) and, when recording, keeps what BinaryOp.forward would keep and calls
+    ``Node._record``: binary()'s promotion and Node.apply's generic plumbing are skipped. The
+    node, saved tensors and values are those binary() gives; everything else (promotion,
+    bools, ints, errors, other devices) goes to ``general``, the full operator. Only for the
+    BinaryOps whose forward is plain ``compute`` (Add, Sub, Mul, Div)."""
+    by_id = D._by_id  # array dtype id -> (dtype object, gradkit dtype), filled by dtype_of_array
+    # when a scalar operand leaves backward nothing to read (BinaryOp.forward's narrowing)
+    narrow_scalar = cls.scalar_needs_tensor is False
+    narrow_forward = cls.scalar_needs_tensor == "reverse"
+
+    def op(self, other):
+        a = self._data
+        dt = a.dtype
+        hit = by_id.get(id(dt))
+        if hit is not None and hit[1].category == FLOAT:
+            kind = type(other)
+            if kind is float or kind is int:
+                s = float(other)
+                out = array_op(s, a) if reverse else array_op(a, s)
+                if self._requires_grad and is_grad_enabled_fast():
+                    node = _new(cls)
+                    node.scalar, node.reverse = s, reverse  # what BinaryOp.forward keeps for a scalar
+                    if narrow_scalar or (narrow_forward and not reverse):
+                        node.saves_inputs = ()
+                    return node._record((self,), out, self._device)
+                return _make(out, self._device)
+            if not reverse and (kind is Tensor or isinstance(other, Tensor)):
+                b = other._data
+                device = self._device
+                if b.dtype is dt and other._device is device:
+                    try:
+                        out = array_op(a, b)
+                    except ValueError:  # shapes that don't broadcast: the general path words the error
+                        return general(self, other)
+                    if (self._requires_grad or other._requires_grad) and is_grad_enabled_fast():
+                        node = _new(cls)
+                        node.scalar, node.shapes = None, (a.shape, b.shape)  # as BinaryOp.forward keeps them
+                        return node._record((self, other), out, device)
+                    return _make(out, device)
+        return general(self, other)
+
+    op.__name__ = general.__name__
+    op.__doc__ = general.__doc__
+    return op
 
 
 def _bool_binary(cls, a, b, device):
@@ -254,6 +306,14 @@ class Pow(_Checks, BinaryOp):
     op_name = "pow"
     saves_inputs = (0, 1)
     fresh_grads = True
+
+    def forward(self, xp, a, b=None, scalar=None, reverse=False):
+        # PyTorch's nodes: x ** 2 PowBackward0, x ** y PowBackward1, 2 ** x PowBackward2
+        if b is not None:
+            self._backward_name = "PowBackward1"
+        elif reverse:
+            self._backward_name = "PowBackward2"
+        return super().forward(xp, a, b, scalar, reverse)
 
     def compute(self, xp, a, b):
         return a ** b
@@ -538,8 +598,25 @@ def _sigmoid(xp, a):
 
 Sigmoid = _unary("sigmoid", _sigmoid, lambda self, g: g * self.saved_output * (1.0 - self.saved_output),
                  saves_output=True)
-Relu = _unary("relu", lambda xp, a: xp.where(a < 0, xp.zeros_like(a), a),  # keeps nan and -0., as PyTorch
-              lambda self, g: where(self.saved_output <= 0, 0.0, g), saves_output=True, float_only=False)
+
+
+class Relu(UnaryOp):
+    """max(x, 0), keeping NaN and -0. as PyTorch does; the gradient at 0 is 0."""
+    op_name = "relu"
+    float_only = False
+    fresh_grads = True
+    saves_output = True
+
+    def forward(self, xp, a, backend=None):
+        # relu() passes the backend, whose relu may be faster (NumPy: one pass, not compare + where)
+        return backend.relu(a) if backend is not None else xp.where(a < 0, xp.zeros_like(a), a)
+
+    def backward(self, g):
+        if not is_grad_enabled_fast():  # no graph recorded: the same rule on the arrays, by the backend
+            return _make(g._device.backend.relu_backward(self.saved_output_array(), g._data), g._device)
+        return where(self.saved_output <= 0, 0.0, g)
+
+
 Abs = _unary("abs", lambda xp, a: xp.abs(a), lambda self, g: g * sign(_x(self)), saves_input=True, float_only=False)
 Square = _unary("square", lambda xp, a: a * a, lambda self, g: g * (2.0 * _x(self)), saves_input=True,
                 float_only=False)
@@ -645,6 +722,8 @@ def sigmoid(input):
 
 
 def relu(input):
+    if isinstance(input, Tensor):
+        return Relu.apply(input, backend=input._device.backend)
     return unary(Relu, input)
 
 

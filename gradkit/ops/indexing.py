@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
-from ..autograd.node import Node
+from ..autograd.node import Node, _anomaly_enabled
 from ._core import cast, check_same_device, sum_to
 from .inplace import check_inplace, rebase_view, store, writable
 
@@ -17,11 +17,13 @@ def convert_key(x: Tensor, key):
     if not isinstance(key, tuple):
         key = (key,)
     backend = x._device.backend
-    items, basic, consumed, ellipsis = [], True, 0, None
+    items, basic, consumed, ellipsis, bounded = [], True, 0, None, False
     for item in key:
         if item is None or isinstance(item, slice):
             items.append(item)
-            consumed += isinstance(item, slice)
+            if item is not None:
+                consumed += 1
+                bounded = bounded or item.start is not None or item.stop is not None
         elif item is Ellipsis:
             if ellipsis is not None:
                 raise IndexError("an index can only have a single ellipsis ('...')")
@@ -43,7 +45,34 @@ def convert_key(x: Tensor, key):
     if ellipsis is not None:
         items[ellipsis:ellipsis + 1] = [slice(None)] * (ndim - consumed)
     _check_ints(x, items)
+    if bounded and backend.name != "numpy":  # NumPy clamps slice bounds itself
+        _clamp_slices(items, x._data.shape, backend)
     return tuple(items), basic
+
+
+def _clamp_slices(items, shape, backend):
+    """Slice bounds past the ends (x[:10] of 3 elements) select up to the end, as in Python
+    and PyTorch; the array API leaves them unspecified (array_api_strict refuses them), so
+    they are clamped here. Only slices with explicit bounds are looked at."""
+    axis = 0
+    for k, item in enumerate(items):
+        if item is None:
+            continue
+        if isinstance(item, slice):
+            if item.start is not None or item.stop is not None:
+                size = shape[axis]
+                start, stop, step = item.indices(size)
+                if step > 0:
+                    items[k] = slice(start, stop, step)
+                elif start < 0:  # a backward slice that starts before the beginning: empty
+                    items[k] = slice(0, 0, 1)
+                else:
+                    items[k] = slice(start, stop if stop >= 0 else None, step)
+            axis += 1
+        elif isinstance(item, int):
+            axis += 1
+        else:
+            axis += item.ndim if item.dtype == backend.xp.bool else 1
 
 
 def _index_array(x, item, backend):
@@ -168,7 +197,29 @@ def getitem(x: Tensor, key):
         from .shape import _as_view
 
         _as_view(out, x, lambda t: getitem(t, items))
+        if out.grad_fn is not None:
+            out.grad_fn._backward_name = _basic_name(key, items, x._data.shape)
     return out
+
+
+def _basic_name(key, items, shape):
+    """PyTorch's grad_fn name for a basic index: that of the last view it applies, item by
+    item (select for an int, slice, unsqueeze for None). Inside a tuple a slice that takes a
+    whole dimension is skipped (x[:, 0:5] of a (4, 5) tensor is AliasBackward0); a lone slice
+    is always applied (x[:] is SliceBackward0)."""
+    if isinstance(key, slice):
+        return "SliceBackward0"
+    name, axis = "AliasBackward0", 0
+    for item in items:
+        if item is None:
+            name = "UnsqueezeBackward0"
+            continue
+        if isinstance(item, int):
+            name = "SelectBackward0"
+        elif item.indices(shape[axis]) != (0, shape[axis], 1):
+            name = "SliceBackward0"
+        axis += 1
+    return name
 
 
 class IndexPut(Node):
@@ -247,6 +298,10 @@ def setitem(x: Tensor, key, value):
     writable(x)
     backend.setitem(x._data, items, v)
     x._version[0] += 1
+    if _anomaly_enabled[0]:
+        from .inplace import note_inplace
+
+        note_inplace(x)
 
 
 def _has_index_array(items, xp):
@@ -289,24 +344,30 @@ def masked_fill(input, mask, value):
     return cast(out, input.dtype) if out.dtype is not input.dtype else out
 
 
+def _along_dim_key(input, dim, index):
+    """The advanced-indexing key that reads ``input`` at ``index`` along ``dim`` and at
+    each element's own position along every other dim (gather's and scatter's key)."""
+    from .creation import arange
+
+    keys = []
+    for axis, size in enumerate(index._data.shape):
+        if axis == dim:
+            keys.append(index)
+        else:
+            shape = [1] * index._data.ndim
+            shape[axis] = size
+            keys.append(arange(size, device=input.device).reshape(shape))
+    return tuple(keys)
+
+
 def gather(input, dim, index):
     """out[i][j] = input[index[i][j]][j] for dim=0 (and so on): a take along ``dim``."""
     d = _wrap_dim(dim, input._data.ndim, "gather")
     if index._data.ndim != input._data.ndim:
         raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions as input tensor "
                            f"({index._data.ndim} vs {input._data.ndim})")
-    from .creation import arange
-
-    keys = []
-    for axis, size in enumerate(index._data.shape):
-        if axis == d:
-            keys.append(index)
-        else:
-            shape = [1] * index._data.ndim
-            shape[axis] = size
-            keys.append(arange(size, device=input.device).reshape(shape))
     try:
-        return getitem(input, tuple(keys))
+        return getitem(input, _along_dim_key(input, d, index))
     except IndexError as exc:  # PyTorch's gather reports a bad index as a RuntimeError
         raise RuntimeError(f"gather(): {exc} (index shape {list(index.shape)}, input shape {list(input.shape)})") \
             from None
@@ -324,18 +385,8 @@ def take_along_dim(input, indices, dim=None):
 def scatter_add(input, dim, index, src):
     """out = input, then out[index[i][j]][j] += src[i][j] (dim=0): duplicates accumulate."""
     d = _wrap_dim(dim, input._data.ndim, "scatter_add")
-    from .creation import arange
-
-    keys = []
-    for axis, size in enumerate(index._data.shape):
-        if axis == d:
-            keys.append(index)
-        else:
-            shape = [1] * index._data.ndim
-            shape[axis] = size
-            keys.append(arange(size, device=input.device).reshape(shape))
     try:
-        items, _ = convert_key(input, tuple(keys))
+        items, _ = convert_key(input, _along_dim_key(input, d, index))
     except IndexError as exc:  # a RuntimeError in PyTorch
         raise RuntimeError(f"scatter_add(): {exc} (index shape {list(index.shape)}, input shape "
                            f"{list(input.shape)})") from None

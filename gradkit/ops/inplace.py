@@ -8,7 +8,7 @@ from .. import _dtype as D
 from .. import _tensor
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast, no_grad
-from ..autograd.node import Node
+from ..autograd.node import Node, _anomaly_enabled
 
 _make = Tensor._make
 
@@ -48,6 +48,15 @@ def store(x: Tensor, array) -> None:
     writable(x)
     x._data[...] = array
     x._version[0] += 1
+    if _anomaly_enabled[0]:
+        note_inplace(x)
+
+
+def note_inplace(x: Tensor) -> None:
+    """Anomaly mode: remember the source line of this in-place write (autograd.anomaly)."""
+    from ..autograd.anomaly import note_inplace as note
+
+    note(x)
 
 
 def writable(x: Tensor) -> None:
@@ -158,6 +167,8 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
                 writable(x)
                 _apply_symbol(x._data, od, op_symbol)
                 x._version[0] += 1
+                if _anomaly_enabled[0]:
+                    note_inplace(x)
                 return x
         elif isinstance(other, (int, float)) and not isinstance(other, bool):
             cat = D.scalar_dtype(other).category
@@ -166,6 +177,8 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
                 writable(x)
                 _apply_symbol(x._data, float(other) if xd.category == D.FLOAT else other, op_symbol)
                 x._version[0] += 1
+                if _anomaly_enabled[0]:
+                    note_inplace(x)
                 return x
     return inplace(x, compute, op)
 
@@ -235,6 +248,8 @@ def zero_(x: Tensor) -> Tensor:
     xp = x._device.backend.xp
     x._data[...] = xp.zeros((), dtype=x._data.dtype, device=x._data.device) if hasattr(x._data, "device") else 0
     x._version[0] += 1
+    if _anomaly_enabled[0]:
+        note_inplace(x)
     return x
 
 
@@ -259,6 +274,8 @@ def fill_(x: Tensor, value) -> Tensor:
     writable(x)
     x._data[...] = scalar_for(value, xd)
     x._version[0] += 1
+    if _anomaly_enabled[0]:
+        note_inplace(x)
     return x
 
 

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
 from ._core import cast
 
@@ -68,12 +69,20 @@ def _xp_axis(axes):
 
 class Sum(Node):
     def forward(self, xp, a, axes, keepdim):
+        if axes is not None and type(self) is Sum:
+            self._backward_name = "SumBackward1"  # PyTorch's node for sum with dims
         self.shape = a.shape
         self.axes = axes
         self.keepdim = keepdim
         return xp.sum(a, axis=axes, keepdims=keepdim)
 
     def backward(self, g):
+        if not is_grad_enabled_fast():  # no graph recorded: the same broadcast view, on the arrays
+            xp = g._device.backend.xp
+            ga = g._data
+            if not self.keepdim and self.shape:
+                ga = xp.reshape(ga, _kept_shape(self.shape, self.axes))
+            return _make(xp.broadcast_to(ga, self.shape), g._device)
         if not self.keepdim and self.shape:
             g = g.reshape(_kept_shape(self.shape, self.axes))
         return g.expand(self.shape)
@@ -173,13 +182,24 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     return Prod.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims))
 
 
+def _named(out, name):
+    """Gives ``out``'s node PyTorch's name for the call that made it (one Node class serves
+    several calls: max() is MaxBackward1, amax() AmaxBackward0)."""
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = name
+    return out
+
+
 class Extreme(Node):
     """amax/amin and full max/min: ties share the gradient evenly (PyTorch's rule)."""
     saves_inputs = (0,)
     saves_output = True
     fresh_grads = True
 
-    def forward(self, xp, a, axes, keepdim, largest):
+    def forward(self, xp, a, axes, keepdim, largest, nan_ties=False):
+        # nan_ties: full max()/min() give the gradient to NaN elements when the result is NaN
+        # (PyTorch's evenly_distribute_backward); amax/amin don't (0/0: NaN everywhere)
+        self.nan_ties = nan_ties
         if a.size == 0 and (axes is None or builtins.any(a.shape[i] == 0 for i in axes)):
             # PyTorch: RuntimeError for a full reduction, IndexError for an empty reduction dim
             raise (RuntimeError if axes is None else IndexError)(
@@ -195,6 +215,8 @@ class Extreme(Node):
             shape = _kept_shape(x.shape, self.axes)
             g, out = g.reshape(shape), out.reshape(shape)
         hit = x == out
+        if self.nan_ties:
+            hit = hit | (x.isnan() & out.isnan())
         count = sum(hit, dim=self.axes, keepdim=True) if self.axes is not None else \
             sum(hit).reshape(_kept_shape(x.shape, None))
         return g * hit / count
@@ -246,10 +268,12 @@ def _max_min(name, largest):
 
             return (maximum if largest else minimum)(input, dim)
         if dim is _MISSING and axis is None:
-            return Extreme.apply(input, axes=None, keepdim=False, largest=largest)
+            return _named(Extreme.apply(input, axes=None, keepdim=False, largest=largest, nan_ties=True),
+                          "MaxBackward1" if largest else "MinBackward1")
         d = axis if dim is _MISSING else dim
         d = one_dim(name, input._data.ndim, d)
         values, indices = MaxMinDim.apply(input, dim=d, keepdim=_keep(keepdim, keepdims), largest=largest)
+        _named(values, "MaxBackward0" if largest else "MinBackward0")
         return return_types(values, indices)
 
     reduce.__name__ = name
@@ -264,12 +288,12 @@ min = _max_min("min", False)
 
 def amax(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     axes = normalize_dims("amax", input._data.ndim, dim if dim != () else None, axis)
-    return Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=True)
+    return _named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=True), "AmaxBackward0")
 
 
 def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     axes = normalize_dims("amin", input._data.ndim, dim if dim != () else None, axis)
-    return Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=False)
+    return _named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=False), "AminBackward0")
 
 
 def aminmax(input, *, dim=None, keepdim=False):
@@ -313,7 +337,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     centered = input - mean(input, axes, keepdim=True)
     total = sum(centered * centered, axes, keepdim=keep)
     # too few elements for the correction: 0/0 gives nan, as PyTorch returns
-    return total / builtins.max(n - correction, 0)
+    return _named(total / builtins.max(n - correction, 0), "VarBackward0")
 
 
 def _var_args(dim, unbiased, correction):
@@ -356,6 +380,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 class Norm2(Node):
     """Euclidean norm; the gradient at the zero vector is 0, as in PyTorch."""
+    _backward_name = "LinalgVectorNormBackward0"
     saves_inputs = (0,)
     saves_output = True
     fresh_grads = True

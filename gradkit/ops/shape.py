@@ -8,24 +8,10 @@ from .._size import Size
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
+from ._core import shape_arg as _shape_arg
 from ._core import cast, check_same_device, sum_to
 
 _make = Tensor._make
-
-
-def _shape_arg(op, args):
-    """Accepts f(2, 3), f((2, 3)), f([2, 3]) and f(Size)."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    out = []
-    for a in args:
-        if isinstance(a, Tensor):
-            a = int(a)
-        if not isinstance(a, int) or isinstance(a, bool):
-            raise TypeError(f"{op}(): argument 'shape' must be a tuple of ints, but found element of type "
-                            f"{type(a).__name__}")
-        out.append(a)
-    return tuple(out)
 
 
 def _as_view(out, base, replay=None):
@@ -85,10 +71,18 @@ class Reshape(Node):
         return g.reshape(self.in_shape)
 
 
+def _named(out, name):
+    """Gives ``out``'s node PyTorch's name for the call that made it (x.unsqueeze(0) is
+    UnsqueezeBackward0 though gradkit reshapes)."""
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = name
+    return out
+
+
 def reshape(input, *shape):
     shape = infer_shape("reshape", _shape_arg("reshape", shape), input.numel())
     if shape == input._data.shape:
-        return _as_view(_alias(input), input, _same)
+        return _as_view(_named(_alias(input), "ViewBackward0"), input, _same)
     out = Reshape.apply(input, shape=shape)
     if not is_grad_enabled_fast() or not input._device.backend.reshape_is_view(input._data, shape):
         return _as_view(out, input)  # a copy (or no grad mode): writes through it don't reach input
@@ -155,7 +149,8 @@ def transpose(input, dim0, dim1):
     dims = list(range(ndim))
     dims[d0], dims[d1] = dims[d1], dims[d0]
     dims = tuple(dims)
-    return _as_view(Permute.apply(input, dims=dims), input, lambda t: permute(t, dims))
+    return _as_view(_named(Permute.apply(input, dims=dims), "TransposeBackward0"), input,
+                    lambda t: permute(t, dims))
 
 
 swapaxes = swapdims = transpose
@@ -164,7 +159,8 @@ swapaxes = swapdims = transpose
 def t(input):
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
-    return transpose(input, 0, 1) if input._data.ndim == 2 else _as_view(_alias(input), input, _same)
+    out = transpose(input, 0, 1) if input._data.ndim == 2 else _as_view(_alias(input), input, _same)
+    return _named(out, "TBackward0")
 
 
 def movedim(input, source, destination):
@@ -193,20 +189,23 @@ def unsqueeze(input, dim):
     shape = list(input._data.shape)
     shape.insert(_wrap_insert(dim, len(shape), "unsqueeze"), 1)
     shape = tuple(shape)
-    return _as_view(Reshape.apply(input, shape=shape), input, lambda t: reshape(t, shape))
+    return _as_view(_named(Reshape.apply(input, shape=shape), "UnsqueezeBackward0"), input,
+                    lambda t: reshape(t, shape))
 
 
 def squeeze(input, dim=None):
     shape = input._data.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
+        name = "SqueezeBackward0"
     else:
+        name = "SqueezeBackward2" if isinstance(dim, (tuple, list)) else "SqueezeBackward1"
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
         dims = {_wrap_dim(d, len(shape), "squeeze") for d in dims}
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
     if new == shape:
-        return _as_view(_alias(input), input, _same)
-    return _as_view(Reshape.apply(input, shape=new), input, lambda t: reshape(t, new))
+        return _as_view(_named(_alias(input), name), input, _same)
+    return _as_view(_named(Reshape.apply(input, shape=new), name), input, lambda t: reshape(t, new))
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -217,6 +216,8 @@ def flatten(input, start_dim=0, end_dim=-1):
     e = _wrap_dim(end_dim, len(shape), "flatten")
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input  # PyTorch returns the tensor itself
     new = shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:]
     return reshape(input, new)
 
@@ -228,7 +229,12 @@ def ravel(input):
 def unflatten(input, dim, sizes):
     shape = input._data.shape
     d = _wrap_dim(dim, len(shape), "unflatten")
-    sizes = infer_shape("unflatten", tuple(sizes), shape[d])
+    sizes = tuple(sizes)
+    known = math.prod(s for s in sizes if s != -1)
+    if (math.prod(sizes) != shape[d]) if -1 not in sizes else (known == 0 or shape[d] % known):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({shape[d]}) in the input tensor")
+    sizes = infer_shape("unflatten", sizes, shape[d])
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
@@ -374,7 +380,7 @@ def stack(tensors, dim=0, *, axis=None, out=None):
                                f"{list(t._data.shape)} at entry {i}")
     d = _wrap_insert(dim, len(shape), "stack")
     check_same_device("stack", *tensors)
-    result = cat([unsqueeze(t, d) for t in tensors], d)
+    result = _named(cat([unsqueeze(t, d) for t in tensors], d), "StackBackward0")
     if out is not None:
         from .elementwise import _out
 
@@ -570,7 +576,7 @@ def repeat(input, *sizes):
     if len(sizes) < len(shape):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
     x = input.reshape((1,) * (len(sizes) - len(shape)) + shape) if len(sizes) > len(shape) else input
-    return Tile.apply(x, reps=sizes)
+    return _named(Tile.apply(x, reps=sizes), "RepeatBackward0")
 
 
 def tile(input, dims):

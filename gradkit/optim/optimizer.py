@@ -14,6 +14,8 @@ from itertools import chain
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.node import _anomaly_enabled
+from ..ops import inplace as _inplace
 
 __all__ = ["Optimizer", "required"]
 
@@ -64,6 +66,23 @@ def _lerp_(start: Tensor, end: Tensor, weight: float) -> None:
         d = end - start
         d *= 1.0 - _round_like(weight, start)
         start.copy_(end - d)
+
+
+def _sub_scaled_(p: Tensor, g: Tensor, lr: float) -> None:
+    """``p -= lr * g`` in place, outside the graph: the update of SGD and friends. When p and
+    g agree in device, dtype and shape it is one backend kernel (``axpy_``) that makes no
+    parameter-sized temporary; otherwise gradkit's in-place operators."""
+    pd, gd = p._data, g._data
+    if g._device is p._device and pd.shape == gd.shape and pd.dtype == gd.dtype:
+        if not hasattr(pd, "__setitem__"):  # a NumPy scalar: give p an array to write into
+            _inplace.writable(p)
+            pd = p._data
+        p._device.backend.axpy_(pd, -lr, gd)
+        p._version[0] += 1
+        if _anomaly_enabled[0]:
+            _inplace.note_inplace(p)
+    else:
+        p -= g * lr
 
 
 def _scalar_step_tensor():

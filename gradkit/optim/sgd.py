@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, _to_scalar
+from .optimizer import Optimizer, _sub_scaled_, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -62,6 +62,12 @@ class SGD(Optimizer):
         dampening = group["dampening"]
         nesterov = group["nesterov"]
         maximize = group["maximize"]
+        if momentum == 0 and weight_decay == 0 and not maximize:  # plain SGD: p -= lr * grad, nothing else
+            for p in group["params"]:
+                grad = p._grad
+                if grad is not None:
+                    _sub_scaled_(p, grad, lr)
+            return
         state = self.state
         for p in group["params"]:
             grad = p._grad
@@ -87,4 +93,4 @@ class SGD(Optimizer):
                     grad = grad + buf * momentum
                 else:
                     grad = buf
-            p -= grad * lr
+            _sub_scaled_(p, grad, lr)

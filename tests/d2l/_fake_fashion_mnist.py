@@ -50,7 +50,7 @@ def _images(rs, templates, n):
 
 def _write_idx(path, arr):
     head = struct.pack(">I", 0x0800 | arr.ndim) + struct.pack(f">{arr.ndim}I", *arr.shape)
-    with gzip.GzipFile(path, "wb", mtime=0) as f:
+    with gzip.GzipFile(path, "wb", compresslevel=1, mtime=0) as f:
         f.write(head + arr.tobytes())
 
 

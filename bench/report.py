@@ -1,0 +1,213 @@
+"""Markdown tables from one run's record (the same dict that is saved as JSON).
+
+The record: ``meta`` (machine, threads, versions, mode), ``sections`` run, ``columns``
+(``"lib/device"`` -> the worker's ``results``/``errors``/``info``), ``absent`` (``"lib/device"``
+-> why that column has no numbers: "no GPU", "no PyTorch", "not run"), ``cpu_sizes`` (the
+capped CPU sweep sizes) and ``notes``.
+"""
+from __future__ import annotations
+
+from . import workloads as W
+from .stats import cost_ratio, fmt_ratio, fmt_stat, is_number
+from .targets import TARGETS, evaluate
+
+CPU_COLUMNS = (("gradkit", "cpu", "gradkit cpu"), ("numpy", "cpu", "NumPy cpu (limit)"),
+               ("torch", "cpu", "PyTorch cpu"))
+CUDA_COLUMNS = (("gradkit", "cuda", "gradkit cuda"), ("cupy", "cuda", "CuPy cuda (limit)"),
+                ("torch", "cuda", "PyTorch cuda"))
+ALL_COLUMNS = CPU_COLUMNS + CUDA_COLUMNS
+
+SECTION_ORDER = ("digits", "overhead", "step", "sweep", "memory")
+
+
+def rows_for(run):
+    epochs = run.get("config", {}).get("digits_epochs", "?")
+    batches = run.get("config", {}).get("batches", W.BATCHES)
+    rows = [("digits.accuracy", f"digits MLP, {epochs} epochs: test accuracy", "%"),
+            ("digits.throughput", "digits MLP: training throughput", "samples/s"),
+            ("overhead.op", "1 tracked op fwd (10x10 mul)", "µs/op"),
+            ("overhead.chain", "100-op chain fwd+bwd (10x10)", "µs/op")]
+    rows += [(f"step.mlp{b}", f"MLP 784-256-256-10 step, batch {b}", "ms") for b in batches]
+    rows += [(f"step.cnn{W.CNN_BATCH}", f"small CNN step, batch {W.CNN_BATCH}", "ms"),
+             ("memory.traced", "MLP training: peak traced memory (tracemalloc)", "MiB"),
+             ("memory.rss", "MLP training: process peak RSS", "MiB")]
+    return [r for r in rows if r[0].split(".")[0] in run.get("sections", SECTION_ORDER)]
+
+
+def md_table(headers, rows):
+    """A GitHub markdown table; ``|`` inside cells is escaped."""
+    def clean(cell):
+        return str(cell).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(clean(h) for h in headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    lines += ["| " + " | ".join(clean(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def cell(run, lib, kind, key):
+    """The measurement of one table cell: a stats dict, ``{"na": why}``, or None (not
+    measured: shown as "—")."""
+    name = f"{lib}/{kind}"
+    if name in run.get("absent", {}):
+        return {"na": run["absent"][name]}
+    if kind != "cpu" and key.startswith("memory."):
+        return {"na": "CPU only"}
+    entry = run.get("columns", {}).get(name)
+    if entry is None:
+        return None
+    if entry.get("unavailable"):
+        return {"na": entry["unavailable"]}
+    if key in entry.get("results", {}):
+        return entry["results"][key]
+    error = entry.get("errors", {}).get(key.split(".")[0])
+    if error:
+        return {"na": "error" if len(error) > 40 else error}
+    return None
+
+
+def _ratio_cell(run, kind, key, ref):
+    ours, theirs = cell(run, "gradkit", kind, key), cell(run, ref, kind, key)
+    ratio = cost_ratio(ours, theirs)
+    if ratio is not None:
+        return fmt_ratio(ratio)
+    for lib in ("gradkit", ref):  # a whole column missing: say why, as its cells do
+        why = run.get("absent", {}).get(f"{lib}/{kind}")
+        if why:
+            return why
+    return "—"
+
+
+def results_table(run):
+    headers = (["benchmark", "unit"] + [c[2] for c in CPU_COLUMNS] + ["gk ÷ NumPy", "gk ÷ PyTorch"]
+               + [c[2] for c in CUDA_COLUMNS] + ["gk ÷ CuPy", "gk ÷ PyTorch cuda"])
+    rows = []
+    for key, label, unit in rows_for(run):
+        row = [label, unit]
+        row += [fmt_stat(cell(run, lib, kind, key)) for lib, kind, _ in CPU_COLUMNS]
+        row += [_ratio_cell(run, "cpu", key, "numpy"), _ratio_cell(run, "cpu", key, "torch")]
+        row += [fmt_stat(cell(run, lib, kind, key)) for lib, kind, _ in CUDA_COLUMNS]
+        row += [_ratio_cell(run, "cuda", key, "cupy"), _ratio_cell(run, "cuda", key, "torch")]
+        rows.append(row)
+    return md_table(headers, rows)
+
+
+def _series(run, lib, kind, sweep):
+    got = cell(run, lib, kind, f"sweep.{sweep}")
+    if not isinstance(got, dict) or "na" in got:
+        return None, got
+    return {int(k): v for k, v in got.items()}, None
+
+
+def crossover(cpu, cuda, label="size"):
+    """Where CUDA overtakes the CPU per op: the smallest size from which gradkit on CUDA has
+    the higher throughput at every larger size measured on both; text for the table."""
+    if not cuda:
+        return "no CUDA"
+    if not cpu:
+        return "no CPU measurement"
+    both = sorted(s for s in cpu if s in cuda and is_number(cpu[s]) and is_number(cuda[s]))
+    if not both:
+        return "no size measured on both"
+    faster = [cuda[s]["median"] > cpu[s]["median"] for s in both]
+    first = None
+    for i in range(len(both)):
+        if all(faster[i:]):
+            first = both[i]
+            break
+    if first is None:
+        beyond = [s for s in cuda if s > both[-1]]
+        return (f"not up to {both[-1]:,} (CPU sweep capped there)" if beyond
+                else f"CUDA is not faster up to {both[-1]:,}")
+    if first == both[0]:
+        return f"CUDA faster at every size measured (from {label} = {first:,})"
+    return f"{label} = {first:,}"
+
+
+SWEEPS = (("matmul", "matmul n x n (float32), GFLOP/s", "n"),
+          ("elementwise", "elementwise chain relu(x*2+1), GB/s", "elements"))
+
+
+def sweep_table(run, sweep):
+    series = {(lib, kind): _series(run, lib, kind, sweep) for lib, kind, _ in ALL_COLUMNS}
+    sizes = sorted({s for values, _ in series.values() if values for s in values})
+    if not sizes:
+        sizes = list(W.MATMUL_SIZES if sweep == "matmul" else W.ELEMENTWISE_SIZES)
+    cpu_sizes = set(run.get("cpu_sizes", {}).get(sweep, sizes))
+    title = dict((s[0], s[1]) for s in SWEEPS)[sweep]
+    rows = []
+    for size in sizes:
+        row = [f"{size:,}"]
+        for lib, kind, _ in ALL_COLUMNS:
+            values, missing = series[(lib, kind)]
+            if values is not None and size in values:
+                row.append(fmt_stat(values[size]))
+            elif kind == "cpu" and size not in cpu_sizes and values is not None:
+                row.append("capped")
+            elif missing is not None and "na" in missing:
+                row.append(missing["na"])
+            else:
+                row.append("—")
+        rows.append(row)
+    size_label = dict((s[0], s[2]) for s in SWEEPS)[sweep]
+    table = md_table([size_label] + [c[2] for c in ALL_COLUMNS], rows)
+    cross = crossover(series[("gradkit", "cpu")][0], series[("gradkit", "cuda")][0], size_label)
+    return f"**{title}**\n\n{table}\n\nCUDA overtakes the CPU per op (gradkit): {cross}"
+
+
+def target_results(run):
+    """Each target with its verdict (only those whose section ran)."""
+    out = []
+    for target in TARGETS:
+        if target.section not in run.get("sections", SECTION_ORDER):
+            continue
+        ours = cell(run, "gradkit", "cpu", target.key)
+        ref = cell(run, target.reference, "cpu", target.key) if target.reference else None
+        verdict = evaluate(target, ours, ref)
+        verdict["target"] = target.name
+        out.append(verdict)
+    return out
+
+
+def targets_table(verdicts):
+    rows = [[v["target"], v["measured"], v["limit"], v["status"], v["detail"]] for v in verdicts]
+    return md_table(["target (CPU)", "measured", "limit", "result", "detail"], rows)
+
+
+def header(run):
+    m = run.get("meta", {})
+    lines = [f"### gradkit bench ({m.get('mode', '?')}), {m.get('date', '')}", ""]
+    lines.append(f"- machine: {m.get('machine', '?')}; GPU: {m.get('gpu', '?')}")
+    if m.get("load") is not None:
+        loads = [m["load"]] + ([m["load_end"]] if m.get("load_end") is not None else [])
+        busy = max(loads) > 0.5 * (m.get("cores") or 1)
+        lines.append(f"- load average (1 min): {m['load']:.2f} at start"
+                     + (f", {m['load_end']:.2f} at the end" if len(loads) > 1 else "")
+                     + f", on {m.get('cores', '?')} cores" + (" (busy machine: timings are noisy)" if busy else ""))
+    lines.append(f"- threads: {m.get('threads', '?')} per process (OMP/OPENBLAS/MKL_NUM_THREADS, "
+                 f"torch.set_num_threads; OMP_WAIT_POLICY={m.get('omp_wait_policy', 'PASSIVE')}); "
+                 "each library in its own process, one measuring at a time, blocks interleaved")
+    if m.get("versions"):
+        lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    lines.append(f"- timing: {m.get('timing', '')}")
+    lines.append("- cells show median [min–max]; ratios are cost ratios (gradkit's time or memory ÷ the "
+                 "reference's; below 1: gradkit is cheaper), for timed rows the median of the per-round ratios of "
+                 "the interleaved blocks, which cancels load that changes slower than a round")
+    return "\n".join(lines)
+
+
+def render(run):
+    """The whole markdown report: header, results, sweeps, targets, notes."""
+    parts = [header(run), "", results_table(run)] if rows_for(run) else [header(run)]
+    if "sweep" in run.get("sections", SECTION_ORDER):
+        for sweep, _, _ in SWEEPS:
+            parts += ["", sweep_table(run, sweep)]
+    verdicts = target_results(run)
+    if verdicts:
+        parts += ["", targets_table(verdicts)]
+    notes = list(run.get("notes", []))
+    for name, entry in sorted(run.get("columns", {}).items()):
+        for section, error in sorted(entry.get("errors", {}).items()):
+            notes.append(f"{name} {section}: {error}")
+    if notes:
+        parts += [""] + [f"- note: {n}" for n in notes]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,69 @@
+"""The issue's performance targets and their PASS/MISS verdicts, computed from the measured
+medians (CPU columns). A target whose inputs were not measured says why ("n/a: ...") instead
+of passing or failing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .stats import cost_ratio, fmt_number, is_number
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    key: str              # the measurement (row) of gradkit's CPU column
+    reference: str = ""   # "numpy" or "torch": a cost-ratio target; "" an absolute threshold
+    limit: float = 1.0    # the largest allowed cost ratio, or the smallest allowed value
+
+    @property
+    def section(self):
+        return self.key.split(".")[0]
+
+
+TARGETS = (
+    Target("MLP step, batch 128: ≤ 1.15× hand-written NumPy", "step.mlp128", "numpy", 1.15),
+    Target("MLP step, batch 128: ≤ 1.0× PyTorch", "step.mlp128", "torch", 1.0),
+    Target("MLP step, batch 16: ≤ 1.3× hand-written NumPy", "step.mlp16", "numpy", 1.3),
+    Target("MLP step, batch 16: ≤ 1.0× PyTorch", "step.mlp16", "torch", 1.0),
+    Target("100-op chain fwd+bwd, µs/op: ≤ PyTorch", "overhead.chain", "torch", 1.0),
+    Target("one tracked op fwd, 10x10: ≤ 1.5× PyTorch", "overhead.op", "torch", 1.5),
+    Target("MLP training peak memory (tracemalloc): ≤ 1.2× hand-written NumPy", "memory.traced", "numpy", 1.2),
+    Target("digits MLP test accuracy: ≥ 95%", "digits.accuracy", "", 95.0),
+)
+
+REF_NAMES = {"numpy": "NumPy", "torch": "PyTorch"}
+
+
+def evaluate(target, ours, reference=None, missing=None):
+    """Verdict of one target. ``ours``/``reference`` are the measurements (stats dicts or
+    None); ``missing`` says why the reference is absent when it is. Returns a dict with
+    measured, limit, status ("PASS", "MISS" or "n/a") and detail."""
+    if target.reference:
+        limit = f"≤ {target.limit:.2f}×"
+        if not is_number(ours):
+            why = (ours or {}).get("na") or "gradkit not measured"
+            return {"measured": "—", "limit": limit, "status": "n/a", "detail": why}
+        if not is_number(reference):
+            why = missing or (reference or {}).get("na") or f"{REF_NAMES[target.reference]} not measured"
+            return {"measured": "—", "limit": limit, "status": "n/a", "detail": why}
+        ratio = cost_ratio(ours, reference)
+        if ratio is None:
+            return {"measured": "—", "limit": limit, "status": "n/a", "detail": "zero measurement"}
+        ok = ratio <= target.limit
+        margin = (ratio / target.limit - 1.0) * 100.0
+        if abs(margin) < 0.5:
+            detail = "at the limit"
+        else:
+            detail = f"{-margin:.0f}% under the limit" if ok else f"{margin:.0f}% over the limit"
+        detail += (f" (gradkit {fmt_number(ours['median'])} vs {REF_NAMES[target.reference]} "
+                   f"{fmt_number(reference['median'])} {ours.get('unit', '')})")
+        return {"measured": f"{ratio:.2f}×", "limit": limit, "status": "PASS" if ok else "MISS", "detail": detail,
+                "ratio": ratio}
+    limit = f"≥ {fmt_number(target.limit)}"
+    if not is_number(ours):
+        return {"measured": "—", "limit": limit, "status": "n/a", "detail": (ours or {}).get("na") or "not measured"}
+    value = ours["median"]
+    ok = value >= target.limit
+    return {"measured": f"{fmt_number(value)} {ours.get('unit', '')}".strip(), "limit": limit,
+            "status": "PASS" if ok else "MISS",
+            "detail": f"{value - target.limit:+.1f} {ours.get('unit', '')}".strip(), "value": value}

@@ -1,0 +1,97 @@
+"""What is measured: the workloads every library runs the same way, and the size caps.
+
+Pure Python; the library modules (``lib_gradkit``, ``lib_numpy``, ``lib_torch``) implement
+each workload with their own arrays.
+
+- overhead.op: ``a * b`` on 10x10 float32 tensors, ``a`` requiring grad (forward only: the
+  node is recorded, never run backward), in µs per op.
+- overhead.chain: 100 ops on a 10x10 tensor that requires grad, cycling ``* w``, ``+ b``,
+  ``tanh``, ``* 0.5`` (w, b constant 10x10 tensors), then ``.sum().backward()``; the whole
+  forward+backward time divided by 100, in µs per op. The NumPy column is the same chain
+  and its hand-written backward on raw arrays: what an engine cannot go below.
+- step.mlpB: one training step of a 784-256-256-10 MLP (ReLU, cross-entropy, SGD lr 0.01,
+  no momentum) on a fixed synthetic batch of B: forward, loss, zero_grad, backward, step.
+  The NumPy/CuPy column is the same step written by hand on raw arrays.
+- step.cnn128: a small CNN (conv 1->8 3x3 pad 1, ReLU, conv 8->16 3x3 stride 2 pad 1,
+  ReLU, flatten, linear to 10) on 1x28x28 inputs, batch 128; gradkit shows "not
+  available" until it has ``nn.Conv2d``.
+- digits: the MLP of examples/mlp.py (64-256-256-10, ReLU, dropout 0.2) trained on the
+  embedded UCI digits (1,438 train / 359 test), batch 32, SGD lr 0.1 momentum 0.9,
+  weight decay 1e-4 on the weights; test accuracy and training samples/s.
+- sweep.matmul: ``a @ b`` on n x n float32, GFLOP/s = 2 n^3 / t.
+- sweep.elementwise: ``relu(x * 2 + 1)`` (three ops) on N float32 elements, GB/s counted
+  as 3 ops x (4 bytes read + 4 written) per element = 24 N / t. Sweep inputs do not
+  require grad: the sweeps measure the op, the overhead rows measure the engine.
+- memory (CPU): a fresh process makes the batch, then builds the 784-256-256-10 MLP and
+  trains 20 steps at batch 128; peak traced allocations over model building + training
+  (tracemalloc, started after imports and after the batch is made: the target uses this)
+  and the process's peak RSS (see ``bench.memory``).
+"""
+from __future__ import annotations
+
+MLP_DIMS = (784, 256, 256, 10)
+BATCHES = (16, 128, 1024)
+LR = 0.01
+CHAIN_LEN = 100
+OP_SHAPE = (10, 10)
+CNN_BATCH = 128
+MEMORY_BATCH = 128
+MEMORY_STEPS = 20
+
+DIGITS = {"batch": 32, "lr": 0.1, "momentum": 0.9, "weight_decay": 1e-4, "dropout": 0.2, "hidden": 256}
+
+MATMUL_SIZES = (64, 128, 256, 512, 1024, 2048, 4096)
+ELEMENTWISE_SIZES = tuple(10 ** k for k in range(3, 9))
+
+# CPU caps (2 cores, 24 GiB): n = 4096 is ~137 GFLOP (about 1-2 s per matmul on two cores)
+# and 1e8 elements are 400 MB per array (~1.2 GB live in the chain); --quick stops a decade
+# earlier. GPUs run every size.
+CPU_CAPS = {"quick": {"matmul": 1024, "elementwise": 10 ** 7}, "full": {"matmul": 4096, "elementwise": 10 ** 8}}
+
+
+def sweep_sizes(kind, device_type, quick):
+    sizes = MATMUL_SIZES if kind == "matmul" else ELEMENTWISE_SIZES
+    if device_type != "cpu":
+        return list(sizes)
+    cap = CPU_CAPS["quick" if quick else "full"][kind]
+    return [s for s in sizes if s <= cap]
+
+
+def matmul_flops(n):
+    return 2.0 * n ** 3
+
+
+def elementwise_bytes(n):
+    return 24.0 * n
+
+
+US_PER_OP = ("scale", 1e6, "µs/op")
+US_PER_CHAIN_OP = ("scale", 1e6 / CHAIN_LEN, "µs/op")
+MS_PER_STEP = ("scale", 1e3, "ms/step")
+
+TIMED_SECTIONS = ("overhead", "step", "sweep")   # repeated blocks, interleaved across libraries
+ONE_SHOT_SECTIONS = ("digits", "memory")          # one run per library (memory: in a fresh process)
+
+
+def case_list(cfg, sections):
+    """Every timed measurement of the sections, in run order: (key, builder, args, conversion).
+    Each library maps ``builder`` to a function ``(device, *args) -> the call to time``; the
+    conversion turns seconds per call into the unit shown (see ``stats.convert``). Sweep
+    points are keyed ``sweep.<kind>/<size>``."""
+    out = []
+    if "overhead" in sections:
+        out += [("overhead.op", "one_op", (), US_PER_OP), ("overhead.chain", "chain", (), US_PER_CHAIN_OP)]
+    if "step" in sections:
+        out += [(f"step.mlp{b}", "mlp_step", (b,), MS_PER_STEP) for b in cfg["batches"]]
+        out.append((f"step.cnn{CNN_BATCH}", "cnn_step", (), MS_PER_STEP))
+    if "sweep" in sections:
+        out += [(f"sweep.matmul/{n}", "matmul", (n,), ("rate", matmul_flops(n) / 1e9, "GFLOP/s"))
+                for n in cfg["matmul_sizes"]]
+        out += [(f"sweep.elementwise/{n}", "elementwise", (n,), ("rate", elementwise_bytes(n) / 1e9, "GB/s"))
+                for n in cfg["elementwise_sizes"]]
+    return out
+
+
+def chain_ops():
+    """The cycle of the 100-op chain, by name (each library maps the names to its ops)."""
+    return [("mul", "add", "tanh", "scale")[i % 4] for i in range(CHAIN_LEN)]
