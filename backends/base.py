@@ -116,8 +116,7 @@ class Backend:
         return self.xp.min(a, axis=axis, keepdims=keepdims)
 
     def matmul_nt(self, a, b):
-        """``a @ b^T`` for 2-D ``a`` (m, k) and ``b`` (n, k): a linear layer's product. The
-        result may be a transposed view of a contiguous array."""
+        """``a @ b^T`` for 2-D ``a`` (m, k) and ``b`` (n, k): a linear layer's product."""
         return self.xp.matmul(a, b.T)
 
     def relu(self, a):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import operator
+import types
 
 from . import _dtype as D
 from ._tensor import Tensor
@@ -72,7 +73,8 @@ def _bind_functions():
         "bernoulli": random.bernoulli, "multinomial": random.multinomial,
     }
     for name, fn in plain.items():
-        setattr(Tensor, name, _method(fn))
+        # a plain function is a method as it is (x.sum() calls sum(x) without a wrapper's frame)
+        setattr(Tensor, name, fn if isinstance(fn, types.FunctionType) else _method(fn))
 
     def where(self, condition, other):
         """``x.where(condition, y)`` is ``where(condition, x, y)`` (PyTorch's argument order)."""

@@ -210,7 +210,8 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
                     # a hook may keep the gradient it saw, or return one it keeps: never adopt it
                     owned.pop(node, None)
                 if type(node) is AccumulateGrad:
-                    if plain or _capture(node, gs, targets, captured) and accumulate:
+                    # (with inputs=, a leaf's .grad is written only when the leaf is one of them)
+                    if plain or (_capture(node, gs, targets, captured) and accumulate):
                         _accumulate_into(node.variable, gs[0], owned.pop(node, False), create_graph)
                 else:
                     if not plain:

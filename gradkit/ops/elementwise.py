@@ -536,16 +536,28 @@ def unary(cls, x):
     return cls.apply(x)
 
 
-def _unary(name, compute, backward=None, saves_input=False, saves_output=False, float_only=True, fresh=True):
+def _unary(name, compute, backward=None, saves_input=False, saves_output=False, float_only=True, fresh=True,
+           array_backward=None):
+    """A UnaryOp class. ``backward(self, g)`` is written with gradkit ops; ``array_backward(g,
+    saved)``, where given, is the same arithmetic on the backend arrays (``saved``: the input
+    or the output array, as saved), used when no graph is recorded (create_graph=False)."""
     attrs = {
         "op_name": name, "float_only": float_only, "fresh_grads": fresh,
         "saves_inputs": (0,) if saves_input else (), "saves_output": saves_output,
         "compute": staticmethod(compute),
     }
-    if backward is not None:
-        attrs["backward"] = backward
-    else:
-        attrs["backward"] = lambda self, g: g * 0.0
+    if backward is None:
+        backward = lambda self, g: g * 0.0  # noqa: E731
+    if array_backward is not None:
+        on_tensors = backward
+
+        def backward(self, g):
+            if is_grad_enabled_fast():
+                return on_tensors(self, g)
+            saved = self.saved_output_array() if saves_output else self.saved_tensors[0]._data
+            return _make(array_backward(g._data, saved), g._device)
+
+    attrs["backward"] = backward
     cls = type(name.capitalize().replace("_", ""), (UnaryOp,), attrs)
     cls.__qualname__ = cls.__name__
     return cls
@@ -565,12 +577,14 @@ def _exp(xp, a):
     return xp.exp(a)
 
 
-Exp = _unary("exp", _exp, lambda self, g: g * self.saved_output, saves_output=True)
+Exp = _unary("exp", _exp, lambda self, g: g * self.saved_output, saves_output=True,
+             array_backward=lambda g, y: g * y)
 Exp2 = _unary("exp2", lambda xp, a: 2.0 ** a, lambda self, g: g * self.saved_output * math.log(2.0),
               saves_output=True)
 Expm1 = _unary("expm1", lambda xp, a: xp.expm1(a), lambda self, g: g * (self.saved_output + 1.0),
                saves_output=True)
-Log = _unary("log", lambda xp, a: xp.log(a), lambda self, g: g / _x(self), saves_input=True)
+Log = _unary("log", lambda xp, a: xp.log(a), lambda self, g: g / _x(self), saves_input=True,
+             array_backward=lambda g, x: g / x)
 Log2 = _unary("log2", lambda xp, a: xp.log2(a), lambda self, g: g / (_x(self) * math.log(2.0)), saves_input=True)
 Log10 = _unary("log10", lambda xp, a: xp.log10(a), lambda self, g: g / (_x(self) * math.log(10.0)),
                saves_input=True)
@@ -587,7 +601,7 @@ Atan = _unary("atan", lambda xp, a: xp.atan(a), lambda self, g: g / (1.0 + _x(se
 Sinh = _unary("sinh", lambda xp, a: xp.sinh(a), lambda self, g: g * cosh(_x(self)), saves_input=True)
 Cosh = _unary("cosh", lambda xp, a: xp.cosh(a), lambda self, g: g * sinh(_x(self)), saves_input=True)
 Tanh = _unary("tanh", lambda xp, a: xp.tanh(a), lambda self, g: g * (1.0 - self.saved_output ** 2),
-              saves_output=True)
+              saves_output=True, array_backward=lambda g, y: g * (1.0 - y ** 2.0))
 
 
 def _sigmoid(xp, a):
@@ -597,7 +611,7 @@ def _sigmoid(xp, a):
 
 
 Sigmoid = _unary("sigmoid", _sigmoid, lambda self, g: g * self.saved_output * (1.0 - self.saved_output),
-                 saves_output=True)
+                 saves_output=True, array_backward=lambda g, y: g * y * (1.0 - y))
 
 
 class Relu(UnaryOp):

@@ -1,0 +1,175 @@
+"""The training step's fast paths give what the general code gives: the arithmetic
+operators' shortcut (nodes, saved tensors, values), the fused cross-entropy node (the same
+bits as log_softmax + nll_loss, forward, backward and double backward), the backward passes
+on arrays when no graph is recorded, the backend kernels (relu, its gradient, axpy_,
+matmul_nt) and the optimizer's in-place update."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gradkit as gk
+import gradkit.nn.functional as F
+from gradkit.ops import elementwise as E
+
+
+def _np(t):
+    return t.detach().cpu().numpy()
+
+
+def _same_bits(a, b):
+    a, b = _np(a), _np(b)
+    return a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True) and \
+        np.array_equal(np.signbit(a), np.signbit(b))
+
+
+@pytest.mark.parametrize("dtype", [gk.float32, gk.float64])
+def test_operator_fast_path_matches_general_path(device, dtype):
+    a = gk.randn(3, 4, dtype=dtype, device=device, requires_grad=True)
+    b = gk.randn(4, dtype=dtype, device=device, requires_grad=True)
+    cases = [
+        (lambda: a + b, lambda: E.binary(E.Add, a, b)), (lambda: a - b, lambda: E.binary(E.Sub, a, b)),
+        (lambda: a * b, lambda: E.binary(E.Mul, a, b)), (lambda: a / b, lambda: E.binary(E.Div, a, b)),
+        (lambda: a * 3, lambda: E.binary(E.Mul, a, 3)), (lambda: 2.5 * a, lambda: E.binary(E.Mul, 2.5, a)),
+        (lambda: a / 2.0, lambda: E.binary(E.Div, a, 2.0)), (lambda: 1.0 + a, lambda: E.binary(E.Add, 1.0, a)),
+    ]
+    for fast, general in cases:
+        x, y = fast(), general()
+        assert _same_bits(x, y)
+        assert x.grad_fn.name() == y.grad_fn.name()
+        assert x.grad_fn.saves_inputs == y.grad_fn.saves_inputs
+        assert len(getattr(x.grad_fn, "_saved", ())) == len(getattr(y.grad_fn, "_saved", ()))
+        assert [e is None for e in x.grad_fn.next_edges] == [e is None for e in y.grad_fn.next_edges]
+        gx = gk.autograd.grad(x.sum(), (a, b), allow_unused=True)
+        gy = gk.autograd.grad(y.sum(), (a, b), allow_unused=True)
+        for p, q in zip(gx, gy):
+            assert (p is None) == (q is None) and (p is None or _same_bits(p, q))
+
+
+def test_operator_fast_path_keeps_errors_and_promotion():
+    a = gk.randn(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="must match the size"):
+        a + gk.randn(4)
+    assert (a * gk.ones(3, dtype=gk.float64)).dtype is gk.float64
+    assert (gk.ones(3, dtype=gk.int64) * 2).dtype is gk.int64
+    assert (gk.ones(3, dtype=gk.int64) / 2).dtype is gk.float32
+    with gk.no_grad():
+        assert (a * a).grad_fn is None
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("ignore_index", [-100, 2])
+@pytest.mark.parametrize("targets", [[0, 2, 4, 1, 2, 3], [0, -100, 4, 1, -100, 3]])
+def test_fused_cross_entropy_matches_log_softmax_nll(device, reduction, ignore_index, targets):
+    gk.manual_seed(0)
+    x = gk.randn(6, 5, dtype=gk.float64, device=device, requires_grad=True)
+    t = gk.tensor(targets, device=device)
+    if device == "cpu" and any(v != ignore_index and not 0 <= v < 5 for v in targets):
+        for loss in (lambda: F.cross_entropy(x, t, ignore_index=ignore_index),
+                     lambda: F.nll_loss(F.log_softmax(x, 1), t, ignore_index=ignore_index)):
+            with pytest.raises(IndexError, match="out of bounds"):
+                loss()
+        return
+    fused = F.cross_entropy(x, t, reduction=reduction, ignore_index=ignore_index)
+    assert fused.grad_fn.name() == "NllLossBackward0"
+    composed = F.nll_loss(F.log_softmax(x, 1), t, reduction=reduction, ignore_index=ignore_index)
+    assert _same_bits(fused, composed)
+    g = gk.randn(*fused.shape, dtype=gk.float64, device=device) if reduction == "none" else None
+    (ga,) = gk.autograd.grad(fused, x, g, retain_graph=True)
+    (gb,) = gk.autograd.grad(composed, x, g, retain_graph=True)
+    assert _same_bits(ga, gb)
+    (ga,) = gk.autograd.grad(fused, x, g, create_graph=True)
+    (gb,) = gk.autograd.grad(composed, x, g, create_graph=True)
+    assert _same_bits(ga, gb)
+    (ha,) = gk.autograd.grad((ga * ga).sum(), x)
+    (hb,) = gk.autograd.grad((gb * gb).sum(), x)
+    assert np.allclose(_np(ha), _np(hb), rtol=1e-12, atol=1e-15)
+
+
+def test_fused_cross_entropy_gradchecks():
+    x = gk.randn(4, 3, dtype=gk.float64, requires_grad=True)
+    t = gk.tensor([0, 2, 1, 2])
+    assert gk.autograd.gradcheck(lambda x: F.cross_entropy(x, t), (x,))
+    assert gk.autograd.gradgradcheck(lambda x: F.cross_entropy(x, t), (x,))
+
+
+def test_fused_cross_entropy_frees_and_refuses_a_second_backward():
+    x = gk.randn(4, 3, requires_grad=True)
+    loss = F.cross_entropy(x, gk.tensor([0, 2, 1, 2]))
+    loss.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
+
+
+@pytest.mark.parametrize("shape", [(4, 8), (64, 96)])  # below and above the bit trick's size threshold
+def test_relu_and_linear_backward_on_arrays_match_the_recorded_ones(device, shape):
+    gk.manual_seed(0)
+    x = gk.randn(*shape, device=device, requires_grad=True)
+    w = gk.randn(5, shape[1], device=device, requires_grad=True)
+    b = gk.randn(5, device=device, requires_grad=True)
+    g = gk.randn(shape[0], 5, device=device)
+    out = F.linear(F.relu(x), w, b)
+    plain = gk.autograd.grad(out, (x, w, b), g, retain_graph=True)
+    recorded = gk.autograd.grad(out, (x, w, b), g, create_graph=True)
+    for p, q in zip(plain, recorded):
+        assert np.allclose(_np(p), _np(q), rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_relu_kernels_keep_nan_and_signed_zeros():
+    backend = gk.device("cpu").backend
+    for dt in (np.float16, np.float32, np.float64):
+        for n in (6, 1024):
+            out_in = np.resize(np.array([-0.0, np.nan, 0.0, 2.0, -1.0, np.inf], dt), n)
+            g = np.resize(np.array([np.inf, -3.0, np.nan, -2.0, -np.inf, 5.0], dt), n)
+            relu = backend.relu(out_in)
+            ref = np.where(out_in < 0, np.zeros_like(out_in), out_in)
+            assert relu.dtype == dt and np.array_equal(relu, ref, equal_nan=True)
+            assert np.array_equal(np.signbit(relu), np.signbit(ref))
+            back = backend.relu_backward(relu, g)
+            ref = np.where(relu <= 0, np.zeros_like(g), g)
+            assert back.dtype == dt and np.array_equal(back, ref, equal_nan=True)
+            assert np.array_equal(np.signbit(back), np.signbit(ref))
+
+
+def test_numpy_axpy_and_matmul_nt():
+    backend = gk.device("cpu").backend
+    rng = np.random.default_rng(0)
+    for n in (10, 200_000):  # one piece, and chunks through the scratch buffer
+        y = rng.standard_normal(n).astype(np.float32)
+        x = rng.standard_normal(n).astype(np.float32)
+        want = y - x * np.float32(0.01)
+        backend.axpy_(y, -0.01, x)
+        assert np.array_equal(y, want)
+    for rows in (3, 200):
+        a = rng.standard_normal((rows, 7)).astype(np.float32)
+        b = rng.standard_normal((64, 7)).astype(np.float32)
+        got = backend.matmul_nt(a, b)
+        assert got.flags.c_contiguous and np.allclose(got, a @ b.T, rtol=1e-5, atol=1e-5)
+
+
+def test_sgd_step_is_p_minus_lr_times_grad(device):
+    p = gk.nn.Parameter(gk.randn(300, 300, device=device))
+    g = gk.randn(300, 300, device=device)
+    before = _np(p).copy()
+    version = p._version_number
+    p.grad = g
+    gk.optim.SGD([p], lr=0.1).step()
+    assert np.array_equal(_np(p), before - _np(g) * np.float32(0.1))
+    assert p._version_number == version + 1
+
+
+def test_dtype_lookup_cache_is_safe_for_per_array_dtype_objects():
+    for _ in range(3):
+        assert gk.ones(2, device="strict").dtype is gk.float32
+        assert gk.ones(2, dtype=gk.int64, device="strict").dtype is gk.int64
+        assert gk.ones(2).dtype is gk.float32
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "exp", "log"])
+def test_unary_backward_on_arrays_matches_the_recorded_one(device, name):
+    x = (gk.rand(50, device=device) + 0.1).requires_grad_()
+    g = gk.randn(50, device=device)
+    y = getattr(gk, name)(x)
+    (plain,) = gk.autograd.grad(y, x, g, retain_graph=True)
+    (recorded,) = gk.autograd.grad(y, x, g, create_graph=True)
+    assert _same_bits(plain, recorded)
