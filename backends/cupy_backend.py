@@ -57,6 +57,16 @@ class CupyBackend(Backend):
     def device_count(self) -> int:
         return self._cupy.cuda.runtime.getDeviceCount()
 
+    def current_device_index(self) -> int:
+        return self._cupy.cuda.runtime.getDevice()
+
+    def set_current_device(self, index: int) -> None:
+        self._cupy.cuda.runtime.setDevice(index)
+
+    def device_name(self, index: int) -> str:
+        name = self._cupy.cuda.runtime.getDeviceProperties(index)["name"]
+        return name.decode() if isinstance(name, bytes) else name
+
     def resolve(self, device):
         if device.index is None:
             from ._device import Device

@@ -34,20 +34,22 @@ def device_count() -> int:
     return get_backend("cuda").device_count()
 
 
-def current_device() -> int:
-    _require()
-    import cupy
+def _index(device) -> int:
+    if device is None:
+        return current_device()
+    if isinstance(device, int):
+        return device
+    from ._device import Device
 
-    return cupy.cuda.runtime.getDevice()
+    return Device(device).index or 0
+
+
+def current_device() -> int:
+    return _backend().current_device_index()
 
 
 def set_device(device) -> None:
-    _require()
-    import cupy
-
-    from ._device import Device
-
-    cupy.cuda.runtime.setDevice(Device(device).index or 0 if not isinstance(device, int) else device)
+    _backend().set_current_device(_index(device))
 
 
 def synchronize(device=None) -> None:
@@ -62,13 +64,7 @@ def synchronize(device=None) -> None:
 
 
 def get_device_name(device=None) -> str:
-    _require()
-    import cupy
-
-    index = 0 if device is None else (device if isinstance(device, int) else (device.index or 0))
-    props = cupy.cuda.runtime.getDeviceProperties(index)
-    name = props["name"]
-    return name.decode() if isinstance(name, bytes) else name
+    return _backend().device_name(_index(device))
 
 
 def memory_allocated(device=None) -> int:
@@ -86,6 +82,13 @@ def manual_seed(seed) -> None:
 
 
 manual_seed_all = manual_seed
+
+
+def _backend():
+    _require()
+    from .backends import get_backend
+
+    return get_backend("cuda")
 
 
 def _require():
