@@ -36,22 +36,6 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
         self._check_differentiable()
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-
-    def step(self, closure=None):
-        """Performs a single optimization step.
-
-        Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns the loss.
-        """
-        return self._run_step(closure, self._update_group)
-
     def _update_group(self, group):
         lr = _to_scalar(group["lr"])
         rho = group["rho"]

@@ -49,22 +49,6 @@ class Adagrad(Optimizer):
         p_state["step"] = _scalar_step_tensor()
         p_state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-
-    def step(self, closure=None):
-        """Performs a single optimization step.
-
-        Args:
-            closure (Callable, optional): A closure that reevaluates the model and returns the loss.
-        """
-        return self._run_step(closure, self._update_group)
-
     def _update_group(self, group):
         lr = _to_scalar(group["lr"])
         lr_decay = group["lr_decay"]

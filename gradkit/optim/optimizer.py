@@ -217,7 +217,10 @@ class Optimizer:
             closure (Callable, optional): a closure that reevaluates the model and returns
                 the loss; it runs with gradients enabled.
         """
-        raise NotImplementedError
+        update_group = getattr(self, "_update_group", None)
+        if update_group is None:
+            raise NotImplementedError(f"{type(self).__name__} must implement step() (or _update_group(group))")
+        return self._run_step(closure, update_group)
 
     def _run_step(self, closure, update_group):
         """The common body of the built-in ``step``s: the closure with grad enabled, then
