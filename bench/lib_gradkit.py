@@ -10,7 +10,7 @@ import time
 import gradkit as gk
 from gradkit import nn
 
-from . import memory, workloads as W
+from . import memory, torchlike, workloads as W
 from .stats import summarize
 
 
@@ -31,92 +31,11 @@ def sync(device):
         gk.cuda.synchronize()
 
 
-# -- engine overhead -----------------------------------------------------------------------
-def one_op(device):
-    a = gk.randn(*W.OP_SHAPE, device=device, requires_grad=True)
-    b = gk.randn(*W.OP_SHAPE, device=device)
-
-    def run():
-        a * b
-
-    return run
-
-
-def chain(device):
-    w = gk.randn(*W.OP_SHAPE, device=device) * 0.1 + 1.0
-    c = gk.randn(*W.OP_SHAPE, device=device) * 0.1
-    x = gk.randn(*W.OP_SHAPE, device=device, requires_grad=True)
-    names = W.chain_ops()
-
-    def run():
-        y = x
-        for name in names:
-            if name == "mul":
-                y = y * w
-            elif name == "add":
-                y = y + c
-            elif name == "tanh":
-                y = y.tanh()
-            else:
-                y = y * 0.5
-        y.sum().backward()
-        x.grad = None
-
-    return run
-
-
-# -- training steps -----------------------------------------------------------------------
 def make_mlp(device, dims=W.MLP_DIMS):
-    layers = []
-    for i, (n_in, n_out) in enumerate(zip(dims[:-1], dims[1:])):
-        if i:
-            layers.append(nn.ReLU())
-        layers.append(nn.Linear(n_in, n_out))
-    return nn.Sequential(*layers).to(device)
+    return torchlike.make_mlp(gk, device, dims)
 
 
-def _step_fn(net, X, y):
-    opt = gk.optim.SGD(net.parameters(), lr=W.LR)
-    loss_fn = nn.CrossEntropyLoss()
-
-    def step():
-        loss = loss_fn(net(X), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss
-
-    return step
-
-
-def mlp_step_fn(device, batch):
-    gk.manual_seed(0)
-    return _step_fn(make_mlp(device), gk.randn(batch, W.MLP_DIMS[0], device=device),
-                    gk.randint(0, W.MLP_DIMS[-1], (batch,), device=device))
-
-
-def cnn_step_fn(device):
-    gk.manual_seed(0)
-    net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 16, 3, stride=2, padding=1),
-                        nn.ReLU(), nn.Flatten(), nn.Linear(16 * 14 * 14, 10)).to(device)
-    return _step_fn(net, gk.randn(W.CNN_BATCH, 1, 28, 28, device=device),
-                    gk.randint(0, 10, (W.CNN_BATCH,), device=device))
-
-
-# -- sweeps (inputs do not require grad) ------------------------------------------------------
-def matmul(device, n):
-    a, b = gk.randn(n, n, device=device), gk.randn(n, n, device=device)
-    return lambda: a @ b
-
-
-def elementwise(device, n):
-    x = gk.randn(n, device=device)
-    return lambda: (x * 2.0 + 1.0).relu()
-
-
-BUILDERS = {"one_op": one_op, "chain": chain, "mlp_step": mlp_step_fn,
-            "cnn_step": cnn_step_fn if hasattr(nn, "Conv2d") else "not available (no nn.Conv2d yet)",
-            "matmul": matmul, "elementwise": elementwise}
+BUILDERS = torchlike.builders(gk)
 
 
 # -- digits: a whole training run ----------------------------------------------------------------
@@ -167,7 +86,7 @@ def memory_run(device, cfg):
     y = gk.randint(0, W.MLP_DIMS[-1], (W.MEMORY_BATCH,), device=device)
 
     def train():
-        step = _step_fn(make_mlp(device), X, y)
+        step = torchlike.step_fn(gk, make_mlp(device), X, y)
         for _ in range(W.MEMORY_STEPS):
             loss = step()
         return loss.item()

@@ -9,7 +9,7 @@ import time
 import torch
 from torch import nn
 
-from . import memory, workloads as W
+from . import memory, torchlike, workloads as W
 from .stats import summarize
 
 DIGITS_CSV = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "gradkit", "datasets",
@@ -48,88 +48,11 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def one_op(device):
-    a = torch.randn(*W.OP_SHAPE, device=device, requires_grad=True)
-    b = torch.randn(*W.OP_SHAPE, device=device)
-
-    def run():
-        a * b
-
-    return run
-
-
-def chain(device):
-    w = torch.randn(*W.OP_SHAPE, device=device) * 0.1 + 1.0
-    c = torch.randn(*W.OP_SHAPE, device=device) * 0.1
-    x = torch.randn(*W.OP_SHAPE, device=device, requires_grad=True)
-    names = W.chain_ops()
-
-    def run():
-        y = x
-        for name in names:
-            if name == "mul":
-                y = y * w
-            elif name == "add":
-                y = y + c
-            elif name == "tanh":
-                y = y.tanh()
-            else:
-                y = y * 0.5
-        y.sum().backward()
-        x.grad = None
-
-    return run
-
-
 def make_mlp(device, dims=W.MLP_DIMS):
-    layers = []
-    for i, (n_in, n_out) in enumerate(zip(dims[:-1], dims[1:])):
-        if i:
-            layers.append(nn.ReLU())
-        layers.append(nn.Linear(n_in, n_out))
-    return nn.Sequential(*layers).to(device)
+    return torchlike.make_mlp(torch, device, dims)
 
 
-def _step_fn(net, X, y):
-    opt = torch.optim.SGD(net.parameters(), lr=W.LR)
-    loss_fn = nn.CrossEntropyLoss()
-
-    def step():
-        loss = loss_fn(net(X), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss
-
-    return step
-
-
-def mlp_step_fn(device, batch):
-    torch.manual_seed(0)
-    return _step_fn(make_mlp(device), torch.randn(batch, W.MLP_DIMS[0], device=device),
-                    torch.randint(0, W.MLP_DIMS[-1], (batch,), device=device))
-
-
-def cnn_step_fn(device):
-    torch.manual_seed(0)
-    net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 16, 3, stride=2, padding=1), nn.ReLU(),
-                        nn.Flatten(), nn.Linear(16 * 14 * 14, 10)).to(device)
-    return _step_fn(net, torch.randn(W.CNN_BATCH, 1, 28, 28, device=device),
-                    torch.randint(0, 10, (W.CNN_BATCH,), device=device))
-
-
-def matmul(device, n):
-    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
-    return lambda: a @ b
-
-
-def elementwise(device, n):
-    x = torch.randn(n, device=device)  # does not require grad, as in the other libraries
-    return lambda: (x * 2.0 + 1.0).relu()
-
-
-BUILDERS = {"one_op": one_op, "chain": chain, "mlp_step": mlp_step_fn, "cnn_step": cnn_step_fn, "matmul": matmul,
-            "elementwise": elementwise}
+BUILDERS = torchlike.builders(torch)
 
 
 def _digits_tensors():
@@ -192,7 +115,7 @@ def memory_run(device, cfg):
     y = torch.randint(0, W.MLP_DIMS[-1], (W.MEMORY_BATCH,), device=device)
 
     def train():
-        fn = _step_fn(make_mlp(device), X, y)
+        fn = torchlike.step_fn(torch, make_mlp(device), X, y)
         for _ in range(W.MEMORY_STEPS):
             loss = fn()
         return float(loss)

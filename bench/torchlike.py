@@ -1,0 +1,102 @@
+"""The timed workloads written once against PyTorch's API. ``lib`` is the library module:
+gradkit in gradkit's worker, torch in PyTorch's (which imports no gradkit), so both time
+exactly the same code."""
+from __future__ import annotations
+
+import functools
+
+from . import workloads as W
+
+
+# -- engine overhead -----------------------------------------------------------------------
+def one_op(lib, device):
+    a = lib.randn(*W.OP_SHAPE, device=device, requires_grad=True)
+    b = lib.randn(*W.OP_SHAPE, device=device)
+
+    def run():
+        a * b
+
+    return run
+
+
+def chain(lib, device):
+    w = lib.randn(*W.OP_SHAPE, device=device) * 0.1 + 1.0
+    c = lib.randn(*W.OP_SHAPE, device=device) * 0.1
+    x = lib.randn(*W.OP_SHAPE, device=device, requires_grad=True)
+    names = W.chain_ops()
+
+    def run():
+        y = x
+        for name in names:
+            if name == "mul":
+                y = y * w
+            elif name == "add":
+                y = y + c
+            elif name == "tanh":
+                y = y.tanh()
+            else:
+                y = y * 0.5
+        y.sum().backward()
+        x.grad = None
+
+    return run
+
+
+# -- training steps -----------------------------------------------------------------------
+def make_mlp(lib, device, dims=W.MLP_DIMS):
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(dims[:-1], dims[1:])):
+        if i:
+            layers.append(lib.nn.ReLU())
+        layers.append(lib.nn.Linear(n_in, n_out))
+    return lib.nn.Sequential(*layers).to(device)
+
+
+def step_fn(lib, net, X, y):
+    opt = lib.optim.SGD(net.parameters(), lr=W.LR)
+    loss_fn = lib.nn.CrossEntropyLoss()
+
+    def step():
+        loss = loss_fn(net(X), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def mlp_step_fn(lib, device, batch):
+    lib.manual_seed(0)
+    return step_fn(lib, make_mlp(lib, device), lib.randn(batch, W.MLP_DIMS[0], device=device),
+                   lib.randint(0, W.MLP_DIMS[-1], (batch,), device=device))
+
+
+def cnn_step_fn(lib, device):
+    lib.manual_seed(0)
+    nn = lib.nn
+    net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 16, 3, stride=2, padding=1),
+                        nn.ReLU(), nn.Flatten(), nn.Linear(16 * 14 * 14, 10)).to(device)
+    return step_fn(lib, net, lib.randn(W.CNN_BATCH, 1, 28, 28, device=device),
+                   lib.randint(0, 10, (W.CNN_BATCH,), device=device))
+
+
+# -- sweeps (inputs do not require grad) ------------------------------------------------------
+def matmul(lib, device, n):
+    a, b = lib.randn(n, n, device=device), lib.randn(n, n, device=device)
+    return lambda: a @ b
+
+
+def elementwise(lib, device, n):
+    x = lib.randn(n, device=device)
+    return lambda: (x * 2.0 + 1.0).relu()
+
+
+def builders(lib):
+    """``BUILDERS`` for a worker: each ``builder(device, *args)`` returns the call to time."""
+    out = {name: functools.partial(fn, lib) for name, fn in (
+        ("one_op", one_op), ("chain", chain), ("mlp_step", mlp_step_fn), ("cnn_step", cnn_step_fn),
+        ("matmul", matmul), ("elementwise", elementwise))}
+    if not hasattr(lib.nn, "Conv2d"):
+        out["cnn_step"] = "not available (no nn.Conv2d yet)"
+    return out
