@@ -14,7 +14,10 @@ _lock = threading.Lock()
 
 
 class Device:
-    __slots__ = ("type", "index", "_backend")
+    # ``backend`` is a slot filled on first read (by __getattr__, which runs only while the slot
+    # is empty): naming 'cuda' costs nothing until a CUDA tensor is made, and every later read,
+    # several per op, is a plain slot read
+    __slots__ = ("type", "index", "backend")
 
     def __new__(cls, spec, index=None):
         if isinstance(spec, Device):
@@ -36,19 +39,15 @@ class Device:
                 found = object.__new__(cls)
                 found.type = kind
                 found.index = index
-                found._backend = None
                 _interned[key] = found
         return found
 
-    @property
-    def backend(self):
-        """The Backend that owns arrays on this device (resolved on first use, so that
-        naming 'cuda' costs nothing until a CUDA tensor is made)."""
-        backend = self._backend
-        if backend is None:
-            from . import get_backend
+    def __getattr__(self, name):
+        if name != "backend":
+            raise AttributeError(f"'Device' object has no attribute '{name}'")
+        from . import get_backend
 
-            backend = self._backend = get_backend(self.type)
+        backend = self.backend = get_backend(self.type)  # the Backend that owns arrays on this device
         return backend
 
     def __repr__(self):

@@ -134,6 +134,23 @@ class Backend:
         (an optimizer's update)."""
         y += alpha * x
 
+    def take_rows(self, a, idx):
+        """``a[i, idx[i]]`` for each row i of the 2-D ``a`` (a classifier's target logits)."""
+        xp = self.xp
+        n, c = a.shape
+        rows = xp.arange(n, dtype=idx.dtype, device=idx.device)
+        return xp.take(xp.reshape(a, (-1,)), rows * c + idx)
+
+    def add_rows(self, a, idx, v):
+        """``a`` with ``v`` (a scalar, or a vector of one value per row) added at ``a[i, idx[i]]``: a new
+        array here; the NumPy backend adds in place and returns ``a``."""
+        xp = self.xp
+        n, c = a.shape
+        hit = xp.reshape(idx, (n, 1)) == xp.arange(c, dtype=idx.dtype, device=idx.device)
+        if getattr(v, "ndim", 0):
+            v = xp.reshape(v, (n, 1))
+        return xp.where(hit, a + v, a)
+
     # -- random numbers -----------------------------------------------------------------
     def seed(self, seed: int) -> None:
         raise NotImplementedError

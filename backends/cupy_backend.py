@@ -134,6 +134,14 @@ class CupyBackend(Backend):
     def cumsum(self, array, axis):
         return self._cupy.cumsum(array, axis=axis)
 
+    # one gather / scatter kernel instead of the portable arange-compare-where
+    def take_rows(self, a, idx):
+        return a[self._cupy.arange(a.shape[0]), idx]
+
+    def add_rows(self, a, idx, v):
+        a[self._cupy.arange(a.shape[0]), idx] += v
+        return a
+
     def _generator(self, device):
         index = device.index or 0
         gen = self._generators.get(index)

@@ -102,15 +102,21 @@ class NumpyBackend(Backend):
     # elsewhere, as PyTorch), branch-free. (np.maximum(0, a) would be one pass, but which
     # zero it returns for -0. depends on the dtype and the CPU's SIMD path.)
     def relu(self, a):
+        if type(a) is np.ndarray and a.flags.c_contiguous:
+            zero = _MAXIMUM_RELU.get(a.dtype, False)
+            if zero is False:  # not tried yet for this dtype
+                zero = _MAXIMUM_RELU[a.dtype] = _ZERO[a.dtype] if _maximum_is_relu(a.dtype) else None
+            if zero is not None:  # one pass, where this CPU's np.maximum gives PyTorch's zeros
+                return np.maximum(zero, a)
         if _bit_maskable(a, a):
-            return _clear_where(np.less(a, 0), a)
+            return _clear_where(np.less(a, _ZERO.get(a.dtype, 0)), a)
         if a.dtype.kind in "fiu":  # a Python 0 keeps a's dtype (no zeros_like array needed)
             return np.where(a < 0, 0, a)
         return super().relu(a)
 
     def relu_backward(self, out, g):
         if _bit_maskable(out, g):
-            return _clear_where(np.less_equal(out, 0), g)
+            return _clear_where(np.less_equal(out, _ZERO.get(out.dtype, 0)), g)
         return np.where(out <= 0, 0.0, g)  # small (the branches are cheap) or mixed layouts
 
     def axpy_(self, y, alpha, x):
@@ -118,6 +124,7 @@ class NumpyBackend(Backend):
         # step makes glibc hand memory back and forth to the OS (page faults on every step);
         # a per-thread scratch of at most _AXPY_CHUNK elements is reused instead.
         n = x.size
+        alpha = x.dtype.type(alpha)  # a typed scalar: NumPy converts a Python float at every call
         if n <= _AXPY_CHUNK or not (x.flags.c_contiguous and y.flags.c_contiguous):
             y += alpha * x
             return
@@ -130,6 +137,13 @@ class NumpyBackend(Backend):
             s = scratch[:j - i]
             np.multiply(xf[i:j], alpha, out=s)
             np.add(yf[i:j], s, out=yf[i:j])
+
+    def take_rows(self, a, idx):
+        return a[np.arange(a.shape[0]), idx]
+
+    def add_rows(self, a, idx, v):
+        a[np.arange(a.shape[0]), idx] += v  # each row once: no repeated index to drop
+        return a
 
     def seed(self, seed: int) -> None:
         self._rng = np.random.Generator(np.random.PCG64(seed))
@@ -153,6 +167,35 @@ class NumpyBackend(Backend):
 
     def memory_info(self, device=None) -> dict:
         return {}
+
+
+def _maximum_is_relu(dtype):
+    """Whether ``np.maximum(+0., a)`` is PyTorch's relu on contiguous ``a`` of this dtype:
+    it must return a's own -0. and NaNs (signs included). Whether it does depends on the
+    SIMD loop NumPy picked for this CPU and dtype, so it is tried once, on every length up
+    to a few vector widths, with aligned and unaligned starts."""
+    if dtype not in _ZERO:
+        return False
+    zero = dtype.type(0)
+    for n in (*range(1, 70), 127, 128, 129, 255, 256, 257, 1031):
+        base = np.empty(n + 1, dtype=dtype)
+        for a in (base[:n], base[1:]):
+            a[:] = -0.0
+            a[::3] = -np.nan
+            a[1::3] = np.nan
+            a[2::5] = 1.5
+            a[4::7] = -2.5
+            r = np.maximum(zero, a)
+            expect = np.where(a < 0, zero, a)
+            if not (r.view(_SAME_SIZE_INT[dtype.itemsize]) == expect.view(_SAME_SIZE_INT[dtype.itemsize])).all():
+                return False
+    return True
+
+
+_ZERO = {np.dtype(t): t(0) for t in (np.float16, np.float32, np.float64)}
+# dtype -> its zero where np.maximum is an exact relu on this machine, None where it is not
+# (tried on first use)
+_MAXIMUM_RELU = {}
 
 
 def _bit_maskable(a, b):

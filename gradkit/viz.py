@@ -119,7 +119,10 @@ def to_dot(tensor, params=None, show_attrs=False) -> str:
         nid = ids[id(node)]
         if type(node) is AccumulateGrad:
             var = node.variable
-            label = f"{names.get(id(var), 'leaf')}\n{_tensor_meta(var)}"
+            if var is None:  # a leaf nothing else holds any more (the node refers to it weakly)
+                label = "leaf (freed)"
+            else:
+                label = f"{names.get(id(var), 'leaf')}\n{_tensor_meta(var)}"
             lines.append(f"\t{nid} [label={_quote(label)} fillcolor=lightblue]\n")
             continue
         label = [node.name()]

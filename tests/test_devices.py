@@ -97,17 +97,33 @@ def fresh_cuda(monkeypatch):
     so that the next CUDA request builds one against whatever ``sys.modules['cupy']`` holds;
     put everything back afterwards."""
     saved_backend = B._backends.pop("cuda", None)
-    saved_devices = {key: dev._backend for key, dev in device_module._interned.items() if dev.type == "cuda"}
-    for key in saved_devices:
-        device_module._interned[key]._backend = None
+    cuda_devices = [dev for dev in device_module._interned.values() if dev.type == "cuda"]
+    saved_devices = {dev: _cached_backend(dev) for dev in cuda_devices}
+    for dev in cuda_devices:
+        _forget_backend(dev)
     yield monkeypatch
     monkeypatch.undo()  # sys.modules['cupy'] back first
     B._backends.pop("cuda", None)
     if saved_backend is not None:
         B._backends["cuda"] = saved_backend
-    for key, dev in device_module._interned.items():
+    for dev in device_module._interned.values():
         if dev.type == "cuda":
-            dev._backend = saved_devices.get(key)
+            _forget_backend(dev)
+            if saved_devices.get(dev) is not None:
+                dev.backend = saved_devices[dev]
+
+
+def _cached_backend(dev):
+    """The backend a device has resolved so far, without resolving it (None if none)."""
+    try:
+        return device_module.Device.backend.__get__(dev)  # the slot itself
+    except AttributeError:
+        return None
+
+
+def _forget_backend(dev):
+    if _cached_backend(dev) is not None:
+        del dev.backend
 
 
 def _fake_cupy(get_device_count):

@@ -4,7 +4,7 @@ the next nodes; leaves' AccumulateGrad nodes write ``.grad``."""
 from __future__ import annotations
 
 from .grad_mode import set_grad_enabled
-from .node import AccumulateGrad, Node, _anomaly_enabled
+from .node import AccumulateGrad, _anomaly_enabled
 from .._tensor import Tensor
 
 
@@ -41,7 +41,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """``gradkit.autograd.grad``: returns d(outputs)/d(inputs) without touching ``.grad``."""
     outputs = _as_tuple(outputs)
-    single = isinstance(inputs, Tensor)
     inputs = _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -212,7 +211,9 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
                 if type(node) is AccumulateGrad:
                     # (with inputs=, a leaf's .grad is written only when the leaf is one of them)
                     if plain or (_capture(node, gs, targets, captured) and accumulate):
-                        _accumulate_into(node.variable, gs[0], owned.pop(node, False), create_graph)
+                        leaf = node.variable
+                        if leaf is not None:
+                            _accumulate_into(leaf, gs[0], owned.pop(node, False), create_graph)
                 else:
                     if not plain:
                         _capture(node, gs, targets, captured)
@@ -226,6 +227,11 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
                     if edge is None:
                         continue
                     child, nr = edge
+                    if plain and type(child) is AccumulateGrad and deps[child] == 1:
+                        # the last edge into a leaf: its gradient is complete, so it is written
+                        # now instead of queued (PyTorch also runs AccumulateGrad first)
+                        _finish_leaf(child, buffers.pop(child, None), g, fresh, owned, create_graph)
+                        continue
                     if g is not None:
                         buf = buffers.get(child)
                         if buf is None:  # the first gradient for child
@@ -260,6 +266,26 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
                     else:
                         deps[child] = left - 1
     return captured
+
+
+def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
+    """Writes the leaf's gradient: ``g`` (from the edge that arrived last; None when that
+    edge carried none) plus what earlier edges left in ``buf``."""
+    if buf is None:
+        if g is None:
+            return
+        grad, adopt = g, fresh
+    else:
+        grad = buf[0]
+        adopt = owned.pop(acc, False)
+        if g is not None:
+            grad, adopt = grad + g, True  # a sum: made here
+    if acc._pre_hooks is not None:
+        grad = _run_pre_hooks(acc, [grad])[0]
+        adopt = False  # a hook may keep the gradient it saw, or return one it keeps
+    leaf = acc.variable
+    if leaf is not None:
+        _accumulate_into(leaf, grad, adopt, create_graph)
 
 
 def _capture(node, gs, targets, captured):
@@ -311,10 +337,6 @@ def _call_backward(node, gs):
             if res is not None:
                 out = tuple(res)
     return out
-
-
-def _accumulate(node, g, owned, create_graph):
-    _accumulate_into(node.variable, g, owned, create_graph)
 
 
 def _accumulate_into(leaf, g, owned, create_graph):

@@ -1,5 +1,5 @@
-"""Tensor hooks. A leaf keeps its hooks itself (its AccumulateGrad node may not exist yet
-and is only weakly held); a non-leaf's hooks live on its grad_fn, keyed by output."""
+"""Tensor hooks. A leaf keeps its hooks itself (its AccumulateGrad node may not exist yet);
+a non-leaf's hooks live on its grad_fn, keyed by output."""
 from __future__ import annotations
 
 import weakref
@@ -15,9 +15,8 @@ def register_tensor_hook(tensor, hook):
         tensor._extra = extra
         hooks = extra.setdefault("hooks", [])
         hooks.append(hook)
-        ref = extra.get("acc")
-        acc = ref() if ref is not None else None
-        if acc is not None:  # a live graph already points at this leaf
+        acc = extra.get("acc")
+        if acc is not None:  # the leaf's AccumulateGrad exists already (graphs may point at it)
             acc._pre_hooks = {0: hooks}
         return _RemovableHandle(hooks, hook)
     node = tensor.grad_fn

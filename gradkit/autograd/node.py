@@ -185,15 +185,21 @@ class Node:
 
 class AccumulateGrad(Node):
     """The sink of a leaf's gradient; one per leaf, shared by every edge into it, so its
-    hooks see the summed gradient once."""
+    hooks see the summed gradient once. The leaf keeps it for its lifetime (made once, not
+    once per step) and it refers back to the leaf weakly, so the two make no cycle."""
     _backward_name = "AccumulateGrad"
 
     def __init__(self, variable):
-        self.variable = variable
+        self._variable = weakref.ref(variable)
         self.next_edges = ()
         self._released = False
         self._pre_hooks = None
         self._n_outputs = 1
+
+    @property
+    def variable(self):
+        """The leaf (None once it is gone: a graph may outlive a leaf nothing else holds)."""
+        return self._variable()
 
 
 def raise_freed(node):
@@ -273,22 +279,18 @@ def _record_trace(node):
 
 
 def grad_accumulator(tensor):
-    """The leaf's AccumulateGrad node, created on first use and kept only while some graph
-    refers to it (the leaf holds a weak reference; a strong one would make a cycle)."""
+    """The leaf's AccumulateGrad node, created on first use and kept by the leaf."""
     extra = tensor._extra
     if extra is not None:
-        ref = extra.get("acc")
-        if ref is not None:
-            acc = ref()
-            if acc is not None:
-                return acc
+        acc = extra.get("acc")
+        if acc is not None:
+            return acc
     else:
         extra = tensor._extra = {}
-    acc = AccumulateGrad(tensor)
+    acc = extra["acc"] = AccumulateGrad(tensor)
     hooks = extra.get("hooks")
     if hooks:
         acc._pre_hooks = {0: hooks}
-    extra["acc"] = weakref.ref(acc)
     return acc
 
 

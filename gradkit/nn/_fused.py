@@ -220,15 +220,15 @@ class CrossEntropy(Node):
         n, c = x.shape
         shifted = x - backend.reduce_max(x, axis=1, keepdims=True)
         logp = shifted - xp.log(backend.reduce_sum(xp.exp(shifted), axis=1, keepdims=True))
-        rows = xp.arange(n, dtype=target.dtype, device=target.device)
-        self.logp, self.safe, self.reduction = logp, target, reduction
+        self.logp, self.safe, self.reduction, self.backend = logp, target, reduction, backend
         if all_valid:  # every target a class index (checked on the CPU), none the ignore_index
             self.valid = self.scale = None  # every row counts, with weight 1
-            loss = -xp.take(xp.reshape(logp, (-1,)), rows * c + target)
+            picked = backend.take_rows(logp, target)
             if reduction == "none":
-                return loss
-            total = backend.reduce_sum(loss)
+                return -picked
+            total = -backend.reduce_sum(picked)  # (negation is exact: the sum of the negated picks)
             return total / n if reduction == "mean" else total  # n: NLLPick's sum of the weights
+        rows = xp.arange(n, dtype=target.dtype, device=target.device)
         keep = target != ignore_index
         valid = keep
         if check:  # off the CPU targets were not checked (that would sync): NaN marks a bad one
@@ -252,7 +252,7 @@ class CrossEntropy(Node):
 
     def release(self):
         super().release()
-        self.logp = self.scale = self.safe = self.valid = None
+        self.logp = self.scale = self.safe = self.valid = self.backend = None
 
     def backward(self, g):
         if self._released:
@@ -261,7 +261,6 @@ class CrossEntropy(Node):
         xp = device.backend.xp
         logp, safe = self.logp, self.safe
         n, c = logp.shape
-        hit = xp.reshape(safe, (n, 1)) == xp.arange(c, dtype=safe.dtype, device=safe.device)
         recording = is_grad_enabled_fast()
         if self.valid is None and not recording:
             # every row valid and no graph recorded (the training step): NLLPick's gradient gl
@@ -269,12 +268,17 @@ class CrossEntropy(Node):
             # LogSoftmax's gl - exp(logp) * sum(gl) is (0 - p * s) + s at the target. The same
             # arithmetic as below without the steps whose results are known (the sum, the
             # where); only a zero can differ, in its sign, where p * s is exactly 0.
-            dt = logp.dtype
-            w = xp.ones((), dtype=dt, device=safe.device)
-            neg_w = -(w / n) if self.reduction == "mean" else -w
-            ga = g._data if self.reduction != "none" else xp.reshape(g._data, (n, 1))
-            s = ga * neg_w
-            return _make((0.0 - _exp(xp, logp) * s) + xp.astype(hit, dt) * s, device), None
+            # -1 / n as a Python float rounds to the same float32 as -(1f / n) for n < 2**28
+            # (1/n has no run of 28 equal bits there, so no double rounding).
+            neg_w = -1.0 / n if self.reduction == "mean" else -1.0
+            s = g._data * neg_w  # a scalar, or one per row for 'none'
+            per_row = s if self.reduction != "none" else xp.reshape(s, (n, 1))
+            out = 0.0 - _exp(xp, logp) * per_row
+            # + s at each row's target; elsewhere the unfused + 0 * s cannot change a value
+            # (0 - p * s is never -0.)
+            out = self.backend.add_rows(out, safe, s)
+            return _make(out, device), None
+        hit = xp.reshape(safe, (n, 1)) == xp.arange(c, dtype=safe.dtype, device=safe.device)
         # NLLPick's gradient: g * coef, coef = -scale at each valid row's target, 0 elsewhere
         scale = self.scale
         if self.valid is not None:

@@ -54,7 +54,10 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        return F.linear(input, self.weight, self.bias)
+        params = self._parameters  # (self.weight would go through Module.__getattr__)
+        if "weight" in params and "bias" in params:
+            return F.linear(input, params["weight"], params["bias"])
+        return F.linear(input, self.weight, self.bias)  # replaced by a plain attribute (parametrized)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

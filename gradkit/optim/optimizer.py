@@ -13,7 +13,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.grad_mode import _grad_enabled, enable_grad
 from ..autograd.node import _anomaly_enabled
 from ..ops import inplace as _inplace
 
@@ -229,9 +229,12 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        with no_grad():
+        token = _grad_enabled.set(False)  # no_grad(), minus making a context object each step
+        try:
             for group in self.param_groups:
                 update_group(group)
+        finally:
+            _grad_enabled.reset(token)
         return loss
 
     def _check_differentiable(self):
