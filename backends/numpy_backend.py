@@ -123,8 +123,8 @@ class NumpyBackend(Backend):
         # y += alpha * x without a temporary the size of x: a parameter-sized temporary each
         # step makes glibc hand memory back and forth to the OS (page faults on every step);
         # a per-thread scratch of at most _AXPY_CHUNK elements is reused instead.
-        n = x.size
         alpha = x.dtype.type(alpha)  # a typed scalar: NumPy converts a Python float at every call
+        n = x.size
         if n <= _AXPY_CHUNK or not (x.flags.c_contiguous and y.flags.c_contiguous):
             y += alpha * x
             return

@@ -115,12 +115,14 @@ def test_relu_and_linear_backward_on_arrays_match_the_recorded_ones(device, shap
         assert np.allclose(_np(p), _np(q), rtol=1e-5, atol=1e-6)
 
 
-def test_numpy_relu_kernels_keep_nan_and_signed_zeros():
+@pytest.mark.parametrize("layout", ["contiguous", "strided"])  # np.maximum where exact, else the bit trick
+def test_numpy_relu_kernels_keep_nan_and_signed_zeros(layout):
     backend = gk.device("cpu").backend
+    step = 1 if layout == "contiguous" else 2
     for dt in (np.float16, np.float32, np.float64):
-        for n in (6, 1024):
-            out_in = np.resize(np.array([-0.0, np.nan, 0.0, 2.0, -1.0, np.inf], dt), n)
-            g = np.resize(np.array([np.inf, -3.0, np.nan, -2.0, -np.inf, 5.0], dt), n)
+        for n in (6, 1024, 1031):
+            out_in = np.resize(np.array([-0.0, np.nan, 0.0, 2.0, -1.0, np.inf, -np.nan], dt), n * step)[::step]
+            g = np.resize(np.array([np.inf, -3.0, np.nan, -2.0, -np.inf, 5.0, -0.0], dt), n * step)[::step]
             relu = backend.relu(out_in)
             ref = np.where(out_in < 0, np.zeros_like(out_in), out_in)
             assert relu.dtype == dt and np.array_equal(relu, ref, equal_nan=True)
@@ -129,6 +131,21 @@ def test_numpy_relu_kernels_keep_nan_and_signed_zeros():
             ref = np.where(relu <= 0, np.zeros_like(g), g)
             assert back.dtype == dt and np.array_equal(back, ref, equal_nan=True)
             assert np.array_equal(np.signbit(back), np.signbit(ref))
+
+
+@pytest.mark.parametrize("per_row", [False, True])
+def test_numpy_row_kernels_match_the_portable_ones(per_row):
+    from gradkit.backends import Backend
+
+    backend = gk.device("cpu").backend
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((7, 5)).astype(np.float32)
+    idx = rng.integers(0, 5, 7)
+    v = rng.standard_normal(7).astype(np.float32) if per_row else np.float32(-0.25)
+    assert np.array_equal(backend.take_rows(a, idx), Backend.take_rows(backend, a, idx))
+    portable = Backend.add_rows(backend, a.copy(), idx, v)
+    fast = backend.add_rows(a.copy(), idx, v)
+    assert np.array_equal(fast.view(np.int32), portable.view(np.int32))
 
 
 def test_numpy_axpy_and_matmul_nt():

@@ -188,6 +188,9 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
             buf[nr] = old + g
             owned[node] = True
 
+    if targets is None:
+        _run_plain(roots, buffers, owned, retain_graph, create_graph)
+        return captured
     deps, seen = _collect(roots)
     needed = None
     if targets is not None:
@@ -268,6 +271,85 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
     return captured
 
 
+def _run_plain(roots, buffers, owned, retain_graph, create_graph):
+    """backward() without inputs=, where every node that receives a gradient runs: the loop
+    of _run without its target bookkeeping, and the common case of a node's backward
+    (one call, the right number of gradients, no anomaly mode, no post hooks) inline."""
+    deps, _ = _collect(roots)
+    ready = [n for n in roots if n not in deps]
+    acc_type = AccumulateGrad
+    anomaly = _anomaly_enabled
+    with set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            gs = buffers.pop(node, None)
+            edges = node.next_edges
+            if gs is None:  # nothing arrived: the children still count this edge as done
+                for edge in edges:
+                    if edge is not None:
+                        child = edge[0]
+                        left = deps[child]
+                        if left == 1:
+                            ready.append(child)
+                        else:
+                            deps[child] = left - 1
+                continue
+            if node._pre_hooks is not None:
+                gs = _run_pre_hooks(node, gs)
+                owned.pop(node, None)  # a hook may keep the gradient it saw: never adopt it
+            if type(node) is acc_type:  # a leaf that is a root (leaf.backward())
+                leaf = node.variable
+                if leaf is not None:
+                    _accumulate_into(leaf, gs[0], owned.pop(node, False), create_graph)
+                continue
+            try:  # free when nothing is raised (Python >= 3.11)
+                out = node.backward(gs[0]) if node._n_outputs == 1 else node.backward(*gs)
+            except Exception:
+                if anomaly[0]:
+                    from .anomaly import report_backward_error
+
+                    report_backward_error(node)
+                raise
+            if type(out) is not tuple:
+                out = (out,)
+            if len(out) != len(edges) or anomaly[0] or node._post_hooks:
+                out = _checked_result(node, gs, out)
+            if not retain_graph:
+                node.release()
+            fresh = node.fresh_grads
+            for edge, g in zip(edges, out):
+                if edge is None:
+                    continue
+                child = edge[0]
+                left = deps[child]
+                if left == 1:  # the last edge into child
+                    if type(child) is acc_type:
+                        # the leaf's gradient is complete: written now instead of queued
+                        # (PyTorch also runs AccumulateGrad first)
+                        _finish_leaf(child, buffers.pop(child, None), g, fresh, owned, create_graph)
+                        continue
+                    ready.append(child)
+                else:
+                    deps[child] = left - 1
+                if g is None:
+                    continue
+                buf = buffers.get(child)
+                if buf is None:  # the first gradient for child
+                    if child._n_outputs == 1:
+                        buffers[child] = [g]
+                    else:
+                        buf = buffers[child] = [None] * child._n_outputs
+                        buf[edge[1]] = g
+                    if fresh and type(child) is acc_type:
+                        owned[child] = True
+                else:
+                    nr = edge[1]
+                    old = buf[nr]
+                    buf[nr] = g if old is None else old + g
+                    if type(child) is acc_type and (old is not None or fresh):
+                        owned[child] = True  # a sum made here, or a fresh array
+
+
 def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
     """Writes the leaf's gradient: ``g`` (from the edge that arrived last; None when that
     edge carried none) plus what earlier edges left in ``buf``."""
@@ -323,6 +405,12 @@ def _call_backward(node, gs):
         raise
     if type(out) is not tuple:
         out = (out,)
+    return _checked_result(node, gs, out)
+
+
+def _checked_result(node, gs, out):
+    """A backward's gradients after the checks and hooks that follow it: one per edge, no
+    NaN in anomaly mode, then the node's post hooks."""
     if len(out) != len(node.next_edges):
         raise RuntimeError(
             f"{node.name()} returned {len(out)} gradients for {len(node.next_edges)} inputs")

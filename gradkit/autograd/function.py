@@ -16,6 +16,7 @@ class FunctionCtx(Node):
         self._fn_cls = fn_cls
         self._released = False
         self._pre_hooks = None
+        self._post_hooks = None
         self._saved = ()
         self._saved_versions = ()
         self._non_diff = set()

@@ -48,6 +48,8 @@ class Node:
             out = node.forward(device.backend.xp, inputs[0]._data, **params)
         elif n == 2:
             out = node.forward(device.backend.xp, inputs[0]._data, inputs[1]._data, **params)
+        elif n == 3:  # a linear layer with its bias
+            out = node.forward(device.backend.xp, inputs[0]._data, inputs[1]._data, inputs[2]._data, **params)
         else:
             out = node.forward(device.backend.xp, *[t._data for t in inputs], **params)
         if is_grad_enabled_fast():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
+from ..autograd.node import _anomaly_enabled
 from .optimizer import Optimizer, _sub_scaled_, _to_scalar
 
 __all__ = ["SGD"]
@@ -46,9 +47,18 @@ class SGD(Optimizer):
         nesterov = group["nesterov"]
         maximize = group["maximize"]
         if momentum == 0 and weight_decay == 0 and not maximize:  # plain SGD: p -= lr * grad, nothing else
+            neg_lr = -lr
             for p in group["params"]:
                 grad = p._grad
-                if grad is not None:
+                if grad is None:
+                    continue
+                pd, gd = p._data, grad._data
+                # _sub_scaled_'s common case inline (this loop runs once per parameter per step)
+                if pd.shape == gd.shape and pd.dtype == gd.dtype and grad._device is p._device and \
+                        not _anomaly_enabled[0] and hasattr(pd, "__setitem__"):
+                    p._device.backend.axpy_(pd, neg_lr, gd)
+                    p._version[0] += 1
+                else:
                     _sub_scaled_(p, grad, lr)
             return
         state = self.state

@@ -285,3 +285,55 @@ def test_no_two_leaves_share_a_gradient(device, op):
     np.testing.assert_array_equal(host(b.grad), gb)
     b.grad.zero_()
     np.testing.assert_array_equal(host(a.grad), ga + 1000)
+
+
+# -- the leaf's AccumulateGrad: made once, kept by the leaf, written when complete -----------
+def _accumulator(t):
+    return (t * 2).grad_fn.next_functions[0][0]
+
+
+def test_a_leaf_keeps_one_accumulate_grad_across_graphs(device):
+    x = leaf([1.0, 2.0], device)
+    first = _accumulator(x)
+    assert first.name() == "AccumulateGrad" and first.variable is x
+    (x * 3).sum().backward()
+    assert _accumulator(x) is first
+
+
+def test_leaf_and_accumulate_grad_make_no_reference_cycle(device):
+    import gc
+    import weakref
+
+    gc.collect()
+    x = leaf([1.0, 2.0], device)
+    (x * x).sum().backward()
+    ref = weakref.ref(x)
+    acc = _accumulator(x)
+    del x
+    assert ref() is None  # freed by reference counting alone
+    assert acc.variable is None
+    assert gc.collect() == 0
+
+
+def test_a_graph_may_outlive_its_leaf(device):
+    seen = []
+    x = leaf([1.0, 2.0], device)
+    x.register_hook(lambda g: seen.append(host(g)))
+    y = x * 2.0  # a scalar product saves nothing: the graph no longer holds x
+    del x
+    y.sum().backward()  # the leaf's gradient has nowhere to go, but its hooks still run
+    assert len(seen) == 1 and np.array_equal(seen[0], [2.0, 2.0])
+
+
+@pytest.mark.parametrize("uses", [1, 2, 3])
+def test_a_leaf_used_several_times_gets_one_summed_gradient(device, uses):
+    seen = []
+    x = leaf([1.0, -2.0], device)
+    x.register_hook(lambda g: seen.append(host(g)))
+    y = x * 1.0
+    for k in range(1, uses):
+        y = y + x * float(k + 1)
+    y.sum().backward()
+    want = float(sum(range(1, uses + 1)))
+    assert len(seen) == 1 and np.array_equal(seen[0], [want, want])
+    assert np.array_equal(host(x.grad), [want, want])
