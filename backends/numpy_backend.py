@@ -5,6 +5,7 @@ import threading
 
 import numpy as np
 
+from ._malloc import keep_freed_memory
 from .base import Backend
 
 # PyTorch's default generator starts from a fixed seed, so fresh processes give the same
@@ -20,6 +21,7 @@ class NumpyBackend(Backend):
     xp = np
 
     def __init__(self):
+        keep_freed_memory()  # NumPy's array buffers come from malloc: no page faults per op
         self._rng = np.random.Generator(np.random.PCG64(DEFAULT_SEED))
         self._local = threading.local()  # per-thread scratch of axpy_
 
