@@ -191,84 +191,78 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
     if targets is None:
         _run_plain(roots, buffers, owned, retain_graph, create_graph)
         return captured
+    # autograd.grad / backward(inputs=): only nodes that lead to a target run
     deps, seen = _collect(roots)
-    needed = None
-    if targets is not None:
-        target_nodes = {edge[0] for edge in targets}
-        needed = _needed(roots, seen, target_nodes)
-
+    needed = _needed(roots, seen, {edge[0] for edge in targets})
     ready = [n for n in roots if n not in deps]
-    plain = targets is None  # backward() without inputs=: every node that gets a gradient runs
     with set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
             gs = buffers.pop(node, None)
-            in_grads = ()
             # a buffer holds at least one gradient (slots are filled as it is made), so a node
-            # runs when something arrived for it, and (with inputs=) when it leads to a target
-            if gs is not None and (plain or node in needed):
-                if node._pre_hooks is not None:
-                    gs = _run_pre_hooks(node, gs)
-                    # a hook may keep the gradient it saw, or return one it keeps: never adopt it
-                    owned.pop(node, None)
-                if type(node) is AccumulateGrad:
-                    # (with inputs=, a leaf's .grad is written only when the leaf is one of them)
-                    if plain or (_capture(node, gs, targets, captured) and accumulate):
-                        leaf = node.variable
-                        if leaf is not None:
-                            _accumulate_into(leaf, gs[0], owned.pop(node, False), create_graph)
+            # runs when something arrived for it and it leads to a target
+            if gs is None or node not in needed:
+                _edges_done(node.next_edges, deps, ready)
+                continue
+            if node._pre_hooks is not None:
+                gs = _run_pre_hooks(node, gs)
+                # a hook may keep the gradient it saw, or return one it keeps: never adopt it
+                owned.pop(node, None)
+            if type(node) is AccumulateGrad:
+                # a leaf's .grad is written only when the leaf is one of the inputs
+                if _capture(node, gs, targets, captured) and accumulate:
+                    leaf = node.variable
+                    if leaf is not None:
+                        _accumulate_into(leaf, gs[0], owned.pop(node, False), create_graph)
+                continue
+            _capture(node, gs, targets, captured)
+            in_grads = _call_backward(node, gs)
+            if not retain_graph:
+                node.release()
+            fresh = node.fresh_grads
+            # _call_backward checked that there is one gradient per edge
+            for edge, g in zip(node.next_edges, in_grads):
+                if edge is None:
+                    continue
+                child = edge[0]
+                if g is not None:
+                    _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
+                left = deps[child]
+                if left == 1:  # this was the last edge into child: it can run
+                    ready.append(child)
                 else:
-                    if not plain:
-                        _capture(node, gs, targets, captured)
-                    in_grads = _call_backward(node, gs)
-                    if not retain_graph:
-                        node.release()
-            if in_grads:
-                fresh = node.fresh_grads
-                # _call_backward checked that there is one gradient per edge
-                for edge, g in zip(node.next_edges, in_grads):
-                    if edge is None:
-                        continue
-                    child, nr = edge
-                    if plain and type(child) is AccumulateGrad and deps[child] == 1:
-                        # the last edge into a leaf: its gradient is complete, so it is written
-                        # now instead of queued (PyTorch also runs AccumulateGrad first)
-                        _finish_leaf(child, buffers.pop(child, None), g, fresh, owned, create_graph)
-                        continue
-                    if g is not None:
-                        buf = buffers.get(child)
-                        if buf is None:  # the first gradient for child
-                            if child._n_outputs == 1:
-                                buffers[child] = [g]
-                            else:
-                                buf = buffers[child] = [None] * child._n_outputs
-                                buf[nr] = g
-                            if fresh and type(child) is AccumulateGrad:
-                                owned[child] = True
-                        else:
-                            old = buf[nr]
-                            buf[nr] = g if old is None else old + g
-                            if type(child) is AccumulateGrad:
-                                if old is not None:
-                                    owned[child] = True  # a sum: made here
-                                elif fresh:
-                                    owned[child] = True
-                    left = deps[child]
-                    if left == 1:  # this was the last edge into child: it can run
-                        ready.append(child)
-                    else:
-                        deps[child] = left - 1
-            else:  # nothing flows on from here; the children still count this edge as done
-                for edge in node.next_edges:
-                    if edge is None:
-                        continue
-                    child = edge[0]
-                    left = deps[child]
-                    if left == 1:
-                        ready.append(child)
-                    else:
-                        deps[child] = left - 1
+                    deps[child] = left - 1
     return captured
+
+
+def _edges_done(edges, deps, ready):
+    """A node that passes nothing on: its children still count its edges as done."""
+    for edge in edges:
+        if edge is not None:
+            child = edge[0]
+            left = deps[child]
+            if left == 1:
+                ready.append(child)
+            else:
+                deps[child] = left - 1
+
+
+def _add_to_buffer(buffers, owned, child, nr, g, fresh):
+    """Adds a gradient for output ``nr`` of ``child`` to what arrived for it so far."""
+    buf = buffers.get(child)
+    if buf is None:  # the first gradient for child
+        if child._n_outputs == 1:
+            buffers[child] = [g]
+        else:
+            buf = buffers[child] = [None] * child._n_outputs
+            buf[nr] = g
+        if fresh and type(child) is AccumulateGrad:
+            owned[child] = True
+    else:
+        old = buf[nr]
+        buf[nr] = g if old is None else old + g
+        if type(child) is AccumulateGrad and (old is not None or fresh):
+            owned[child] = True  # a sum made here, or a fresh array
 
 
 def _run_plain(roots, buffers, owned, retain_graph, create_graph):
@@ -284,15 +278,8 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
             node = ready.pop()
             gs = buffers.pop(node, None)
             edges = node.next_edges
-            if gs is None:  # nothing arrived: the children still count this edge as done
-                for edge in edges:
-                    if edge is not None:
-                        child = edge[0]
-                        left = deps[child]
-                        if left == 1:
-                            ready.append(child)
-                        else:
-                            deps[child] = left - 1
+            if gs is None:  # nothing arrived
+                _edges_done(edges, deps, ready)
                 continue
             if node._pre_hooks is not None:
                 gs = _run_pre_hooks(node, gs)
@@ -331,23 +318,8 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
                     ready.append(child)
                 else:
                     deps[child] = left - 1
-                if g is None:
-                    continue
-                buf = buffers.get(child)
-                if buf is None:  # the first gradient for child
-                    if child._n_outputs == 1:
-                        buffers[child] = [g]
-                    else:
-                        buf = buffers[child] = [None] * child._n_outputs
-                        buf[edge[1]] = g
-                    if fresh and type(child) is acc_type:
-                        owned[child] = True
-                else:
-                    nr = edge[1]
-                    old = buf[nr]
-                    buf[nr] = g if old is None else old + g
-                    if type(child) is acc_type and (old is not None or fresh):
-                        owned[child] = True  # a sum made here, or a fresh array
+                if g is not None:
+                    _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
 
 
 def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
@@ -362,7 +334,8 @@ def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
         adopt = owned.pop(acc, False)
         if g is not None:
             grad, adopt = grad + g, True  # a sum: made here
-    if acc._pre_hooks is not None:
+    hooks = acc._pre_hooks  # {0: the leaf's hook list}, which may have been emptied since
+    if hooks is not None and hooks[0]:
         grad = _run_pre_hooks(acc, [grad])[0]
         adopt = False  # a hook may keep the gradient it saw, or return one it keeps
     leaf = acc.variable

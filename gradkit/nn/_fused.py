@@ -220,7 +220,7 @@ class CrossEntropy(Node):
         n, c = x.shape
         shifted = x - backend.reduce_max(x, axis=1, keepdims=True)
         logp = shifted - xp.log(backend.reduce_sum(xp.exp(shifted), axis=1, keepdims=True))
-        self.logp, self.safe, self.reduction, self.backend = logp, target, reduction, backend
+        self.logp, self.safe, self.reduction = logp, target, reduction
         if all_valid:  # every target a class index (checked on the CPU), none the ignore_index
             self.valid = self.scale = None  # every row counts, with weight 1
             picked = backend.take_rows(logp, target)
@@ -252,7 +252,7 @@ class CrossEntropy(Node):
 
     def release(self):
         super().release()
-        self.logp = self.scale = self.safe = self.valid = self.backend = None
+        self.logp = self.scale = self.safe = self.valid = None
 
     def backward(self, g):
         if self._released:
@@ -276,7 +276,7 @@ class CrossEntropy(Node):
             out = 0.0 - _exp(xp, logp) * per_row
             # + s at each row's target; elsewhere the unfused + 0 * s cannot change a value
             # (0 - p * s is never -0.)
-            out = self.backend.add_rows(out, safe, s)
+            out = device.backend.add_rows(out, safe, s)
             return _make(out, device), None
         hit = xp.reshape(safe, (n, 1)) == xp.arange(c, dtype=safe.dtype, device=safe.device)
         # NLLPick's gradient: g * coef, coef = -scale at each valid row's target, 0 elsewhere

@@ -337,3 +337,13 @@ def test_a_leaf_used_several_times_gets_one_summed_gradient(device, uses):
     want = float(sum(range(1, uses + 1)))
     assert len(seen) == 1 and np.array_equal(seen[0], [want, want])
     assert np.array_equal(host(x.grad), [want, want])
+
+
+def test_a_removed_leaf_hook_stops_running(device):
+    seen = []
+    x = leaf([1.0, 2.0], device)
+    handle = x.register_hook(lambda g: seen.append(1))
+    (x * 2.0).sum().backward()
+    handle.remove()
+    (x * 2.0).sum().backward()
+    assert seen == [1] and np.array_equal(host(x.grad), [4.0, 4.0])
