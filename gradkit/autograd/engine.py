@@ -338,9 +338,15 @@ def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
     if hooks is not None and hooks[0]:
         grad = _run_pre_hooks(acc, [grad])[0]
         adopt = False  # a hook may keep the gradient it saw, or return one it keeps
-    leaf = acc.variable
-    if leaf is not None:
-        _accumulate_into(leaf, grad, adopt, create_graph)
+    leaf = acc._variable()
+    if leaf is None:
+        return
+    if adopt and leaf._grad is None and not create_graph and grad._data.dtype is leaf._data.dtype and \
+            grad.grad_fn is None and grad._base is None and not grad._requires_grad and \
+            not leaf._extra.get("post_acc_hooks"):
+        leaf._grad = grad  # _accumulate_into's common case (a training step's every parameter)
+        return
+    _accumulate_into(leaf, grad, adopt, create_graph)
 
 
 def _capture(node, gs, targets, captured):
