@@ -52,13 +52,7 @@ class Node:
             out = node.forward(device.backend.xp, inputs[0]._data, inputs[1]._data, inputs[2]._data, **params)
         else:
             out = node.forward(device.backend.xp, *[t._data for t in inputs], **params)
-        if is_grad_enabled_fast():
-            for t in inputs:
-                if t._requires_grad:
-                    return node._record(inputs, out, device)
-        if type(out) is tuple:
-            return tuple([_make(o, device) for o in out])
-        return _make(out, device)
+        return finish_op(node, inputs, out, device)
 
     def _record(self, inputs, out, device):
         """Makes this node (its forward has run, giving ``out``) the grad_fn of the outputs:
@@ -183,6 +177,19 @@ class Node:
 
     def backward(self, *grads):
         raise NotImplementedError(f"{self._backward_name} is not differentiable")
+
+
+def finish_op(node, inputs, out, device):
+    """The end of ``apply``, also for the hot paths that run an op's forward themselves
+    (linear layers, relu, cross-entropy): ``node`` (its forward has given ``out``) is
+    recorded when grad mode is on and some input requires grad; otherwise the plain result."""
+    if is_grad_enabled_fast():
+        for t in inputs:
+            if t._requires_grad:
+                return node._record(inputs, out, device)
+    if type(out) is tuple:
+        return tuple([_make(o, device) for o in out])
+    return _make(out, device)
 
 
 class AccumulateGrad(Node):

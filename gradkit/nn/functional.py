@@ -16,7 +16,8 @@ import warnings
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
-from ..autograd.grad_mode import is_grad_enabled_fast, no_grad
+from ..autograd.grad_mode import no_grad
+from ..autograd.node import finish_op
 from ..ops import creation as _creation
 from ..ops import elementwise as _E
 from ..ops import random as _random
@@ -302,9 +303,7 @@ def linear(input, weight, bias=None):
     if len(shape) == 2:  # a layer on a batch: Linear.forward's 2-D case, without apply's dispatch
         out = device.backend.matmul_nt(input._data, weight._data)
         out += bias._data
-        if (input._requires_grad or weight._requires_grad or bias._requires_grad) and is_grad_enabled_fast():
-            return object.__new__(_fused.Linear)._record((input, weight, bias), out, device)
-        return Tensor._make(out, device)
+        return finish_op(object.__new__(_fused.Linear), (input, weight, bias), out, device)
     return _fused.Linear.apply(input, weight, bias, backend=device.backend)
 
 
@@ -530,6 +529,29 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return _nll(input, target, weight, ignore_index, reduction, "nll_loss")[0]
 
 
+def _class_index_cross_entropy(input, target, ignore_index, reduction):
+    """The usual classifier's loss, (N, C) logits and N class indices: log_softmax and the
+    pick of the targets as one node (the same values and gradients as the unfused ops)."""
+    device = input._device
+    x, t = input._data, target._data
+    n, c = x.shape
+    backend = device.backend
+    cpu = device.type == "cpu"
+    if input.dtype.category == D.FLOAT and target.dtype is D.int64 and t.shape[0] == n and \
+            target._device is device and (not cpu or (int(backend.reduce_min(t)) >= 0 and
+                                                       int(backend.reduce_max(t)) < c)):
+        in_range = cpu  # (targets are checked on the CPU only: elsewhere that would sync)
+    else:  # the full checks: their errors, an int32 target cast, ignored rows
+        _prep_softmax(input, 1, None, "log_softmax")
+        target, _, cpu, in_range = _check_class_targets(input, target, None, ignore_index, "cross_entropy")
+        t = target._data
+    # every target a class index, and ignore_index none: no row is ignored
+    all_valid = in_range and not 0 <= ignore_index < c
+    node = object.__new__(_fused.CrossEntropy)
+    out = node.forward(backend.xp, x, t, ignore_index, reduction, not cpu, all_valid, backend)
+    return finish_op(node, (input, target), out, device)
+
+
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                   label_smoothing=0.0):
     """Cross entropy of logits ``input`` (N, C) (or (C,), or (N, C, d1, ...)) against class
@@ -541,17 +563,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if not isinstance(input, Tensor):
         raise TypeError(f"cross_entropy(): argument 'input' must be Tensor, not {type(input).__name__}")
-    class_dim = 0 if input.ndim == 1 else 1
     if weight is None and label_smoothing <= 0.0 and input._data.ndim == 2 and input._data.size and \
             isinstance(target, Tensor) and target._data.ndim == 1 and target.dtype.category == D.INT:
-        # the usual classifier's loss, (N, C) logits and N class indices: log_softmax and the
-        # pick of the targets as one node (the same values and gradients as the two below)
-        _prep_softmax(input, class_dim, None, "log_softmax")
-        target, _, cpu, in_range = _check_class_targets(input, target, None, ignore_index, "cross_entropy")
-        # every target a class index, and ignore_index none: no row is ignored
-        all_valid = in_range and not 0 <= ignore_index < input._data.shape[1]
-        return _fused.CrossEntropy.apply(input, target, ignore_index=ignore_index, reduction=reduction,
-                                         check=not cpu, all_valid=all_valid, backend=input._device.backend)
+        return _class_index_cross_entropy(input, target, ignore_index, reduction)
+    class_dim = 0 if input.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = input.shape[class_dim]
     if isinstance(target, Tensor) and target.dtype.category == D.FLOAT and tuple(target.shape) == tuple(input.shape):

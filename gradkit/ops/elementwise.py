@@ -10,7 +10,7 @@ import math
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
-from ..autograd.node import Node
+from ..autograd.node import Node, finish_op
 from ._core import (NotDifferentiable, broadcast_shapes_checked, cast, check_same_device, is_scalar, promote,
                     scalar_for, sum_to)
 
@@ -738,10 +738,7 @@ def sigmoid(input):
 def relu(input):
     if isinstance(input, Tensor):  # Relu.apply, minus its generic dispatch (a layer of every MLP)
         device = input._device
-        out = device.backend.relu(input._data)
-        if input._requires_grad and is_grad_enabled_fast():
-            return _new(Relu)._record((input,), out, device)
-        return _make(out, device)
+        return finish_op(_new(Relu), (input,), device.backend.relu(input._data), device)
     return unary(Relu, input)
 
 
