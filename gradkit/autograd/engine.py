@@ -319,7 +319,12 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
                 else:
                     deps[child] = left - 1
                 if g is not None:
-                    _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
+                    if child._n_outputs == 1 and child not in buffers:  # the usual case, inline
+                        buffers[child] = [g]
+                        if fresh and type(child) is acc_type:
+                            owned[child] = True
+                    else:
+                        _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
 
 
 def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
