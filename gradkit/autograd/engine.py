@@ -1,7 +1,11 @@
-"""The backward pass: walks recorded nodes in dependency order (no recursion), sums the
-gradients arriving at each node's outputs, calls its backward, and hands the results to
-the next nodes; leaves' AccumulateGrad nodes write ``.grad``."""
+"""The backward pass: walks recorded nodes (no recursion) so that each runs after every node
+that sends it a gradient -- newest first for backward(), by counted dependencies when only
+some inputs are wanted -- sums the gradients arriving at each node's outputs, calls its
+backward, and hands the results to the next nodes; leaves' AccumulateGrad nodes write
+``.grad``."""
 from __future__ import annotations
+
+from heapq import heapify, heappop, heappush
 
 from .grad_mode import set_grad_enabled
 from .node import AccumulateGrad, _anomaly_enabled
@@ -266,29 +270,25 @@ def _add_to_buffer(buffers, owned, child, nr, g, fresh):
 
 
 def _run_plain(roots, buffers, owned, retain_graph, create_graph):
-    """backward() without inputs=, where every node that receives a gradient runs: the loop
-    of _run without its target bookkeeping, and the common case of a node's backward
-    (one call, the right number of gradients, no anomaly mode, no post hooks) inline."""
-    deps, _ = _collect(roots)
-    ready = [n for n in roots if n not in deps]
+    """backward() without inputs=, where every node that receives a gradient runs. Nodes run
+    newest first (a heap on their creation numbers): every node that sends a node a
+    gradient is newer than it, so when a node comes off the heap all its gradients have
+    arrived, and no count of the edges into each node is needed. A node's backward runs
+    inline in its common case (one call, the right number of gradients, no anomaly mode, no
+    post hooks)."""
+    heap = [(-node._seq, node) for node in roots]
+    heapify(heap)
     acc_type = AccumulateGrad
     anomaly = _anomaly_enabled
     with set_grad_enabled(create_graph):
-        while ready:
-            node = ready.pop()
-            gs = buffers.pop(node, None)
-            edges = node.next_edges
-            if gs is None:  # nothing arrived
-                _edges_done(edges, deps, ready)
+        while heap:
+            node = heappop(heap)[1]
+            gs = buffers.pop(node)  # a node is on the heap once it has a gradient
+            if type(node) is acc_type:
+                _finish_leaf(node, gs, None, False, owned, create_graph)
                 continue
             if node._pre_hooks is not None:
                 gs = _run_pre_hooks(node, gs)
-                owned.pop(node, None)  # a hook may keep the gradient it saw: never adopt it
-            if type(node) is acc_type:  # a leaf that is a root (leaf.backward())
-                leaf = node.variable
-                if leaf is not None:
-                    _accumulate_into(leaf, gs[0], owned.pop(node, False), create_graph)
-                continue
             try:  # free when nothing is raised (Python >= 3.11)
                 out = node.backward(gs[0]) if node._n_outputs == 1 else node.backward(*gs)
             except Exception:
@@ -299,32 +299,24 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
                 raise
             if type(out) is not tuple:
                 out = (out,)
+            edges = node.next_edges
             if len(out) != len(edges) or anomaly[0] or node._post_hooks:
                 out = _checked_result(node, gs, out)
             if not retain_graph:
                 node.release()
             fresh = node.fresh_grads
             for edge, g in zip(edges, out):
-                if edge is None:
+                if edge is None or g is None:
                     continue
                 child = edge[0]
-                left = deps[child]
-                if left == 1:  # the last edge into child
-                    if type(child) is acc_type:
-                        # the leaf's gradient is complete: written now instead of queued
-                        # (PyTorch also runs AccumulateGrad first)
-                        _finish_leaf(child, buffers.pop(child, None), g, fresh, owned, create_graph)
-                        continue
-                    ready.append(child)
-                else:
-                    deps[child] = left - 1
-                if g is not None:
-                    if child._n_outputs == 1 and child not in buffers:  # the usual case, inline
+                if child not in buffers:  # the first gradient for child: it will run
+                    heappush(heap, (-child._seq, child))
+                    if child._n_outputs == 1:  # the usual case, inline
                         buffers[child] = [g]
                         if fresh and type(child) is acc_type:
                             owned[child] = True
-                    else:
-                        _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
+                        continue
+                _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
 
 
 def _finish_leaf(acc, buf, g, fresh, owned, create_graph):

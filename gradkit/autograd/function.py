@@ -5,7 +5,7 @@ version checks and freeing for free."""
 from __future__ import annotations
 
 from .grad_mode import is_grad_enabled_fast, no_grad
-from .node import Node, _anomaly_enabled, _record_trace
+from .node import Node, _anomaly_enabled, _record_trace, next_seq
 from .._tensor import Tensor
 
 _make = Tensor._make
@@ -108,6 +108,7 @@ class Function:
         ctx._tensor_positions = positions
         ctx._n_args = len(args)
         ctx.next_edges = tuple(t._edge() for t in tensors)
+        ctx._seq = next_seq()
         if _anomaly_enabled[0]:
             _record_trace(ctx)
         single = not isinstance(out, tuple)

@@ -8,6 +8,7 @@ input, and the tensors backward needs, with their versions.
 """
 from __future__ import annotations
 
+import itertools
 import weakref
 
 from .grad_mode import is_grad_enabled_fast
@@ -16,11 +17,15 @@ from .._tensor import Tensor
 
 _make = Tensor._make
 _new = object.__new__
+# creation order of nodes: a node's inputs' nodes are older, so the backward pass runs nodes
+# newest first and each runs after every node that sends it a gradient (as PyTorch orders
+# its ready queue by sequence number)
+next_seq = itertools.count().__next__
 _FIRST = ((), (0,), (0, 1), (0, 1, 2), (0, 1, 2, 3))
 
 
 class Node:
-    __slots__ = ("next_edges", "_saved", "_saved_versions", "_saved_output", "_released",
+    __slots__ = ("next_edges", "_seq", "_saved", "_saved_versions", "_saved_output", "_released",
                  "_pre_hooks", "_post_hooks", "_n_outputs", "_anomaly_trace", "__dict__", "__weakref__")
 
     # indices of inputs that backward reads back, and whether it reads the output
@@ -68,6 +73,7 @@ class Node:
             self.next_edges = (inputs[0]._edge(), inputs[1]._edge(), inputs[2]._edge())
         else:
             self.next_edges = tuple([t._edge() for t in inputs])
+        self._seq = next_seq()  # after the edges: a node's inputs' nodes were all made before it
         self._released = False
         self._pre_hooks = None
         self._post_hooks = None  # set, so that the engine's read of it never raises
@@ -201,6 +207,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         self._variable = weakref.ref(variable)
         self.next_edges = ()
+        self._seq = next_seq()
         self._released = False
         self._pre_hooks = None
         self._n_outputs = 1
