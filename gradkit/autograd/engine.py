@@ -278,6 +278,7 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
     post hooks)."""
     heap = [(-node._seq, node) for node in roots]
     heapify(heap)
+    leaves = []  # AccumulateGrad nodes (other than roots) that got a gradient: written last
     acc_type = AccumulateGrad
     anomaly = _anomaly_enabled
     with set_grad_enabled(create_graph):
@@ -310,13 +311,23 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
                     continue
                 child = edge[0]
                 if child not in buffers:  # the first gradient for child: it will run
+                    if type(child) is acc_type:
+                        # a leaf's gradient is complete once the newer nodes that feed it
+                        # have run: it waits in a list for the end of the walk instead of
+                        # the heap (a parameter's node is older than the graph anyway; only
+                        # its hooks may run later than the heap's order would run them)
+                        leaves.append(child)
+                        buffers[child] = [g]
+                        if fresh:
+                            owned[child] = True
+                        continue
                     heappush(heap, (-child._seq, child))
                     if child._n_outputs == 1:  # the usual case, inline
                         buffers[child] = [g]
-                        if fresh and type(child) is acc_type:
-                            owned[child] = True
                         continue
                 _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
+        for acc in leaves:
+            _finish_leaf(acc, buffers.pop(acc), None, False, owned, create_graph)
 
 
 def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
