@@ -190,3 +190,16 @@ def test_unary_backward_on_arrays_matches_the_recorded_one(device, name):
     (plain,) = gk.autograd.grad(y, x, g, retain_graph=True)
     (recorded,) = gk.autograd.grad(y, x, g, create_graph=True)
     assert _same_bits(plain, recorded)
+
+
+def test_linear_backward_on_arrays_refuses_a_changed_weight_and_a_freed_graph():
+    lin = gk.nn.Linear(3, 2)
+    out = lin(gk.randn(4, 3, requires_grad=True)).sum()
+    with gk.no_grad():
+        lin.weight.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.backward()
+    out = lin(gk.randn(4, 3)).sum()
+    out.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        out.backward()

@@ -9,11 +9,21 @@ from heapq import heapify, heappop, heappush
 
 from .grad_mode import set_grad_enabled
 from .node import AccumulateGrad, _anomaly_enabled
+from .._dtype import FLOAT
 from .._tensor import Tensor
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """``gradkit.autograd.backward``: accumulate d(tensors)/d(leaves) into the leaves' .grad."""
+    if grad_tensors is None and inputs is None and type(tensors) is tuple and len(tensors) == 1:
+        t = tensors[0]
+        if isinstance(t, Tensor) and t.grad_fn is not None and t._data.ndim == 0:  # loss.backward()
+            node, nr = t._edge()
+            if node._n_outputs == 1 and t.dtype.category == FLOAT:
+                g = Tensor._make(t._device.backend.xp.ones_like(t._data), t._device)
+                _run_plain([node], {node: [g]}, {}, create_graph if retain_graph is None else retain_graph,
+                           create_graph)
+                return
     tensors = _as_tuple(tensors)
     grads = _root_grads(tensors, grad_tensors)
     if retain_graph is None:

@@ -169,9 +169,9 @@ class Linear(Node):
         return y
 
     def backward(self, g):
-        x, w = self.saved_tensors
         if not is_grad_enabled_fast():
-            return self._backward_arrays(g, x, w)
+            return self._backward_arrays(g)
+        x, w = self.saved_tensors
         gx = gw = gb = None
         out_f, in_f = w.shape
         if self.next_edges[0] is not None:
@@ -184,9 +184,13 @@ class Linear(Node):
             gb = g.reshape(-1, out_f).sum(0)
         return (gx, gw, gb) if len(self.next_edges) > 2 else (gx, gw)
 
-    def _backward_arrays(self, g, x, w):
+    def _backward_arrays(self, g):
         """The backward above on the backend arrays, for when no graph is recorded
         (create_graph=False): the same products and sum, without an op's dispatch each."""
+        x, w = self._saved if not self._released else self.saved_tensors  # (the latter raises)
+        vx, vw = self._saved_versions
+        if x._version[0] != vx or w._version[0] != vw:
+            self.saved_tensors  # raises the error that names the in-place change
         device = g._device
         xp = device.backend.xp
         ga, xa, wa = g._data, x._data, w._data
