@@ -186,6 +186,8 @@ def header(run):
     lines.append(f"- threads: {m.get('threads', '?')} per process (OMP/OPENBLAS/MKL_NUM_THREADS, "
                  f"torch.set_num_threads; OMP_WAIT_POLICY={m.get('omp_wait_policy', 'PASSIVE')}); "
                  "each library in its own process, one measuring at a time, blocks interleaved")
+    lines.append("- malloc: the gradkit and NumPy processes keep freed memory for reuse (on glibc; the setting "
+                 "gradkit's CPU backend makes, backends/_malloc.py); PyTorch runs as installed")
     if m.get("versions"):
         lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
     lines.append(f"- timing: {m.get('timing', '')}")
