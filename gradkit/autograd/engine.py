@@ -415,7 +415,7 @@ def _checked_result(node, gs, out):
         from .anomaly import check_backward_result
 
         check_backward_result(node, out)
-    post = getattr(node, "_post_hooks", None)
+    post = node._post_hooks
     if post:
         for hook in list(post):
             res = hook(out, tuple(gs))

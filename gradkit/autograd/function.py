@@ -15,15 +15,12 @@ class FunctionCtx(Node):
     def __init__(self, fn_cls):
         self._fn_cls = fn_cls
         self._released = False
-        self._pre_hooks = None
-        self._post_hooks = None
         self._saved = ()
         self._saved_versions = ()
         self._non_diff = set()
         self.materialize_grads = True
         self.needs_input_grad = ()
         self.next_edges = ()
-        self._n_outputs = 1
 
     def save_for_backward(self, *tensors):
         for t in tensors:

@@ -26,8 +26,13 @@ _FIRST = ((), (0,), (0, 1), (0, 1, 2), (0, 1, 2, 3))
 
 class Node:
     __slots__ = ("next_edges", "_seq", "_saved", "_saved_versions", "_saved_output", "_released",
-                 "_pre_hooks", "_post_hooks", "_n_outputs", "_anomaly_trace", "__dict__", "__weakref__")
+                 "_anomaly_trace", "__dict__", "__weakref__")
 
+    # defaults that a node overrides only when it has hooks or several outputs (class
+    # attributes, so that recording a node, once per op, need not write them)
+    _pre_hooks = None  # output index -> hooks on that output's gradient
+    _post_hooks = None  # hooks on (grad_inputs, grad_outputs) after backward
+    _n_outputs = 1
     # indices of inputs that backward reads back, and whether it reads the output
     saves_inputs: tuple = ()
     saves_output: bool = False
@@ -75,8 +80,6 @@ class Node:
             self.next_edges = tuple([t._edge() for t in inputs])
         self._seq = next_seq()  # after the edges: a node's inputs' nodes were all made before it
         self._released = False
-        self._pre_hooks = None
-        self._post_hooks = None  # set, so that the engine's read of it never raises
         if _anomaly_enabled[0]:
             _record_trace(self)
         saves = self.saves_inputs  # forward may narrow it (x * 3 needs nothing saved)
@@ -104,7 +107,6 @@ class Node:
                 first = result[0]
                 self._saved_output = (first._data, first._version, first._version[0], device)
             return result
-        self._n_outputs = 1
         result = _make(out, device, True, self)
         if self.saves_output:
             self._saved_output = (out, result._version, 0, device)
@@ -163,16 +165,10 @@ class Node:
 
     def register_hook(self, hook):
         """hook(grad_inputs, grad_outputs) after this node's backward runs."""
-        if self._post_hooks_get() is None:
+        if self._post_hooks is None:
             self._post_hooks = []
         self._post_hooks.append(hook)
         return _RemovableHandle(self._post_hooks, hook)
-
-    def _post_hooks_get(self):
-        try:
-            return self._post_hooks
-        except AttributeError:
-            return None
 
     def __repr__(self):
         return f"<{self._backward_name} object at {hex(id(self))}>"
@@ -209,8 +205,6 @@ class AccumulateGrad(Node):
         self.next_edges = ()
         self._seq = next_seq()
         self._released = False
-        self._pre_hooks = None
-        self._n_outputs = 1
 
     @property
     def variable(self):
