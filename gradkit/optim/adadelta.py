@@ -42,16 +42,10 @@ class Adadelta(Optimizer):
         eps = group["eps"]
         weight_decay = group["weight_decay"]
         maximize = group["maximize"]
-        state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            p_state = state[p]
-            if len(p_state) == 0:
-                p_state["step"] = _scalar_step_tensor()
-                p_state["square_avg"] = zeros_like(p)
-                p_state["acc_delta"] = zeros_like(p)
+        def new_state(p):
+            return {"step": _scalar_step_tensor(), "square_avg": zeros_like(p), "acc_delta": zeros_like(p)}
+
+        for p, grad, p_state in self._params_with_grads(group, new_state):
             square_avg = p_state["square_avg"]
             acc_delta = p_state["acc_delta"]
             p_state["step"] += 1

@@ -41,13 +41,11 @@ class Adagrad(Optimizer):
         self._check_differentiable()
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p)
+                self.state[p].update(self._new_state(p))
 
-    def _init_state(self, p):
+    def _new_state(self, p):
         # PyTorch uses the defaults' initial_accumulator_value, even for later groups
-        p_state = self.state[p]
-        p_state["step"] = _scalar_step_tensor()
-        p_state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+        return {"step": _scalar_step_tensor(), "sum": full_like(p, self.defaults["initial_accumulator_value"])}
 
     def _update_group(self, group):
         lr = _to_scalar(group["lr"])
@@ -55,14 +53,7 @@ class Adagrad(Optimizer):
         eps = group["eps"]
         weight_decay = group["weight_decay"]
         maximize = group["maximize"]
-        state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            p_state = state[p]
-            if len(p_state) == 0:
-                self._init_state(p)
+        for p, grad, p_state in self._params_with_grads(group, self._new_state):
             state_sum = p_state["sum"]
             step_t = p_state["step"]
             step_t += 1

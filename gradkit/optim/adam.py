@@ -62,18 +62,13 @@ class Adam(Optimizer):
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
         decoupled = group["decoupled_weight_decay"]
-        state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            p_state = state[p]
-            if len(p_state) == 0:
-                p_state["step"] = _scalar_step_tensor()
-                p_state["exp_avg"] = zeros_like(p)
-                p_state["exp_avg_sq"] = zeros_like(p)
-                if amsgrad:
-                    p_state["max_exp_avg_sq"] = zeros_like(p)
+        def new_state(p):
+            s = {"step": _scalar_step_tensor(), "exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p)}
+            if amsgrad:
+                s["max_exp_avg_sq"] = zeros_like(p)
+            return s
+
+        for p, grad, p_state in self._params_with_grads(group, new_state):
             step_t = p_state["step"]
             exp_avg = p_state["exp_avg"]
             exp_avg_sq = p_state["exp_avg_sq"]

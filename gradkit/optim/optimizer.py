@@ -237,6 +237,19 @@ class Optimizer:
             _grad_enabled.reset(token)
         return loss
 
+    def _params_with_grads(self, group, new_state):
+        """``(p, grad, state)`` for each parameter of ``group`` that has a gradient, in order;
+        a parameter's (empty) state is first filled with ``new_state(p)``, a dict."""
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            p_state = state[p]
+            if len(p_state) == 0:
+                p_state.update(new_state(p))
+            yield p, grad, p_state
+
     def _check_differentiable(self):
         if self.defaults.get("differentiable"):
             raise NotImplementedError("gradkit optimizers don't support differentiable=True")

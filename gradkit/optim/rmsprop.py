@@ -48,19 +48,15 @@ class RMSprop(Optimizer):
         momentum = group["momentum"]
         centered = group["centered"]
         maximize = group["maximize"]
-        state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            p_state = state[p]
-            if len(p_state) == 0:
-                p_state["step"] = _scalar_step_tensor()
-                p_state["square_avg"] = zeros_like(p)
-                if momentum > 0:
-                    p_state["momentum_buffer"] = zeros_like(p)
-                if centered:
-                    p_state["grad_avg"] = zeros_like(p)
+        def new_state(p):
+            s = {"step": _scalar_step_tensor(), "square_avg": zeros_like(p)}
+            if momentum > 0:
+                s["momentum_buffer"] = zeros_like(p)
+            if centered:
+                s["grad_avg"] = zeros_like(p)
+            return s
+
+        for p, grad, p_state in self._params_with_grads(group, new_state):
             square_avg = p_state["square_avg"]
             p_state["step"] += 1
             if maximize:
