@@ -51,13 +51,18 @@ def evaluate(target, ours, reference=None, missing=None):
             return {"measured": "—", "limit": limit, "status": "n/a", "detail": "zero measurement"}
         ok = ratio <= target.limit
         margin = (ratio / target.limit - 1.0) * 100.0
-        if abs(margin) < 0.5:
-            detail = "at the limit"
+        if ratio == target.limit:
+            detail = "exactly at the limit"
+        elif abs(margin) < 0.5:
+            detail = "at the limit, " + ("under" if ok else "over") + " it by less than 0.5%"
         else:
             detail = f"{-margin:.0f}% under the limit" if ok else f"{margin:.0f}% over the limit"
         detail += (f" (gradkit {fmt_number(ours['median'])} vs {REF_NAMES[target.reference]} "
                    f"{fmt_number(reference['median'])} {ours.get('unit', '')})")
-        return {"measured": f"{ratio:.2f}×", "limit": limit, "status": "PASS" if ok else "MISS", "detail": detail,
+        # a third decimal where two would print the limit itself for a ratio on either side of it
+        measured = f"{ratio:.2f}×" if f"{ratio:.2f}" != f"{target.limit:.2f}" or ratio == target.limit else \
+            f"{ratio:.3f}×"
+        return {"measured": measured, "limit": limit, "status": "PASS" if ok else "MISS", "detail": detail,
                 "ratio": ratio}
     limit = f"≥ {fmt_number(target.limit)}"
     if not is_number(ours):

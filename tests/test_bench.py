@@ -90,6 +90,13 @@ def test_ratio_target(ours, status):
     assert v["measured"] == f"{ours:.2f}×"
 
 
+@pytest.mark.parametrize("ours, status, shown", [(1.1512, "MISS", "1.151×"), (1.1481, "PASS", "1.148×")])
+def test_a_ratio_that_rounds_to_the_limit_shows_which_side_it_is_on(ours, status, shown):
+    v = targets.evaluate(_target(), stat(ours), stat(1.0))
+    assert (v["status"], v["measured"]) == (status, shown)
+    assert ("over it" if status == "MISS" else "under it") in v["detail"]
+
+
 def test_target_without_reference_or_measurement_is_not_applicable():
     v = targets.evaluate(_target(ref="torch", limit=1.0), stat(1.0), None, missing="no PyTorch")
     assert v["status"] == "n/a" and "no PyTorch" in v["detail"]
