@@ -296,7 +296,7 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
             node = heappop(heap)[1]
             gs = buffers.pop(node)  # a node is on the heap once it has a gradient
             if type(node) is acc_type:
-                _finish_leaf(node, gs, None, False, owned, create_graph)
+                _finish_leaf(node, gs, owned, create_graph)
                 continue
             if node._pre_hooks is not None:
                 gs = _run_pre_hooks(node, gs)
@@ -337,21 +337,13 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
                         continue
                 _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
         for acc in leaves:
-            _finish_leaf(acc, buffers.pop(acc), None, False, owned, create_graph)
+            _finish_leaf(acc, buffers.pop(acc), owned, create_graph)
 
 
-def _finish_leaf(acc, buf, g, fresh, owned, create_graph):
-    """Writes the leaf's gradient: ``g`` (from the edge that arrived last; None when that
-    edge carried none) plus what earlier edges left in ``buf``."""
-    if buf is None:
-        if g is None:
-            return
-        grad, adopt = g, fresh
-    else:
-        grad = buf[0]
-        adopt = owned.pop(acc, False)
-        if g is not None:
-            grad, adopt = grad + g, True  # a sum: made here
+def _finish_leaf(acc, buf, owned, create_graph):
+    """Writes the leaf's gradient, the sum of what arrived for it (``buf``)."""
+    grad = buf[0]
+    adopt = owned.pop(acc, False)
     hooks = acc._pre_hooks  # {0: the leaf's hook list}, which may have been emptied since
     if hooks is not None and hooks[0]:
         grad = _run_pre_hooks(acc, [grad])[0]
