@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import gzip
 import os
-import time
 
 import torch
-from torch import nn
 
-from . import memory, torchlike, workloads as W
-from .stats import summarize
+from . import torchlike, workloads as W
 
 DIGITS_CSV = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "gradkit", "datasets",
                           "data", "digits.csv.gz")
@@ -48,10 +45,6 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def make_mlp(device, dims=W.MLP_DIMS):
-    return torchlike.make_mlp(torch, device, dims)
-
-
 BUILDERS = torchlike.builders(torch)
 
 
@@ -71,56 +64,15 @@ def _digits_tensors():
 def digits(device, cfg):
     from torch.utils import data
 
-    d = W.DIGITS
     torch.manual_seed(cfg.get("seed", 0))
     (xtr, ytr), (xte, yte) = _digits_tensors()
-    train = data.DataLoader(data.TensorDataset(xtr.to(device), ytr.to(device)), d["batch"], shuffle=True)
+    train = data.DataLoader(data.TensorDataset(xtr.to(device), ytr.to(device)), W.DIGITS["batch"], shuffle=True)
     test = data.DataLoader(data.TensorDataset(xte.to(device), yte.to(device)), 256)
-    net = nn.Sequential(nn.Flatten(), nn.Linear(64, d["hidden"]), nn.ReLU(), nn.Dropout(d["dropout"]),
-                        nn.Linear(d["hidden"], d["hidden"]), nn.ReLU(), nn.Dropout(d["dropout"]),
-                        nn.Linear(d["hidden"], 10)).to(device)
-    decay = [p for name, p in net.named_parameters() if name.endswith("weight")]
-    rest = [p for name, p in net.named_parameters() if not name.endswith("weight")]
-    opt = torch.optim.SGD([{"params": decay, "weight_decay": d["weight_decay"]}, {"params": rest}], lr=d["lr"],
-                          momentum=d["momentum"])
-    loss_fn = nn.CrossEntropyLoss()
-    epoch_rates = []
-    now = time.process_time if device == "cpu" and cfg.get("cpu_clock") == "process" else time.perf_counter
-    for _ in range(cfg["digits_epochs"]):
-        net.train()
-        seen = 0
-        sync(device)
-        start = now()
-        for X, y in train:
-            loss = loss_fn(net(X), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            seen += y.shape[0]
-        sync(device)
-        epoch_rates.append(seen / (now() - start))
-    net.eval()
-    correct = total = 0
-    with torch.no_grad():
-        for X, y in test:
-            correct += int((net(X).argmax(dim=1) == y).sum())
-            total += y.shape[0]
-    return {"digits.accuracy": summarize([100.0 * correct / total], "%"),
-            "digits.throughput": summarize(epoch_rates, "samples/s")}
+    return torchlike.digits_run(torch, device, cfg, train, test, sync)
 
 
 def memory_run(device, cfg):
-    torch.manual_seed(0)
-    X = torch.randn(W.MEMORY_BATCH, W.MLP_DIMS[0], device=device)
-    y = torch.randint(0, W.MLP_DIMS[-1], (W.MEMORY_BATCH,), device=device)
-
-    def train():
-        fn = torchlike.step_fn(torch, make_mlp(device), X, y)
-        for _ in range(W.MEMORY_STEPS):
-            loss = fn()
-        return float(loss)
-
-    return memory.profile(train, traced=False)
+    return torchlike.memory_run(torch, device, traced=False)  # its C++ allocator is invisible to tracemalloc
 
 
 ONE_SHOT = {"digits": digits, "memory": memory_run}

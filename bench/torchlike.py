@@ -1,11 +1,13 @@
-"""The timed workloads written once against PyTorch's API. ``lib`` is the library module:
-gradkit in gradkit's worker, torch in PyTorch's (which imports no gradkit), so both time
-exactly the same code."""
+"""The workloads written once against PyTorch's API: the timed ones and the one-shot digits
+training and memory runs. ``lib`` is the library module: gradkit in gradkit's worker, torch
+in PyTorch's (which imports no gradkit), so both run exactly the same code."""
 from __future__ import annotations
 
 import functools
+import time
 
-from . import workloads as W
+from . import memory, workloads as W
+from .stats import summarize
 
 
 # -- engine overhead -----------------------------------------------------------------------
@@ -79,6 +81,61 @@ def cnn_step_fn(lib, device):
                         nn.ReLU(), nn.Flatten(), nn.Linear(16 * 14 * 14, 10)).to(device)
     return step_fn(lib, net, lib.randn(W.CNN_BATCH, 1, 28, 28, device=device),
                    lib.randint(0, 10, (W.CNN_BATCH,), device=device))
+
+
+# -- one-shot sections ---------------------------------------------------------------------
+def digits_run(lib, device, cfg, train, test, sync):
+    """The digits MLP trained for ``cfg['digits_epochs']`` epochs on the ``train`` loader, then
+    scored on ``test``: test accuracy and training samples/s per epoch. ``sync(device)``
+    waits for the device before each clock reading."""
+    nn, d = lib.nn, W.DIGITS
+    net = nn.Sequential(nn.Flatten(), nn.Linear(64, d["hidden"]), nn.ReLU(), nn.Dropout(d["dropout"]),
+                        nn.Linear(d["hidden"], d["hidden"]), nn.ReLU(), nn.Dropout(d["dropout"]),
+                        nn.Linear(d["hidden"], 10)).to(device)
+    decay = [p for name, p in net.named_parameters() if name.endswith("weight")]
+    rest = [p for name, p in net.named_parameters() if not name.endswith("weight")]
+    opt = lib.optim.SGD([{"params": decay, "weight_decay": d["weight_decay"]}, {"params": rest}], lr=d["lr"],
+                        momentum=d["momentum"])
+    loss_fn = nn.CrossEntropyLoss()
+    epoch_rates = []
+    now = time.process_time if device == "cpu" and cfg.get("cpu_clock") == "process" else time.perf_counter
+    for _ in range(cfg["digits_epochs"]):
+        net.train()
+        seen = 0
+        sync(device)
+        start = now()
+        for X, y in train:
+            loss = loss_fn(net(X), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            seen += y.shape[0]
+        sync(device)
+        epoch_rates.append(seen / (now() - start))
+    net.eval()
+    correct = total = 0
+    with lib.no_grad():
+        for X, y in test:
+            correct += int((net(X).argmax(dim=1) == y).sum())
+            total += y.shape[0]
+    return {"digits.accuracy": summarize([100.0 * correct / total], "%"),
+            "digits.throughput": summarize(epoch_rates, "samples/s")}
+
+
+def memory_run(lib, device, traced):
+    """Peak memory of the memory section's training run: the MLP built, then trained for
+    ``W.MEMORY_STEPS`` steps on one batch made beforehand (see ``bench.memory``)."""
+    lib.manual_seed(0)
+    X = lib.randn(W.MEMORY_BATCH, W.MLP_DIMS[0], device=device)
+    y = lib.randint(0, W.MLP_DIMS[-1], (W.MEMORY_BATCH,), device=device)
+
+    def train():
+        step = step_fn(lib, make_mlp(lib, device), X, y)
+        for _ in range(W.MEMORY_STEPS):
+            loss = step()
+        return loss.item()
+
+    return memory.profile(train, traced=traced)
 
 
 # -- sweeps (inputs do not require grad) ------------------------------------------------------

@@ -368,6 +368,16 @@ class Tensor:
         raise TypeError("gradkit tensors are not pickled; use gradkit.save (safetensors) or .numpy()")
 
 
+def zero_grad_in_place(grad: Tensor) -> None:
+    """``zero_grad(set_to_none=False)`` for one gradient, as PyTorch: out of any graph, then
+    zeros in place (the tensor, and whoever holds it, stays the same)."""
+    if grad.grad_fn is not None:
+        grad.detach_()
+    else:
+        grad.requires_grad_(False)
+    grad.zero_()
+
+
 def _engine_backward(*args, **kwargs):
     """autograd.engine.backward, imported on first use (the engine imports this module);
     then it replaces this stand-in, so that later calls go straight to it."""

@@ -39,6 +39,8 @@ import os
 import secrets
 import sys
 
+from ._files import removed_on_failure
+
 __all__ = ["save", "load", "CheckpointError"]
 
 FORMAT_VERSION = 1
@@ -81,18 +83,12 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
     if not os.path.isdir(directory):
         raise RuntimeError(f"Parent directory {directory} does not exist.")
     fd, tmp = _open_temp(directory, os.path.basename(path))
-    try:
+    with removed_on_failure(tmp):
         with os.fdopen(fd, "wb") as fh:
             _write_payload(fh, header, arrays)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
     _fsync_dir(directory)
 
 

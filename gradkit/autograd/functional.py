@@ -162,6 +162,19 @@ def _fill_in_zeros(grads, refs, strict, create_graph, stage):
 
 
 # ----------------------------------------------------------------------------- vjp, jvp
+def _finish_product(outputs, is_outputs_tuple, of, wrt, v, like, is_like_tuple, create_graph, strict, stage):
+    """The end of vjp, jvp, vhp and hvp: the product ``autograd.grad(of, wrt, v)`` (recorded
+    when create_graph, or when grad mode is on), zeros where ``like``'s entries got none, then
+    ``(func's outputs, the product)``, each detached unless create_graph and given back as a
+    tuple or not, as the user passed them."""
+    with set_grad_enabled(True if create_graph else is_grad_enabled()):
+        grad_res = _autograd_grad(of, wrt, v, create_graph=create_graph)
+        result = _fill_in_zeros(grad_res, like, strict, create_graph, stage)
+    outputs = _grad_postprocess(outputs, create_graph)
+    result = _grad_postprocess(result, create_graph)
+    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_like_tuple)
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """Returns ``(func(*inputs), v^T J)``: the vector-Jacobian product at ``inputs``.
 
@@ -180,12 +193,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         elif len(outputs) != 1 or outputs[0].numel() != 1:
             raise RuntimeError("The vector v can only be None if the user-provided function returns a single Tensor "
                                "with a single element.")
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grad_res = _autograd_grad(outputs, inputs, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
-    outputs = _grad_postprocess(outputs, create_graph)
-    result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _finish_product(outputs, is_outputs_tuple, outputs, inputs, v, inputs, is_inputs_tuple,
+                           create_graph, strict, "back")
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -213,12 +222,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         grad_outputs = tuple(zeros_like(out).requires_grad_() for out in outputs)
         grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict=strict)
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grad_res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, outputs, strict, create_graph, "back_trick")
-    outputs = _grad_postprocess(outputs, create_graph)
-    result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_outputs_tuple)
+    return _finish_product(outputs, is_outputs_tuple, grad_inputs, grad_outputs, v, outputs, is_outputs_tuple,
+                           create_graph, strict, "back_trick")
 
 
 # ----------------------------------------------------------------------------- jacobian, hessian
@@ -367,12 +372,8 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     inputs' structure."""
     is_inputs_tuple, inputs, v, is_outputs_tuple, outputs, jac = _scalar_function_and_jac(
         func, inputs, v, create_graph, strict, "vhp")
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
-    outputs = _grad_postprocess(outputs, create_graph)
-    result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _finish_product(outputs, is_outputs_tuple, jac, inputs, v, inputs, is_inputs_tuple,
+                           create_graph, strict, "double_back")
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -386,9 +387,5 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         grad_jac = tuple(zeros_like(inp).requires_grad_() for inp in inputs)
         double_back = _autograd_grad(jac, inputs, grad_jac, create_graph=True)
         _check_requires_grad(jac, "hessian", strict=strict)
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grad_res = _autograd_grad(double_back, grad_jac, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back_trick")
-    outputs = _grad_postprocess(outputs, create_graph)
-    result = _grad_postprocess(result, create_graph)
-    return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_inputs_tuple)
+    return _finish_product(outputs, is_outputs_tuple, double_back, grad_jac, v, inputs, is_inputs_tuple,
+                           create_graph, strict, "double_back_trick")

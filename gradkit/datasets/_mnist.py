@@ -14,6 +14,7 @@ import struct
 import sys
 import tempfile
 
+from .._files import removed_on_failure
 from ..utils.data.dataset import Dataset
 
 __all__ = ["MNIST", "FashionMNIST", "read_idx", "IDXError"]
@@ -265,7 +266,7 @@ def _download(url, path, md5, timeout=60):
     request = urllib.request.Request(url, headers={"User-Agent": "gradkit"})
     directory = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".download-", suffix=".part")
-    try:
+    with removed_on_failure(tmp):
         digest = hashlib.md5(usedforsecurity=False)
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(request, timeout=timeout) as response:
             for block in iter(lambda: response.read(1 << 20), b""):
@@ -274,12 +275,6 @@ def _download(url, path, md5, timeout=60):
         if digest.hexdigest() != md5:
             raise ValueError(f"md5 mismatch for {url}: got {digest.hexdigest()}, expected {md5}")
         os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _gunzip(src, dst):

@@ -12,7 +12,7 @@ import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
-from .._tensor import Tensor
+from .._tensor import Tensor, zero_grad_in_place
 from ..autograd.grad_mode import no_grad
 from .parameter import Parameter, is_lazy
 
@@ -448,17 +448,11 @@ class Module:
     def zero_grad(self, set_to_none=True):
         """Resets the gradients of all parameters: to None (the default), or to zero."""
         for p in self.parameters():
-            g = p._grad
-            if g is None:
-                continue
-            if set_to_none:
-                p._grad = None
-            else:
-                if g.grad_fn is not None:
-                    g.detach_()
+            if p._grad is not None:
+                if set_to_none:
+                    p._grad = None
                 else:
-                    g.requires_grad_(False)
-                g.zero_()
+                    zero_grad_in_place(p._grad)
 
     # ------------------------------------------------------------------ devices and dtypes
     def _apply(self, fn, recurse=True):

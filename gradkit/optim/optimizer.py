@@ -12,7 +12,7 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
-from .._tensor import Tensor
+from .._tensor import Tensor, zero_grad_in_place
 from ..autograd.grad_mode import _grad_enabled, enable_grad
 from ..autograd.node import _anomaly_enabled
 from ..ops import inplace as _inplace
@@ -199,16 +199,11 @@ class Optimizer:
         PyTorch >= 2), or with ``set_to_none=False`` to zeros in place."""
         for group in self.param_groups:
             for p in group["params"]:
-                g = p._grad
-                if g is not None:
+                if p._grad is not None:
                     if set_to_none:
                         p._grad = None
                     else:
-                        if g.grad_fn is not None:
-                            g.detach_()
-                        else:
-                            g.requires_grad_(False)
-                        g.zero_()
+                        zero_grad_in_place(p._grad)
 
     def step(self, closure=None):
         """Performs a single optimization step (updates the parameters).
