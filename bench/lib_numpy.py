@@ -36,13 +36,18 @@ def _xp(device):
 @functools.cache
 def _keep_freed_memory():
     """The malloc setting gradkit's CPU backend makes (backends/_malloc.py: no page faults
-    for every large temporary), so that the limit gets what the engine gets. Loaded by path:
-    this worker imports no gradkit."""
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "backends", "_malloc.py")
-    spec = importlib.util.spec_from_file_location("_bench_malloc", path)
+    for every large temporary), so that the limit gets what the engine gets."""
+    return _backend_module("_malloc").keep_freed_memory()
+
+
+def _backend_module(name):
+    """One of the backends' dependency-free helper modules, loaded by path: this worker
+    imports no gradkit."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "backends", name + ".py")
+    spec = importlib.util.spec_from_file_location("_bench" + name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.keep_freed_memory()
+    return module
 
 
 def info():
@@ -179,9 +184,29 @@ def mlp_step(xp, params, X, y, rows, lr=W.LR):
     g *= h1 > 0
     dW1, db1 = g.T @ X, g.sum(axis=0)
     for p, d in zip(params, (dW1, db1, dW2, db2, dW3, db3)):
-        d *= lr
-        p -= d
+        _sgd_update(xp, p, d, lr)
     return loss
+
+
+def _sgd_update(xp, p, d, lr):
+    """p -= lr * d, scaling d in place (its owner needs it no more), or in BLAS's one pass
+    where gradkit's CPU backend makes one (backends/_blas.py: large float arrays)."""
+    blas = _blas_axpy(p.dtype) if xp.__name__ == "numpy" else None
+    if blas is not None and p.size >= _blas().AXPY_MIN_SIZE:
+        blas(p.size, -lr, d.ctypes.data, 1, p.ctypes.data, 1)
+        return
+    d *= lr
+    p -= d
+
+
+@functools.cache
+def _blas():
+    return _backend_module("_blas")
+
+
+@functools.cache
+def _blas_axpy(dtype):
+    return _blas().axpy_for(dtype)
 
 
 def mlp_step_fn(device, batch):

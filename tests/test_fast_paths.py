@@ -148,15 +148,77 @@ def test_numpy_row_kernels_match_the_portable_ones(per_row):
     assert np.array_equal(fast.view(np.int32), portable.view(np.int32))
 
 
-def test_numpy_axpy_and_matmul_nt():
+def _close_to_exact_axpy(got, y, alpha, x):
+    """y + alpha * x rounded once (BLAS's fused multiply-add) or twice (NumPy's two passes):
+    within the dtype's epsilon of the exact value, relative to the terms' size."""
+    exact = y.astype(np.float64) + np.float64(x.dtype.type(alpha)) * x.astype(np.float64)
+    bound = np.finfo(x.dtype).eps * (np.abs(y) + np.abs(alpha * x)).astype(np.float64)
+    return bool(np.all(np.abs(got.astype(np.float64) - exact) <= bound))
+
+
+def _without_blas(monkeypatch, blas):
+    if not blas:  # as where NumPy brings no OpenBLAS: the scratch chunks
+        from backends import numpy_backend
+
+        monkeypatch.setattr(numpy_backend, "axpy_for", lambda dtype: None)
+
+
+@pytest.mark.parametrize("blas", [True, False])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_axpy(dtype, blas, monkeypatch):
+    _without_blas(monkeypatch, blas)
     backend = gk.device("cpu").backend
     rng = np.random.default_rng(0)
-    for n in (10, 200_000):  # one piece, and chunks through the scratch buffer
-        y = rng.standard_normal(n).astype(np.float32)
-        x = rng.standard_normal(n).astype(np.float32)
-        want = y - x * np.float32(0.01)
-        backend.axpy_(y, -0.01, x)
-        assert np.array_equal(y, want)
+    # one NumPy expression, a BLAS call (or the scratch chunks), a read-only x, a strided y
+    for n, readonly, strided in ((10, False, False), (200_000, False, False), (70_000, True, False),
+                                 (70_000, False, True)):
+        y = rng.standard_normal(2 * n if strided else n).astype(dtype)
+        x = rng.standard_normal(n).astype(dtype)
+        x.flags.writeable = not readonly
+        target = y[::2] if strided else y
+        before, untouched = target.copy(), y[1::2].copy() if strided else None
+        backend.axpy_(target, -0.01, x)
+        assert _close_to_exact_axpy(target, before, -0.01, x)
+        if strided:
+            assert np.array_equal(y[1::2], untouched)
+
+
+@pytest.mark.parametrize("blas", [True, False])
+def test_numpy_axpy_keeps_numpy_semantics_where_blas_would_not(blas, monkeypatch):
+    _without_blas(monkeypatch, blas)
+    backend = gk.device("cpu").backend
+    n = 70_000
+    # alpha 0: BLAS skips the product, NumPy's 0 * inf is NaN (as PyTorch's add_ with alpha=0)
+    y, x = np.ones(n, np.float32), np.full(n, np.inf, np.float32)
+    with np.errstate(invalid="ignore"):
+        backend.axpy_(y, 0.0, x)
+    assert np.isnan(y).all()
+    # x and y overlapping, shifted by one element: NumPy buffers, a single pass would not
+    buf = np.arange(n + 1, dtype=np.float32)
+    want = buf[1:] + np.float32(2.0) * buf[:-1]
+    backend.axpy_(buf[1:], 2.0, buf[:-1])
+    assert np.array_equal(buf[1:], want)
+    # x is y: every element once
+    z = np.arange(n, dtype=np.float32)
+    backend.axpy_(z, 1.0, z)
+    assert np.array_equal(z, 2 * np.arange(n, dtype=np.float32))
+
+
+def test_blas_axpy_lookup():
+    from backends._blas import axpy_for
+
+    assert axpy_for(np.float16) is None and axpy_for(np.dtype(">f4")) is None and axpy_for(np.int32) is None
+    fn = axpy_for(np.float32)
+    if fn is None:
+        pytest.skip("this NumPy brings no OpenBLAS with a cblas axpy")
+    y, x = np.zeros(5, np.float32), np.arange(5, dtype=np.float32)
+    fn(4, 3.0, x.ctypes.data, 1, y.ctypes.data, 1)
+    assert y.tolist() == [0, 3, 6, 9, 0]
+
+
+def test_numpy_matmul_nt():
+    backend = gk.device("cpu").backend
+    rng = np.random.default_rng(0)
     for rows in (3, 200):
         a = rng.standard_normal((rows, 7)).astype(np.float32)
         b = rng.standard_normal((64, 7)).astype(np.float32)
@@ -171,7 +233,7 @@ def test_sgd_step_is_p_minus_lr_times_grad(device):
     version = p._version_number
     p.grad = g
     gk.optim.SGD([p], lr=0.1).step()
-    assert np.array_equal(_np(p), before - _np(g) * np.float32(0.1))
+    assert _close_to_exact_axpy(_np(p), before, -0.1, _np(g))
     assert p._version_number == version + 1
 
 
