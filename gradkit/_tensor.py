@@ -202,7 +202,8 @@ class Tensor:
                     _refresh_view(self, view)  # the base changed in place since this view's history was made
             return (self.grad_fn, self._output_nr)
         if self._requires_grad:
-            return (_grad_accumulator(self), 0)
+            extra = self._extra
+            return (extra is not None and extra.get("edge")) or (_grad_accumulator(self), 0)
         return None
 
     def _bump_version(self):

@@ -296,7 +296,7 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
             node = heappop(heap)[1]
             gs = buffers.pop(node)  # a node is on the heap once it has a gradient
             if type(node) is acc_type:
-                _finish_leaf(node, gs, owned, create_graph)
+                _finish_leaf(node, gs[0], owned.pop(node, False), create_graph)
                 continue
             if node._pre_hooks is not None:
                 gs = _run_pre_hooks(node, gs)
@@ -337,26 +337,30 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
                         continue
                 _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
         for acc in leaves:
-            _finish_leaf(acc, buffers.pop(acc), owned, create_graph)
+            grad = buffers.pop(acc)[0]
+            adopt = owned.pop(acc, False)
+            if adopt and acc._pre_hooks is None and not create_graph:
+                # a training step's every parameter: a gradient this walk made, no hooks, no
+                # .grad yet: the leaf keeps it (what _accumulate_into does, less its checks)
+                leaf = acc._variable()
+                if leaf is not None and leaf._grad is None and grad._data.dtype is leaf._data.dtype and \
+                        grad.grad_fn is None and grad._base is None and not grad._requires_grad and \
+                        "post_acc_hooks" not in leaf._extra:
+                    leaf._grad = grad
+                    continue
+            _finish_leaf(acc, grad, adopt, create_graph)
 
 
-def _finish_leaf(acc, buf, owned, create_graph):
-    """Writes the leaf's gradient, the sum of what arrived for it (``buf``)."""
-    grad = buf[0]
-    adopt = owned.pop(acc, False)
+def _finish_leaf(acc, grad, adopt, create_graph):
+    """Writes the leaf's gradient ``grad`` (the sum of what arrived for it); ``adopt``: the
+    walk made it, so the leaf may keep it without a copy."""
     hooks = acc._pre_hooks  # {0: the leaf's hook list}, which may have been emptied since
     if hooks is not None and hooks[0]:
         grad = _run_pre_hooks(acc, [grad])[0]
         adopt = False  # a hook may keep the gradient it saw, or return one it keeps
     leaf = acc._variable()
-    if leaf is None:
-        return
-    if adopt and leaf._grad is None and not create_graph and grad._data.dtype is leaf._data.dtype and \
-            grad.grad_fn is None and grad._base is None and not grad._requires_grad and \
-            not leaf._extra.get("post_acc_hooks"):
-        leaf._grad = grad  # _accumulate_into's common case (a training step's every parameter)
-        return
-    _accumulate_into(leaf, grad, adopt, create_graph)
+    if leaf is not None:
+        _accumulate_into(leaf, grad, adopt, create_graph)
 
 
 def _capture(node, gs, targets, captured):

@@ -298,6 +298,7 @@ def grad_accumulator(tensor):
     else:
         extra = tensor._extra = {}
     acc = extra["acc"] = AccumulateGrad(tensor)
+    extra["edge"] = (acc, 0)  # what Tensor._edge hands every node recorded on the leaf
     hooks = extra.get("hooks")
     if hooks:
         acc._pre_hooks = {0: hooks}
