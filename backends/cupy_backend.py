@@ -135,6 +135,9 @@ class CupyBackend(Backend):
         return self._cupy.cumsum(array, axis=axis)
 
     # one gather / scatter kernel instead of the portable arange-compare-where
+    def exp(self, a):
+        return self.xp.exp(a)  # CuPy's float32 exp is the CUDA expf PyTorch uses on GPUs
+
     def take_rows(self, a, idx):
         return a[self._cupy.arange(a.shape[0]), idx]
 

@@ -16,6 +16,7 @@ DEFAULT_SEED = 67280421310721
 _AXPY_CHUNK = 1 << 16  # elements: 256 KiB of float32, within L2
 _SAME_SIZE_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 _INT8_ONE = np.int8(1)
+_F32 = np.dtype(np.float32)
 
 
 def _address(a):
@@ -95,6 +96,11 @@ class NumpyBackend(Backend):
 
     def reduce_min(self, a, axis=None, keepdims=False):
         return np.minimum.reduce(a, axis=axis, keepdims=keepdims)
+
+    def exp(self, a):
+        if a.dtype == _F32:  # Backend.exp's float64 round trip in two calls (np.astype is a Python wrapper)
+            return np.exp(a, dtype=np.float64).astype(np.float32)
+        return np.exp(a)
 
     def matmul_nt(self, a, b):
         # OpenBLAS's sgemm is slower for a @ b.T than for the equal (b @ a.T).T when a has

@@ -158,7 +158,7 @@ def _close_to_exact_axpy(got, y, alpha, x):
 
 def _without_blas(monkeypatch, blas):
     if not blas:  # as where NumPy brings no OpenBLAS: the scratch chunks
-        from backends import numpy_backend
+        from gradkit.backends import numpy_backend
 
         monkeypatch.setattr(numpy_backend, "axpy_for", lambda dtype: None)
 
@@ -179,6 +179,8 @@ def test_numpy_axpy(dtype, blas, monkeypatch):
         before, untouched = target.copy(), y[1::2].copy() if strided else None
         backend.axpy_(target, -0.01, x)
         assert _close_to_exact_axpy(target, before, -0.01, x)
+        if not blas:  # NumPy's two roundings, exactly
+            assert np.array_equal(target, before + x * dtype(-0.01))
         if strided:
             assert np.array_equal(y[1::2], untouched)
 
@@ -205,7 +207,7 @@ def test_numpy_axpy_keeps_numpy_semantics_where_blas_would_not(blas, monkeypatch
 
 
 def test_blas_axpy_lookup():
-    from backends._blas import axpy_for
+    from gradkit.backends._blas import axpy_for
 
     assert axpy_for(np.float16) is None and axpy_for(np.dtype(">f4")) is None and axpy_for(np.int32) is None
     fn = axpy_for(np.float32)
@@ -214,6 +216,37 @@ def test_blas_axpy_lookup():
     y, x = np.zeros(5, np.float32), np.arange(5, dtype=np.float32)
     fn(4, 3.0, x.ctypes.data, 1, y.ctypes.data, 1)
     assert y.tolist() == [0, 3, 6, 9, 0]
+
+
+def test_numpy_axpy_calls_blas_for_large_contiguous_arrays(monkeypatch):
+    from gradkit.backends import _blas, numpy_backend
+
+    if _blas.axpy_for(np.float32) is None:
+        pytest.skip("this NumPy brings no OpenBLAS with a cblas axpy")
+    calls = []
+
+    def counting(dtype):
+        fn = _blas.axpy_for(dtype)
+        return lambda *args: (calls.append(args[0]), fn(*args))
+
+    monkeypatch.setattr(numpy_backend, "axpy_for", counting)
+    backend = gk.device("cpu").backend
+    for n in (10, _blas.AXPY_MIN_SIZE - 1, _blas.AXPY_MIN_SIZE, 200_000):
+        backend.axpy_(np.zeros(n, np.float32), 0.5, np.ones(n, np.float32))
+    backend.axpy_(np.zeros((400, 400), np.float32).T, 0.5, np.ones((400, 400), np.float32))  # strided y
+    assert calls == [_blas.AXPY_MIN_SIZE, 200_000]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_numpy_exp_matches_the_portable_one(dtype):
+    from gradkit.backends import Backend
+
+    backend = gk.device("cpu").backend
+    top = 11 if dtype is np.float16 else 80  # within the range where e^a is finite
+    a = np.random.default_rng(0).uniform(-top, top, 5000).astype(dtype)
+    fast, portable = backend.exp(a), Backend.exp(backend, a)
+    assert fast.dtype == portable.dtype == a.dtype
+    assert np.array_equal(fast, portable)
 
 
 def test_numpy_matmul_nt():

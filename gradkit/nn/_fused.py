@@ -25,7 +25,6 @@ import math
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node, raise_freed
-from ..ops.elementwise import _exp
 
 _make = Tensor._make
 
@@ -114,9 +113,10 @@ class LogSoftmax(Node):
 
     def backward(self, g):
         if not is_grad_enabled_fast():  # no graph recorded: the same formula on the arrays
-            xp = g._device.backend.xp
+            backend = g._device.backend
+            xp = backend.xp
             ga = g._data
-            y = _exp(xp, self.saved_output_array())
+            y = backend.exp(self.saved_output_array())
             return _make(ga - y * xp.sum(ga, axis=self.dim, keepdims=True), g._device)
         y = self.saved_output
         return g - y.exp() * g.sum(self.dim, keepdim=True)
@@ -277,7 +277,7 @@ class CrossEntropy(Node):
             neg_w = -1.0 / n if self.reduction == "mean" else -1.0
             s = g._data * neg_w  # a scalar, or one per row for 'none'
             per_row = s if self.reduction != "none" else xp.reshape(s, (n, 1))
-            out = 0.0 - _exp(xp, logp) * per_row
+            out = 0.0 - device.backend.exp(logp) * per_row
             # + s at each row's target; elsewhere the unfused + 0 * s cannot change a value
             # (0 - p * s is never -0.)
             out = device.backend.add_rows(out, safe, s)
@@ -296,7 +296,7 @@ class CrossEntropy(Node):
             # ... then LogSoftmax's backward of it, on the arrays: gl - exp(logp) * sum(gl)
             ga = g._data if self.reduction != "none" else xp.reshape(g._data, (n, 1))
             gl = ga * coef
-            return _make(gl - _exp(xp, logp) * xp.sum(gl, axis=1, keepdims=True), device), None
+            return _make(gl - device.backend.exp(logp) * xp.sum(gl, axis=1, keepdims=True), device), None
         # recording (create_graph=True): the graph the unfused ops make, so that it is
         # differentiable again, in g and in x: logp as the output of a LogSoftmax node on x's edge
         edge = self.next_edges[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from .. import _dtype as D
+from ..backends import for_namespace
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node, finish_op
@@ -569,12 +570,7 @@ def _x(self):
 
 Neg = _unary("neg", lambda xp, a: -a, lambda self, g: -g, float_only=False)
 def _exp(xp, a):
-    # NumPy's float32 exp (a SIMD kernel) is off PyTorch's CPU result in the last bit for about a third of
-    # inputs (exp(12.) prints 162754.7812 where torch prints 162754.7969); rounding the float64 exp agrees
-    # with torch for ~99%. CuPy's float32 exp is the CUDA expf torch uses on GPUs, so it stays as it is.
-    if a.dtype == xp.float32 and not xp.__name__.startswith("cupy"):
-        return xp.astype(xp.exp(xp.astype(a, xp.float64)), xp.float32)
-    return xp.exp(a)
+    return for_namespace(xp).exp(a)  # rounded as PyTorch rounds it on the device (Backend.exp)
 
 
 Exp = _unary("exp", _exp, lambda self, g: g * self.saved_output, saves_output=True,
