@@ -169,6 +169,14 @@ def absent_columns(devices, has_gpu, torch_python, torch_note):
     return absent
 
 
+def _has_blas_axpy():
+    """Whether gradkit's CPU backend and the NumPy limit update large parameters with
+    OpenBLAS's axpy here (backends/_blas.py)."""
+    from gradkit.backends._blas import axpy_for
+
+    return axpy_for("float32") is not None
+
+
 def build_config(args, devices):
     mode = QUICK if args.quick else FULL
     plan = mode["plan"]
@@ -211,6 +219,7 @@ def main(argv=None):
                     "gpu": gpu_text, "threads": base["threads"],
                     "omp_wait_policy": runner.worker_env(base["threads"])["OMP_WAIT_POLICY"],
                     "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+                    "blas_axpy": _has_blas_axpy(),
                     "timing": (f"median [min–max] of up to {plan.repeats} timed blocks (each ≥ "
                                f"{plan.min_block_s * 1e3:.0f} ms of calls) after {plan.warmup} warm-up calls, the "
                                "libraries' blocks interleaved; on the CPU "

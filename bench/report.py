@@ -188,6 +188,11 @@ def header(run):
                  "each library in its own process, one measuring at a time, blocks interleaved")
     lines.append("- malloc: the gradkit and NumPy processes keep freed memory for reuse (on glibc; the setting "
                  "gradkit's CPU backend makes, backends/_malloc.py); PyTorch runs as installed")
+    if m.get("blas_axpy") is not None:
+        lines.append("- SGD update: gradkit and the NumPy limit update parameters of 16k elements or more "
+                     + ("in one pass with the axpy of NumPy's bundled OpenBLAS (backends/_blas.py), as PyTorch's "
+                        "add_ does in its own kernel" if m["blas_axpy"] else
+                        "in NumPy's two passes (this NumPy brings no OpenBLAS axpy: backends/_blas.py)"))
     if m.get("versions"):
         lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
     lines.append(f"- timing: {m.get('timing', '')}")

@@ -469,6 +469,10 @@ def test_quick_overhead_smoke_run(tmp_path):
     measured = run["columns"]["gradkit/cpu"]["results"]["overhead.op"]
     assert measured["unit"] == "µs/op" and measured["n"] == 2 and measured["min"] <= measured["median"]
     assert {t["status"] for t in run["targets"]} == {"n/a"}   # PyTorch was not compared
+    from gradkit.backends._blas import axpy_for
+
+    assert run["meta"]["blas_axpy"] is (axpy_for("float32") is not None)
+    assert ("one pass with the axpy of NumPy's bundled OpenBLAS" in out) is run["meta"]["blas_axpy"]
 
 
 def test_progress_fallback_writes_plain_lines():
