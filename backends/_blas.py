@@ -21,11 +21,11 @@ import os
 
 import numpy as np
 
-# (cblas name, whether its integers are 64-bit): scipy-openblas (NumPy >= 2 wheels), then
-# the OpenBLAS of NumPy 1.x wheels
+# cblas names in the 64-bit-integer OpenBLAS builds NumPy's wheels ship: scipy-openblas
+# (NumPy >= 2), then NumPy 1.x's own
 _SYMBOLS = {
-    "float32": (("scipy_cblas_saxpy64_", True), ("cblas_saxpy64_", True)),
-    "float64": (("scipy_cblas_daxpy64_", True), ("cblas_daxpy64_", True)),
+    "float32": ("scipy_cblas_saxpy64_", "cblas_saxpy64_"),
+    "float64": ("scipy_cblas_daxpy64_", "cblas_daxpy64_"),
 }
 _C_SCALAR = {"float32": ctypes.c_float, "float64": ctypes.c_double}
 # elements: below this a call's ~2 µs through ctypes costs more than the pass it saves
@@ -42,13 +42,13 @@ def axpy_for(dtype):
     if dtype.name not in _SYMBOLS or not dtype.isnative:
         return None
     for library in _bundled_openblas():
-        for symbol, wide in _SYMBOLS[dtype.name]:
+        for symbol in _SYMBOLS[dtype.name]:
             fn = getattr(library, symbol, None)
             if fn is None:
                 continue
-            integer = ctypes.c_int64 if wide else ctypes.c_int
             fn.restype = None
-            fn.argtypes = (integer, _C_SCALAR[dtype.name], ctypes.c_void_p, integer, ctypes.c_void_p, integer)
+            fn.argtypes = (ctypes.c_int64, _C_SCALAR[dtype.name], ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p,
+                           ctypes.c_int64)
             if _gives_numpy_result(fn, dtype):
                 return fn
     return None

@@ -134,10 +134,10 @@ class CupyBackend(Backend):
     def cumsum(self, array, axis):
         return self._cupy.cumsum(array, axis=axis)
 
-    # one gather / scatter kernel instead of the portable arange-compare-where
     def exp(self, a):
         return self.xp.exp(a)  # CuPy's float32 exp is the CUDA expf PyTorch uses on GPUs
 
+    # one gather / scatter kernel instead of the portable arange-compare-where
     def take_rows(self, a, idx):
         return a[self._cupy.arange(a.shape[0]), idx]
 
