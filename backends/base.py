@@ -115,6 +115,14 @@ class Backend:
     def reduce_min(self, a, axis=None, keepdims=False):
         return self.xp.min(a, axis=axis, keepdims=keepdims)
 
+    def ones_like(self, a):
+        """An array of ones of ``a``'s shape, dtype and device (backward()'s seed gradient)."""
+        return self.xp.ones_like(a)
+
+    def indices_in_range(self, idx, high) -> bool:
+        """Whether every element of the integer array ``idx`` is in [0, high) (class targets)."""
+        return idx.size == 0 or (int(self.reduce_min(idx)) >= 0 and int(self.reduce_max(idx)) < high)
+
     def exp(self, a):
         """e^a, rounded as PyTorch rounds it on this device. Float32 goes through float64:
         NumPy's float32 exp (a SIMD kernel) is off PyTorch's CPU result in the last bit for

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import threading
 
 import numpy as np
@@ -15,8 +16,17 @@ from .base import Backend
 DEFAULT_SEED = 67280421310721
 _AXPY_CHUNK = 1 << 16  # elements: 256 KiB of float32, within L2
 _SAME_SIZE_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+_SAME_SIZE_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 _INT8_ONE = np.int8(1)
 _F32 = np.dtype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def _rows(n):
+    """arange(n) as a row index, made once per batch size (read-only: shared)."""
+    rows = np.arange(n)
+    rows.flags.writeable = False
+    return rows
 
 
 def _address(a):
@@ -97,6 +107,18 @@ class NumpyBackend(Backend):
     def reduce_min(self, a, axis=None, keepdims=False):
         return np.minimum.reduce(a, axis=axis, keepdims=keepdims)
 
+    def ones_like(self, a):
+        # np.ones_like is a Python function (empty_like, then copyto); a loss's 0-d seed in one call
+        return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones_like(a)
+
+    def indices_in_range(self, idx, high):
+        if idx.size == 0:
+            return True
+        if idx.dtype.kind == "i" and idx.dtype.isnative:  # negative indices read as unsigned are >= 2**(bits - 1): one reduction
+            idx = idx.view(_SAME_SIZE_UINT[idx.dtype.itemsize])
+            return int(np.maximum.reduce(idx, axis=None)) < high
+        return super().indices_in_range(idx, high)
+
     def exp(self, a):
         if a.dtype == _F32:  # Backend.exp's float64 round trip in two calls (np.astype is a Python wrapper)
             return np.exp(a, dtype=np.float64).astype(np.float32)
@@ -167,10 +189,10 @@ class NumpyBackend(Backend):
             np.add(yf[i:j], s, out=yf[i:j])
 
     def take_rows(self, a, idx):
-        return a[np.arange(a.shape[0]), idx]
+        return a[_rows(a.shape[0]), idx]
 
     def add_rows(self, a, idx, v):
-        a[np.arange(a.shape[0]), idx] += v  # each row once: no repeated index to drop
+        a[_rows(a.shape[0]), idx] += v  # each row once: no repeated index to drop
         return a
 
     def seed(self, seed: int) -> None:

@@ -249,6 +249,29 @@ def test_numpy_exp_matches_the_portable_one(dtype):
     assert np.array_equal(fast, portable)
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint8, np.dtype(">i8")])
+def test_numpy_indices_in_range_matches_the_portable_one(dtype):
+    from gradkit.backends import Backend
+
+    backend = gk.device("cpu").backend
+    signed = np.dtype(dtype).kind == "i"
+    cases = [[], [0], [9], [10], [0, 3, 9], [3, 10, 2], [[1, 2], [3, 4]]]
+    if signed:
+        cases += [[-1], [5, -100, 2], [np.iinfo(dtype).min, 0]]
+    for values in cases:
+        idx = np.array(values, dtype=dtype)
+        want = Backend.indices_in_range(backend, idx, 10)
+        assert backend.indices_in_range(idx, 10) is want == all(0 <= v < 10 for v in idx.ravel().tolist())
+
+
+def test_numpy_ones_like_keeps_shape_dtype_and_gives_a_fresh_array():
+    backend = gk.device("cpu").backend
+    for a in (np.float32(2.5) * np.ones(()), np.zeros((), np.float16), np.zeros((2, 3), np.float64)):
+        one = backend.ones_like(a)
+        assert one.shape == a.shape and one.dtype == a.dtype and (one == 1).all() and one.flags.writeable
+        assert backend.ones_like(a) is not one
+
+
 def test_numpy_matmul_nt():
     backend = gk.device("cpu").backend
     rng = np.random.default_rng(0)

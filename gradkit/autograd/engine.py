@@ -20,7 +20,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if isinstance(t, Tensor) and t.grad_fn is not None and t._data.ndim == 0:  # loss.backward()
             node, nr = t._edge()
             if node._n_outputs == 1 and t.dtype.category == FLOAT:
-                g = Tensor._make(t._device.backend.xp.ones_like(t._data), t._device)
+                g = Tensor._make(t._device.backend.ones_like(t._data), t._device)
                 _run_plain([node], {node: [g]}, {}, create_graph if retain_graph is None else retain_graph,
                            create_graph)
                 return
@@ -115,7 +115,7 @@ def _root_grads(tensors, grad_tensors):
                     f"shape {list(t.shape)}; pass gradient= of that shape, or reduce it with .sum() first)")
             if t.dtype.category != 2:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            g = Tensor._make(t._device.backend.xp.ones_like(t._data), t._device)  # ones_like(t), minus its dispatch
+            g = Tensor._make(t._device.backend.ones_like(t._data), t._device)  # ones_like(t), minus its dispatch
         else:
             if not isinstance(g, Tensor):
                 from ..ops.creation import as_tensor

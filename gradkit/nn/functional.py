@@ -513,7 +513,7 @@ def _check_class_targets(logp, target, weight, ignore_index, op):
         # on the CPU a bad target is an error, as in PyTorch (elsewhere it gives NaN: no sync)
         backend = logp._device.backend
         t = target._data
-        in_range = int(backend.reduce_min(t)) >= 0 and int(backend.reduce_max(t)) < n_classes
+        in_range = backend.indices_in_range(t, n_classes)
         if not in_range:
             bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
             if bool(backend.xp.any(bad)):
@@ -538,8 +538,7 @@ def _class_index_cross_entropy(input, target, ignore_index, reduction):
     backend = device.backend
     cpu = device.type == "cpu"
     if input.dtype.category == D.FLOAT and target.dtype is D.int64 and t.shape[0] == n and \
-            target._device is device and (not cpu or (int(backend.reduce_min(t)) >= 0 and
-                                                       int(backend.reduce_max(t)) < c)):
+            target._device is device and (not cpu or backend.indices_in_range(t, c)):
         in_range = cpu  # (targets are checked on the CPU only: elsewhere that would sync)
     else:  # the full checks: their errors, an int32 target cast, ignored rows
         _prep_softmax(input, 1, None, "log_softmax")
