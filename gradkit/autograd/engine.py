@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from heapq import heapify, heappop, heappush
 
-from .grad_mode import set_grad_enabled
+from .grad_mode import _grad_enabled, set_grad_enabled
 from .node import AccumulateGrad, _anomaly_enabled
 from .._dtype import FLOAT
 from .._tensor import Tensor
@@ -291,7 +291,8 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
     leaves = []  # AccumulateGrad nodes (other than roots) that got a gradient: written last
     acc_type = AccumulateGrad
     anomaly = _anomaly_enabled
-    with set_grad_enabled(create_graph):
+    token = _grad_enabled.set(bool(create_graph))  # set_grad_enabled(create_graph), minus its object
+    try:
         while heap:
             node = heappop(heap)[1]
             gs = buffers.pop(node)  # a node is on the heap once it has a gradient
@@ -349,6 +350,8 @@ def _run_plain(roots, buffers, owned, retain_graph, create_graph):
                     leaf._grad = grad
                     continue
             _finish_leaf(acc, grad, adopt, create_graph)
+    finally:
+        _grad_enabled.reset(token)
 
 
 def _finish_leaf(acc, grad, adopt, create_graph):

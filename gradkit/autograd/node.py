@@ -89,7 +89,7 @@ class Node:
                 # the first k inputs (a scalar operand leaves one fewer than the op's signature)
                 saved = inputs[:k] if k < n else inputs
             else:
-                saved = tuple([inputs[i] for i in saves if i < n])
+                saved = _picked(inputs, saves)
             k = len(saved)
             if k == 1:
                 self._saved_versions = (saved[0]._version[0],)
@@ -99,14 +99,7 @@ class Node:
                 self._saved_versions = tuple([t._version[0] for t in saved])
             self._saved = saved
         if type(out) is tuple:
-            self._n_outputs = len(out)
-            skip = self.non_differentiable
-            result = tuple(
-                _make(o, device) if i in skip else _make(o, device, True, self, i) for i, o in enumerate(out))
-            if self.saves_output:
-                first = result[0]
-                self._saved_output = (first._data, first._version, first._version[0], device)
-            return result
+            return _record_outputs(self, out, device)
         result = _make(out, device, True, self)
         if self.saves_output:
             self._saved_output = (out, result._version, 0, device)
@@ -190,8 +183,30 @@ def finish_op(node, inputs, out, device):
             if t._requires_grad:
                 return node._record(inputs, out, device)
     if type(out) is tuple:
-        return tuple([_make(o, device) for o in out])
+        return _plain_outputs(out, device)
     return _make(out, device)
+
+
+# The rare cases of recording, apart: a comprehension inside _record or finish_op would make
+# them keep their variables in cells (slower to read) on every call, comprehension or not.
+def _picked(inputs, saves):
+    n = len(inputs)
+    return tuple([inputs[i] for i in saves if i < n])
+
+
+def _record_outputs(node, out, device):
+    """_record's ending for an op with several outputs."""
+    node._n_outputs = len(out)
+    skip = node.non_differentiable
+    result = tuple([_make(o, device) if i in skip else _make(o, device, True, node, i) for i, o in enumerate(out)])
+    if node.saves_output:
+        first = result[0]
+        node._saved_output = (first._data, first._version, first._version[0], device)
+    return result
+
+
+def _plain_outputs(out, device):
+    return tuple([_make(o, device) for o in out])
 
 
 class AccumulateGrad(Node):
