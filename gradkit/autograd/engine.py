@@ -208,7 +208,7 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
     # autograd.grad / backward(inputs=): only nodes that lead to a target run
     deps, seen = _collect(roots)
     needed = _needed(roots, seen, {edge[0] for edge in targets})
-    ready = [n for n in roots if n not in deps]
+    ready = _without_deps(roots, deps)
     with set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
@@ -247,6 +247,11 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
                 else:
                     deps[child] = left - 1
     return captured
+
+
+def _without_deps(roots, deps):
+    # (a comprehension in _run would keep its variables in cells, slower to read, on every call)
+    return [n for n in roots if n not in deps]
 
 
 def _edges_done(edges, deps, ready):

@@ -90,13 +90,19 @@ def sum_to(g: Tensor, shape) -> Tensor:
     if gshape == tuple(shape):
         return g
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    axes = _broadcast_axes(gshape, shape, lead)
     from .reduction import sum as _sum
 
     out = _sum(g, dim=axes, keepdim=True) if axes else g
     if lead:
         out = out.reshape(tuple(shape))
     return out
+
+
+def _broadcast_axes(gshape, shape, lead):
+    # apart from sum_to, whose every call (most return at once) would otherwise make cells
+    # for the variables this expression reads
+    return tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
 
 
 def broadcast_shapes_checked(op, *shapes):
