@@ -1,4 +1,4 @@
-"""Activation modules (each calls its ``nn.functional`` counterpart)."""
+"""Activation modules (each calls its ``nn.functional`` counterpart; ReLU, in every MLP, the op itself)."""
 from __future__ import annotations
 
 from ..ops import creation as _creation
