@@ -161,7 +161,9 @@ class NumpyBackend(Backend):
 
     def axpy_(self, y, alpha, x):
         n = x.size
-        if n < AXPY_MIN_SIZE or not (x.flags.c_contiguous and y.flags.c_contiguous):
+        if n < AXPY_MIN_SIZE or x.shape != y.shape or not (
+                x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable):
+            # (a read-only y gets NumPy's error and a broadcast x NumPy's rule: BLAS would not)
             y += x.dtype.type(alpha) * x  # (a typed scalar: NumPy converts a Python float at every call)
             return
         x_at, y_at = _address(x), _address(y)

@@ -200,6 +200,16 @@ def test_numpy_axpy_keeps_numpy_semantics_where_blas_would_not(blas, monkeypatch
     want = buf[1:] + np.float32(2.0) * buf[:-1]
     backend.axpy_(buf[1:], 2.0, buf[:-1])
     assert np.array_equal(buf[1:], want)
+    # a read-only y: NumPy's error, and y unchanged (BLAS would write into it)
+    frozen = np.zeros(n, np.float32)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        backend.axpy_(frozen, 1.0, np.ones(n, np.float32))
+    assert not frozen.any()
+    # x broadcast over y's rows: NumPy's rule
+    rows = np.zeros((2, n), np.float32)
+    backend.axpy_(rows, 2.0, np.ones(n, np.float32))
+    assert (rows == 2).all()
     # x is y: every element once
     z = np.arange(n, dtype=np.float32)
     backend.axpy_(z, 1.0, z)
