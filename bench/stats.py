@@ -71,16 +71,41 @@ def cost_ratio(ours, reference):
     for throughput units it is taken the other way round, so it is always a cost ratio."""
     if not (is_number(ours) and is_number(reference)):
         return None
-    a_s, b_s = ours.get("samples_s"), reference.get("samples_s")
-    if a_s and b_s and all(v > 0 for v in b_s):
-        n = min(len(a_s), len(b_s))
-        return statistics.median(a_s[i] / b_s[i] for i in range(n))
+    paired = paired_ratios(ours, reference)
+    if paired:
+        return statistics.median(paired)
     a, b = ours["median"], reference["median"]
     if ours.get("unit") in THROUGHPUT_UNITS:
         a, b = b, a
     if b == 0 or a == 0:
         return None
     return a / b
+
+
+def paired_ratios(ours, reference):
+    """The per-round cost ratios of two interleaved measurements (both with ``samples_s``),
+    or None."""
+    a_s, b_s = ours.get("samples_s"), reference.get("samples_s")
+    if not (a_s and b_s and all(v > 0 for v in b_s)):
+        return None
+    return [a_s[i] / b_s[i] for i in range(min(len(a_s), len(b_s)))]
+
+
+def median_interval(values, level=0.95):
+    """A distribution-free confidence interval of the median: the order statistics
+    (x_(k), x_(n+1-k)) with the largest k for which P(Binomial(n, 1/2) < k) <= (1 - level) / 2
+    (k = 4 of 15: 96.5%). None for fewer than 6 values, where no such k exists at 95%."""
+    n = len(values)
+    tail, k = 0.0, 0
+    while True:
+        tail += math.comb(n, k) / 2.0 ** n  # P(B <= k)
+        if tail > (1.0 - level) / 2.0:
+            break
+        k += 1
+    if k == 0:
+        return None
+    ordered = sorted(values)
+    return ordered[k - 1], ordered[n - k]
 
 
 def fmt_number(value):

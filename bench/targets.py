@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .stats import cost_ratio, fmt_number, is_number
+from .stats import cost_ratio, fmt_number, is_number, median_interval, paired_ratios
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,13 @@ def evaluate(target, ours, reference=None, missing=None):
             detail = f"{-margin:.0f}% under the limit" if ok else f"{margin:.0f}% over the limit"
         detail += (f" (gradkit {fmt_number(ours['median'])} vs {REF_NAMES[target.reference]} "
                    f"{fmt_number(reference['median'])} {ours.get('unit', '')})")
+        paired = paired_ratios(ours, reference)
+        interval = median_interval(paired) if paired else None
+        if interval is not None:
+            lo, hi = interval
+            detail += f"; 95% interval of the ratio {lo:.2f}–{hi:.2f}"
+            if lo <= target.limit <= hi:  # the rounds' spread: another run may give the other verdict
+                detail += ", which holds the limit: not settled by this run"
         # a third decimal where two would print the limit itself for a ratio on either side of it
         measured = f"{ratio:.2f}×" if f"{ratio:.2f}" != f"{target.limit:.2f}" or ratio == target.limit else \
             f"{ratio:.3f}×"

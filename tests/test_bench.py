@@ -61,6 +61,23 @@ def test_cost_ratio_pairs_interleaved_blocks():
     assert stats.cost_ratio(thr, stats.convert([1.0, 2.0], ("rate", 10.0, "GFLOP/s"))) == 0.5
 
 
+def test_median_interval_is_the_binomial_order_statistics():
+    assert stats.median_interval(list(range(15, 0, -1))) == (4, 12)   # k = 4 of 15 (96.5%)
+    assert stats.median_interval([3, 1, 2, 6, 5, 4]) == (1, 6)        # 6 values: min and max (96.9%)
+    assert stats.median_interval([1, 2, 3, 4, 5]) is None             # too few for 95%
+
+
+def test_ratio_target_says_when_the_rounds_do_not_settle_it():
+    ref = stats.convert([0.001] * 15, ("scale", 1e3, "ms"))
+    spread = stats.convert([0.001 * r for r in (1.0, 1.1, 1.2, 1.3, 1.4) * 3], ("scale", 1e3, "ms"))
+    v = targets.evaluate(_target(limit=1.25), spread, ref)
+    assert v["status"] == "PASS" and "95% interval of the ratio 1.10–1.30" in v["detail"]  # median 1.2
+    assert "not settled by this run" in v["detail"]
+    tight = stats.convert([0.001 * r for r in (1.0, 1.01, 1.02) * 5], ("scale", 1e3, "ms"))
+    v = targets.evaluate(_target(limit=1.25), tight, ref)
+    assert v["status"] == "PASS" and "95% interval" in v["detail"] and "not settled" not in v["detail"]
+
+
 def test_formatting():
     assert stats.fmt_stat(stat(1.234, 1.2, 1.31)) == "1.23 [1.20–1.31]"
     assert stats.fmt_stat(stat(1234.0, 1000.0, 1500.0)) == "1,234 [1,000–1,500]"
@@ -265,12 +282,22 @@ def run_fake(monkeypatch, seconds, sections=("step",), **kw):
 def test_schedule_interleaves_blocks_and_rotates_the_first(monkeypatch):
     log, columns = run_fake(monkeypatch, {"gradkit": {"step.mlp16": 0.002}, "numpy": {"step.mlp16": 0.001}})
     blocks = [lib for lib, cmd, key in log if cmd == "block"]
-    assert blocks == ["gradkit", "numpy", "numpy", "gradkit", "gradkit", "numpy"]
+    # a case a target reads: 2 * 3 + 1 rounds, the first library alternating
+    assert blocks == ["gradkit", "numpy", "numpy", "gradkit"] * 3 + ["gradkit", "numpy"]
     assert [c for _, c, _ in log if c != "block"] == ["prepare", "prepare", "release", "release"]
     got = columns["gradkit/cpu"]["results"]
-    assert got["step.mlp16"]["median"] == 2.0 and got["step.mlp16"]["n"] == 3
+    assert got["step.mlp16"]["median"] == 2.0 and got["step.mlp16"]["n"] == 7
     assert got["step.cnn128"] == {"na": "not available"}      # answered without timing
     assert columns["numpy/cpu"]["results"]["step.mlp16"]["median"] == 1.0
+
+
+def test_cases_read_by_targets_get_more_rounds():
+    plan = timing.Plan(repeats=15, warmup=5, min_block_s=0.05, budget_s=4.0, min_repeats=3)
+    run = schedule.DeviceRun("cpu", ["step"], ["gradkit"], {}, {}, plan, 1, 10, {})
+    assert run._plan_for("sweep.matmul/64") is plan
+    assert {t.key for t in targets.TARGETS} <= schedule.TARGET_KEYS
+    more = run._plan_for("step.mlp16")
+    assert (more.repeats, more.budget_s, more.min_block_s) == (31, 8.0, 0.05)
 
 
 def test_schedule_records_errors_and_dead_workers(monkeypatch):
@@ -467,7 +494,8 @@ def test_quick_overhead_smoke_run(tmp_path):
     run = json.loads(json_file.read_text())
     assert run["sections"] == ["overhead"] and run["meta"]["threads"] == 1
     measured = run["columns"]["gradkit/cpu"]["results"]["overhead.op"]
-    assert measured["unit"] == "µs/op" and measured["n"] == 2 and measured["min"] <= measured["median"]
+    # --repeats 2: a case a target reads gets 2 * 2 + 1 rounds
+    assert measured["unit"] == "µs/op" and measured["n"] == 5 and measured["min"] <= measured["median"]
     assert {t["status"] for t in run["targets"]} == {"n/a"}   # PyTorch was not compared
     from gradkit.backends._blas import axpy_for
 
