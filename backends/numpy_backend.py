@@ -161,29 +161,32 @@ class NumpyBackend(Backend):
 
     def axpy_(self, y, alpha, x):
         n = x.size
-        if n < AXPY_MIN_SIZE or x.shape != y.shape or not (
-                x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable):
-            # (a read-only y gets NumPy's error and a broadcast x NumPy's rule: BLAS would not)
-            y += x.dtype.type(alpha) * x  # (a typed scalar: NumPy converts a Python float at every call)
-            return
-        x_at, y_at = _address(x), _address(y)
-        if x_at != y_at and x_at < y_at + y.nbytes and y_at < x_at + x.nbytes:
-            y += x.dtype.type(alpha) * x  # partly overlapping: the product must be whole before y changes
-            return
-        blas = axpy_for(x.dtype) if alpha and x.dtype == y.dtype else None  # (alpha 0: 0 * inf is NaN)
-        if blas is not None:  # one pass (backends/_blas.py)
-            blas(n, alpha, x_at, 1, y_at, 1)
-            return
+        # the one-pass paths below need x and y contiguous, of one shape (else NumPy's broadcast
+        # rule), y writable (else NumPy's read-only error) and not partly overlapping (else the
+        # product must be whole before y changes): anything else is NumPy's expression
+        if n >= AXPY_MIN_SIZE and x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and \
+                y.flags.writeable:
+            x_at, y_at = _address(x), _address(y)
+            if x_at == y_at or x_at + x.nbytes <= y_at or y_at + y.nbytes <= x_at:
+                blas = axpy_for(x.dtype) if alpha and x.dtype == y.dtype else None  # (alpha 0: 0 * inf is NaN)
+                if blas is not None:  # one pass (backends/_blas.py)
+                    blas(n, alpha, x_at, 1, y_at, 1)
+                else:
+                    self._axpy_in_chunks(y, x.dtype.type(alpha), x)
+                return
+        y += x.dtype.type(alpha) * x  # (a typed scalar: NumPy converts a Python float at every call)
+
+    def _axpy_in_chunks(self, y, alpha, x):
         # where NumPy brings no OpenBLAS: y += alpha * x without a temporary the size of x.
         # Where malloc maps large blocks afresh (backends/_malloc.py changes that on glibc
         # only) a parameter-sized temporary costs page faults on every step; a per-thread
         # scratch of at most _AXPY_CHUNK elements is reused instead (as fast as the
         # temporary without faults, measured).
-        alpha = x.dtype.type(alpha)
         scratch = getattr(self._local, "scratch", None)
         if scratch is None or scratch.dtype != x.dtype:
             scratch = self._local.scratch = np.empty(_AXPY_CHUNK, dtype=x.dtype)
         xf, yf = x.reshape(-1), y.reshape(-1)
+        n = x.size
         for i in range(0, n, _AXPY_CHUNK):
             j = min(i + _AXPY_CHUNK, n)
             s = scratch[:j - i]
