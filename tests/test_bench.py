@@ -423,6 +423,35 @@ def test_hand_written_mlp_step_matches_gradkit():
         np.testing.assert_allclose(mine, theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
+def test_floor_engine_steps_exactly_as_gradkit_does():
+    # the floor's timings compare with gradkit's only if it does the same arithmetic
+    np = pytest.importorskip("numpy")
+    from bench import floor
+
+    net, gradkit_step, engine = floor._gradkit_step(16)
+    for _ in range(3):
+        assert gradkit_step().item() == float(engine.step().data)
+    for theirs, mine in zip(net.parameters(), engine.params):
+        assert np.array_equal(theirs.detach().numpy(), mine.data)
+
+
+def test_floor_comparison_table():
+    from bench import floor
+
+    plan = timing.Plan(warmup=1, min_block_s=0.001)
+    samples = floor.compare(16, rounds=6, plan=plan)
+    assert set(samples) == {"gradkit", "floor", "NumPy"}
+    assert all(len(v) == 6 and all(s > 0 for s in v) for v in samples.values())
+    header, rule, row = floor.table({16: samples}).splitlines()
+    assert header.count("|") == rule.count("|") == row.count("|") == 8
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[0] == "16" and all(float(c) > 0 for c in cells[1:4])
+    for cell in cells[4:]:  # median, then the 95% interval that holds it (6 rounds are enough for one)
+        median, lo, hi = (float(v) for v in cell.replace("×", "").replace("[", "").replace("]", "")
+                          .replace("–", " ").split())
+        assert 0 < lo <= median <= hi
+
+
 @pytest.fixture
 def fake_cupy(monkeypatch):
     """A stand-in `cupy` module backed by NumPy, with the bits of cupy.cuda the harness uses,
