@@ -11,8 +11,8 @@ walk, no modules, and none of PyTorch's checks (devices, dtypes, shapes, in-plac
 hooks, grad mode, anomaly mode, freed graphs). It computes with gradkit's own CPU kernels
 (``backends.numpy_backend``: the same products, the same exact relu gradient, exp rounded
 as PyTorch rounds it, the same one-pass update), so the three columns do the same
-arithmetic and differ only in what runs around it; ``tests/test_bench.py`` checks that a
-step of it updates the parameters as gradkit's does.
+arithmetic and differ only in what runs around it; ``tests/test_bench.py`` checks that its
+steps update the parameters bit for bit as gradkit's do.
 
 So ``floor ÷ NumPy`` is what a Python engine cannot go below on this step and machine, and
 ``gradkit ÷ floor`` is the price of gradkit's machinery: the place to look for time.
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import statistics
 import sys
 from heapq import heappop, heappush
 
@@ -33,8 +34,6 @@ from .runner import THREAD_VARS
 if "numpy" not in sys.modules:  # one thread per BLAS pool, as python -m bench runs them
     for _var in THREAD_VARS:
         os.environ.setdefault(_var, "1")
-
-import statistics  # noqa: E402
 
 from . import lib_numpy, stats, timing, torchlike, workloads as W  # noqa: E402
 
