@@ -54,6 +54,13 @@ def axpy_for(dtype):
     return None
 
 
+def address(a):
+    """Where a contiguous array's data starts, for the call: 0.5 µs through the buffer
+    protocol for a writable array, against 1.5-2.5 µs for ``a.ctypes.data`` (the only way
+    for a read-only one)."""
+    return ctypes.addressof(ctypes.c_char.from_buffer(a)) if a.flags.writeable else a.ctypes.data
+
+
 @functools.cache
 def _bundled_openblas():
     root = os.path.dirname(os.path.abspath(np.__file__))

@@ -193,7 +193,8 @@ def _sgd_update(xp, p, d, lr):
     where gradkit's CPU backend makes one (backends/_blas.py: large float arrays)."""
     blas = _blas_axpy(p.dtype) if xp.__name__ == "numpy" else None
     if blas is not None and p.size >= _blas().AXPY_MIN_SIZE:
-        blas(p.size, -lr, d.ctypes.data, 1, p.ctypes.data, 1)
+        address = _blas().address  # (the backend's fast pointer read: .ctypes.data costs ~1 µs more)
+        blas(p.size, -lr, address(d), 1, address(p), 1)
         return
     d *= lr
     p -= d

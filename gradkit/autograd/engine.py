@@ -113,7 +113,7 @@ def _root_grads(tensors, grad_tensors):
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs (backward() called on a tensor of "
                     f"shape {list(t.shape)}; pass gradient= of that shape, or reduce it with .sum() first)")
-            if t.dtype.category != 2:
+            if t.dtype.category != FLOAT:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
             g = Tensor._make(t._device.backend.ones_like(t._data), t._device)  # ones_like(t), minus its dispatch
         else:

@@ -42,17 +42,12 @@ def digits(train=None, device=None):
     Source: E. Alpaydin, C. Kaynak (1998), UCI Machine Learning Repository,
     https://doi.org/10.24432/C50P49, CC BY 4.0 (the copy scikit-learn also ships)."""
     from .. import _dtype
-    from ..ops.creation import from_numpy
+    from ..ops.creation import tensor
     from ..utils.data import TensorDataset
 
-    raw = _raw()
-    if train is None:
-        part = raw
-    else:
-        rows = range(len(raw))
-        wanted = [i for i in rows if (i % TEST_EVERY == TEST_EVERY - 1) != bool(train)]
-        part = raw[wanted]
-    host = from_numpy(part.copy())
+    host = tensor(_raw(), device="cpu")  # a copy: the cached array stays read-only and shared
+    if train is not None:
+        host = host[[i for i in range(len(host)) if (i % TEST_EVERY == TEST_EVERY - 1) != bool(train)]]
     images = (host[:, :64].to(_dtype.float32) / 16.0).reshape(-1, 1, 8, 8)
     labels = host[:, 64].to(_dtype.int64)
     if device is not None or images.device != _default_device():
