@@ -39,17 +39,9 @@ def _create(kind: str) -> Backend:
     raise RuntimeError(f"unknown device type {kind!r}; expected one of {', '.join(KNOWN_TYPES)}")
 
 
-def for_namespace(xp) -> Backend:
-    """The backend (created already: an array of ``xp`` exists) whose namespace is ``xp``."""
-    for backend in _backends.values():
-        if backend.xp is xp:
-            return backend
-    raise LookupError(f"no gradkit backend uses the array namespace {getattr(xp, '__name__', xp)!r}")
-
-
 def loaded_backends():
     """Backends created so far (used to seed every device's generator)."""
     return list(_backends.values())
 
 
-__all__ = ["Backend", "BackendUnavailable", "Device", "device_from_env", "for_namespace", "get_backend", "loaded_backends"]
+__all__ = ["Backend", "BackendUnavailable", "Device", "device_from_env", "get_backend", "loaded_backends"]

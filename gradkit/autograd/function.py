@@ -167,7 +167,7 @@ class DelayedError(Node):
     """Passes its input through; its backward raises ``msg`` (marks gradients that must
     not be differentiated again)."""
 
-    def forward(self, xp, a, msg):
+    def forward(self, backend, a, msg):
         self.msg = msg
         return a
 

@@ -55,13 +55,13 @@ class Node:
         node = _new(cls)  # Node subclasses take no constructor arguments
         n = len(inputs)
         if n == 1:
-            out = node.forward(device.backend.xp, inputs[0]._data, **params)
+            out = node.forward(device.backend, inputs[0]._data, **params)
         elif n == 2:
-            out = node.forward(device.backend.xp, inputs[0]._data, inputs[1]._data, **params)
+            out = node.forward(device.backend, inputs[0]._data, inputs[1]._data, **params)
         elif n == 3:  # a linear layer with its bias
-            out = node.forward(device.backend.xp, inputs[0]._data, inputs[1]._data, inputs[2]._data, **params)
+            out = node.forward(device.backend, inputs[0]._data, inputs[1]._data, inputs[2]._data, **params)
         else:
-            out = node.forward(device.backend.xp, *[t._data for t in inputs], **params)
+            out = node.forward(device.backend, *[t._data for t in inputs], **params)
         return finish_op(node, inputs, out, device)
 
     def _record(self, inputs, out, device):
@@ -167,7 +167,7 @@ class Node:
         return f"<{self._backward_name} object at {hex(id(self))}>"
 
     # -- to implement -------------------------------------------------------------------
-    def forward(self, xp, *arrays, **params):
+    def forward(self, backend, *arrays, **params):
         raise NotImplementedError
 
     def backward(self, *grads):

@@ -79,7 +79,8 @@ class Erf(Node):
     saves_inputs = (0,)
     fresh_grads = True
 
-    def forward(self, xp, a):
+    def forward(self, backend, a):
+        xp = backend.xp
         return erf_array(xp, a)
 
     def backward(self, g):
@@ -92,7 +93,8 @@ class GeluExact(Node):
     fresh_grads = True
     _backward_name = "GeluBackward0"
 
-    def forward(self, xp, a):
+    def forward(self, backend, a):
+        xp = backend.xp
         return a * (0.5 * (1.0 + erf_array(xp, a * _SQRT1_2)))
 
     def backward(self, g):
@@ -106,7 +108,8 @@ class LogSoftmax(Node):
     saves_output = True
     fresh_grads = True
 
-    def forward(self, xp, a, dim):
+    def forward(self, backend, a, dim):
+        xp = backend.xp
         self.dim = dim
         shifted = a - xp.max(a, axis=dim, keepdims=True)
         return shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
@@ -126,7 +129,8 @@ class Softmax(Node):
     saves_output = True
     fresh_grads = True
 
-    def forward(self, xp, a, dim):
+    def forward(self, backend, a, dim):
+        xp = backend.xp
         self.dim = dim
         e = xp.exp(a - xp.max(a, axis=dim, keepdims=True))
         return e / xp.sum(e, axis=dim, keepdims=True)
@@ -140,7 +144,8 @@ class LogSigmoid(Node):
     saves_inputs = (0,)
     fresh_grads = True
 
-    def forward(self, xp, a):
+    def forward(self, backend, a):
+        xp = backend.xp
         return xp.clip(a, None, 0.0) - xp.log1p(xp.exp(-xp.abs(a)))
 
     def backward(self, g):
@@ -154,13 +159,14 @@ class Linear(Node):
     fresh_grads = True
     _backward_name = "AddmmBackward0"
 
-    def forward(self, xp, x, w, b=None, backend=None):
+    def forward(self, backend, x, w, b=None):
+        xp = backend.xp
         if x.ndim != 2:  # PyTorch's names for the node of a linear layer
             self._backward_name = "ViewBackward0" if b is not None else \
                 "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
         elif b is None:
             self._backward_name = "MmBackward0"
-        if x.ndim == 2 and backend is not None:
+        if x.ndim == 2:
             y = backend.matmul_nt(x, w)  # the backend's fastest form of x @ W^T
         else:
             y = xp.matmul(x, xp.matrix_transpose(w)) if x.ndim > 1 else xp.matmul(w, x)
@@ -220,7 +226,8 @@ class CrossEntropy(Node):
     fresh_grads = True
     _backward_name = "NllLossBackward0"  # PyTorch's grad_fn of cross_entropy
 
-    def forward(self, xp, x, target, ignore_index, reduction, check, all_valid, backend):
+    def forward(self, backend, x, target, ignore_index, reduction, check, all_valid):
+        xp = backend.xp
         n, c = x.shape
         shifted = x - backend.reduce_max(x, axis=1, keepdims=True)
         logp = shifted - xp.log(backend.reduce_sum(xp.exp(shifted), axis=1, keepdims=True))
@@ -318,7 +325,8 @@ class NLLPick(Node):
     non_differentiable = (1,)
     _backward_name = "NllLossBackward0"
 
-    def forward(self, xp, lp, target, weight, ignore_index, reduction, check):
+    def forward(self, backend, lp, target, weight, ignore_index, reduction, check):
+        xp = backend.xp
         n_classes = lp.shape[-1]
         classes = xp.arange(n_classes, dtype=target.dtype, device=target.device)
         keep = target != ignore_index
@@ -361,7 +369,8 @@ class MseLoss(Node):
     saves_inputs = (0, 1)
     fresh_grads = True
 
-    def forward(self, xp, a, b, reduction):
+    def forward(self, backend, a, b, reduction):
+        xp = backend.xp
         self.reduction, self.count = reduction, math.prod(a.shape)
         d = a - b
         sq = d * d
@@ -383,7 +392,8 @@ class BinaryCrossEntropy(Node):
     saves_inputs = (0, 1)
     fresh_grads = True
 
-    def forward(self, xp, x, t):
+    def forward(self, backend, x, t):
+        xp = backend.xp
         # a floor below e^-100 first, so that log(0) gives -100 without a divide-by-zero warning
         log_x = xp.clip(xp.log(xp.clip(x, 1e-44, None)), -100.0, None)
         log_1mx = xp.clip(xp.log(xp.clip(1.0 - x, 1e-44, None)), -100.0, None)

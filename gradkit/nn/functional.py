@@ -299,12 +299,12 @@ def linear(input, weight, bias=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
                            f"{weight._data.shape[1]}x{weight._data.shape[0]})")
     if bias is None:
-        return _fused.Linear.apply(input, weight, backend=device.backend)
+        return _fused.Linear.apply(input, weight)
     if len(shape) == 2:  # a layer on a batch: Linear.forward's 2-D case, without apply's dispatch
         out = device.backend.matmul_nt(input._data, weight._data)
         out += bias._data
         return finish_op(object.__new__(_fused.Linear), (input, weight, bias), out, device)
-    return _fused.Linear.apply(input, weight, bias, backend=device.backend)
+    return _fused.Linear.apply(input, weight, bias)
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -547,7 +547,7 @@ def _class_index_cross_entropy(input, target, ignore_index, reduction):
     # every target a class index, and ignore_index none: no row is ignored
     all_valid = in_range and not 0 <= ignore_index < c
     node = object.__new__(_fused.CrossEntropy)
-    out = node.forward(backend.xp, x, t, ignore_index, reduction, not cpu, all_valid, backend)
+    out = node.forward(backend, x, t, ignore_index, reduction, not cpu, all_valid)
     return finish_op(node, (input, target), out, device)
 
 

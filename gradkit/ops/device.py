@@ -21,7 +21,7 @@ def transfer(array, src: Device, dst: Device):
 class ToDevice(Node):
     _backward_name = "ToCopyBackward0"
 
-    def forward(self, xp, a, src, dst):
+    def forward(self, backend, a, src, dst):
         self.src, self.dst = src, dst
         return transfer(a, src, dst)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 from .. import _dtype as D
-from ..backends import for_namespace
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node, finish_op
@@ -33,7 +32,8 @@ class BinaryOp(Node):
     # (True, False, or "reverse": only when the scalar is on the left, as in 2 / x)
     scalar_needs_tensor = True
 
-    def forward(self, xp, a, b=None, scalar=None, reverse=False):
+    def forward(self, backend, a, b=None, scalar=None, reverse=False):
+        xp = backend.xp
         self.scalar = scalar
         if b is None:
             self.reverse = reverse
@@ -308,13 +308,13 @@ class Pow(_Checks, BinaryOp):
     saves_inputs = (0, 1)
     fresh_grads = True
 
-    def forward(self, xp, a, b=None, scalar=None, reverse=False):
+    def forward(self, backend, a, b=None, scalar=None, reverse=False):
         # PyTorch's nodes: x ** 2 PowBackward0, x ** y PowBackward1, 2 ** x PowBackward2
         if b is not None:
             self._backward_name = "PowBackward1"
         elif reverse:
             self._backward_name = "PowBackward2"
-        return super().forward(xp, a, b, scalar, reverse)
+        return super().forward(backend, a, b, scalar, reverse)
 
     def compute(self, xp, a, b):
         return a ** b
@@ -525,8 +525,17 @@ class UnaryOp(Node):
     float_only = True  # int inputs are promoted to the default float dtype (exp, log, ...)
     op_name = ""
 
-    def forward(self, xp, a):
-        return self.compute(xp, a)
+    def forward(self, backend, a):
+        return self.compute(backend.xp, a)
+
+
+class BackendUnaryOp(UnaryOp):
+    """A unary op whose forward is a backend kernel (named by ``kernel``), for ops a device
+    computes its own way (exp rounded as PyTorch rounds it there)."""
+    kernel = ""
+
+    def forward(self, backend, a):
+        return getattr(backend, self.kernel)(a)
 
 
 def unary(cls, x):
@@ -545,8 +554,11 @@ def _unary(name, compute, backward=None, saves_input=False, saves_output=False, 
     attrs = {
         "op_name": name, "float_only": float_only, "fresh_grads": fresh,
         "saves_inputs": (0,) if saves_input else (), "saves_output": saves_output,
-        "compute": staticmethod(compute),
     }
+    if isinstance(compute, str):  # the name of a backend kernel
+        base, attrs["kernel"] = BackendUnaryOp, compute
+    else:
+        base, attrs["compute"] = UnaryOp, staticmethod(compute)
     if backward is None:
         backward = lambda self, g: g * 0.0  # noqa: E731
     if array_backward is not None:
@@ -559,7 +571,7 @@ def _unary(name, compute, backward=None, saves_input=False, saves_output=False, 
             return _make(array_backward(g._data, saved), g._device)
 
     attrs["backward"] = backward
-    cls = type(name.capitalize().replace("_", ""), (UnaryOp,), attrs)
+    cls = type(name.capitalize().replace("_", ""), (base,), attrs)
     cls.__qualname__ = cls.__name__
     return cls
 
@@ -569,11 +581,8 @@ def _x(self):
 
 
 Neg = _unary("neg", lambda xp, a: -a, lambda self, g: -g, float_only=False)
-def _exp(xp, a):
-    return for_namespace(xp).exp(a)  # rounded as PyTorch rounds it on the device (Backend.exp)
-
-
-Exp = _unary("exp", _exp, lambda self, g: g * self.saved_output, saves_output=True,
+# rounded as PyTorch rounds it on the device (Backend.exp)
+Exp = _unary("exp", "exp", lambda self, g: g * self.saved_output, saves_output=True,
              array_backward=lambda g, y: g * y)
 Exp2 = _unary("exp2", lambda xp, a: 2.0 ** a, lambda self, g: g * self.saved_output * math.log(2.0),
               saves_output=True)
@@ -617,9 +626,8 @@ class Relu(UnaryOp):
     fresh_grads = True
     saves_output = True
 
-    def forward(self, xp, a, backend=None):
-        # relu() passes the backend, whose relu may be faster (NumPy: one pass, not compare + where)
-        return backend.relu(a) if backend is not None else xp.where(a < 0, xp.zeros_like(a), a)
+    def forward(self, backend, a):
+        return backend.relu(a)
 
     def backward(self, g):
         if not is_grad_enabled_fast():  # no graph recorded: the same rule on the arrays, by the backend
@@ -793,7 +801,8 @@ def positive(input):
 
 # --------------------------------------------------------------------------- casting
 class Cast(Node):
-    def forward(self, xp, a, dtype):
+    def forward(self, backend, a, dtype):
+        xp = backend.xp
         self.src = D.dtype_of_array(a)
         return xp.astype(a, getattr(xp, dtype.name))
 
@@ -809,7 +818,8 @@ class ClampScalar(Node):
     fresh_grads = True
     _backward_name = "ClampBackward1"
 
-    def forward(self, xp, a, lo, hi):
+    def forward(self, backend, a, lo, hi):
+        xp = backend.xp
         self.lo, self.hi = lo, hi
         if lo is not None and hi is not None and lo > hi:
             return xp.full_like(a, hi)  # PyTorch: every element becomes max (the standard's clip leaves it open)
@@ -832,7 +842,8 @@ class ClampTensor(Node):
     fresh_grads = True
     _backward_name = "ClampBackward0"
 
-    def forward(self, xp, a, lo, hi):
+    def forward(self, backend, a, lo, hi):
+        xp = backend.xp
         self.shapes = (a.shape, lo.shape, hi.shape)
         return xp.minimum(xp.maximum(a, lo), hi)
 
@@ -884,7 +895,8 @@ class Where(Node):
     fresh_grads = True
     saves_inputs = (0,)
 
-    def forward(self, xp, cond, a, b):
+    def forward(self, backend, cond, a, b):
+        xp = backend.xp
         self.shapes = (a.shape, b.shape)
         return xp.where(cond, a, b)
 

@@ -170,29 +170,29 @@ def _first_bad(xp, item, size, backend):
 class Getitem(Node):
     _backward_name = "IndexBackward0"
 
-    def forward(self, xp, a, key, backend):
-        self.key, self.shape, self.backend = key, a.shape, backend
+    def forward(self, backend, a, key):
+        self.key, self.shape = key, a.shape
         return backend.getitem(a, key)
 
     def backward(self, g):
-        return IndexAdd.apply(g, key=self.key, shape=self.shape, backend=self.backend, device=g._device)
+        return IndexAdd.apply(g, key=self.key, shape=self.shape, device=g._device)
 
 
 class IndexAdd(Node):
     """zeros(shape) with g added at key: the gradient of getitem, itself differentiable."""
     fresh_grads = True
 
-    def forward(self, xp, g, key, shape, backend, device):
-        self.key, self.backend = key, backend
+    def forward(self, backend, g, key, shape, device):
+        self.key = key
         return backend.index_add(shape, g.dtype, device, key, g)
 
     def backward(self, gg):
-        return Getitem.apply(gg, key=self.key, backend=self.backend)
+        return Getitem.apply(gg, key=self.key)
 
 
 def getitem(x: Tensor, key):
     items, basic = convert_key(x, key)
-    out = Getitem.apply(x, key=items, backend=x._device.backend)
+    out = Getitem.apply(x, key=items)
     if basic:
         from .shape import _as_view
 
@@ -227,8 +227,9 @@ class IndexPut(Node):
     gathered gradient (summed back to its shape) for the values."""
     fresh_grads = True
 
-    def forward(self, xp, a, v, key, backend):
-        self.key, self.backend, self.v_shape = key, backend, v.shape
+    def forward(self, backend, a, v, key):
+        xp = backend.xp
+        self.key, self.v_shape = key, v.shape
         out = xp.asarray(a, copy=True)
         backend.setitem(out, key, xp.broadcast_to(v, backend.getitem(out, key).shape) if v.ndim else v)
         return out
@@ -237,9 +238,9 @@ class IndexPut(Node):
         gx = gv = None
         if self.next_edges[0] is not None:
             zero = g.new_zeros(())
-            gx = IndexPut.apply(g, zero, key=self.key, backend=self.backend)
+            gx = IndexPut.apply(g, zero, key=self.key)
         if self.next_edges[1] is not None:
-            gv = sum_to(Getitem.apply(g, key=self.key, backend=self.backend), self.v_shape)
+            gv = sum_to(Getitem.apply(g, key=self.key), self.v_shape)
         return gx, gv
 
 
@@ -278,7 +279,7 @@ def setitem(x: Tensor, key, value):
     if is_grad_enabled_fast() and (x._requires_grad or value._requires_grad):
         before = _make(x._data, x._device, x._requires_grad, x.grad_fn, x._output_nr)
         try:
-            new = IndexPut.apply(before, value, key=items, backend=backend)
+            new = IndexPut.apply(before, value, key=items)
         except ValueError:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
                                f"indexing result of shape {list(backend.getitem(x._data, items).shape)}") from None
@@ -392,7 +393,7 @@ def scatter_add(input, dim, index, src):
                            f"{list(input.shape)})") from None
     src = src[tuple(slice(0, s) for s in index._data.shape)]
     added = IndexAdd.apply(cast(src, input.dtype), key=items, shape=input._data.shape,
-                           backend=input._device.backend, device=input._device)
+                           device=input._device)
     return input + added
 
 

@@ -130,7 +130,7 @@ def rebase_view(view: Tensor, result: Tensor) -> None:
     if result.dtype is not base.dtype:
         result = cast(result, base.dtype)
     before = _make(base._data, device, base._requires_grad, base.grad_fn, base._output_nr)
-    new = CopySlices.apply(before, result, key=tuple(key), backend=device.backend)
+    new = CopySlices.apply(before, result, key=tuple(key))
     base.grad_fn, base._output_nr, base._requires_grad = new.grad_fn, 0, True
 
 
@@ -223,7 +223,8 @@ class Fill(Node):
     _backward_name = "FillBackward0"
     fresh_grads = True
 
-    def forward(self, xp, a, v=None, scalar=0):
+    def forward(self, backend, a, v=None, scalar=0):
+        xp = backend.xp
         out = xp.full_like(a, scalar)
         return out if v is None else out + xp.astype(xp.reshape(v, ()), a.dtype)
 

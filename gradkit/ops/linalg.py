@@ -14,7 +14,8 @@ class MatMul(Node):
     saves_inputs = (0, 1)
     fresh_grads = True
 
-    def forward(self, xp, a, b):
+    def forward(self, backend, a, b):
+        xp = backend.xp
         return xp.matmul(a, b)
 
     def backward(self, g):
@@ -200,7 +201,7 @@ def diag(input, diagonal=0):
         from .indexing import IndexAdd, convert_key
 
         key, _ = convert_key(out, (rows, cols))
-        return IndexAdd.apply(input, key=key, shape=(n, n), backend=input._device.backend, device=input._device)
+        return IndexAdd.apply(input, key=key, shape=(n, n), device=input._device)
     n = min(input.shape[0], input.shape[1] - diagonal) if diagonal >= 0 else min(input.shape[0] + diagonal,
                                                                                  input.shape[1])
     idx = arange(max(n, 0), device=input.device)

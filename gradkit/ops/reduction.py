@@ -68,7 +68,8 @@ def _xp_axis(axes):
 
 
 class Sum(Node):
-    def forward(self, xp, a, axes, keepdim):
+    def forward(self, backend, a, axes, keepdim):
+        xp = backend.xp
         if axes is not None and type(self) is Sum:
             self._backward_name = "SumBackward1"  # PyTorch's node for sum with dims
         self.shape = a.shape
@@ -129,12 +130,12 @@ class Mean(Sum):
     """Mean over axes; backward spreads g / count (an empty reduction gives nan, as in PyTorch)."""
     _backward_name = "MeanBackward0"
 
-    def forward(self, xp, a, axes, keepdim):
+    def forward(self, backend, a, axes, keepdim):
         shape = a.shape
         self.count = math.prod(shape) if axes is None else math.prod(shape[i] for i in axes)
         if axes is not None:
             self._backward_name = "MeanBackward1"
-        total = super().forward(xp, a, axes, keepdim)
+        total = super().forward(backend, a, axes, keepdim)
         return total / self.count if self.count else total * math.nan
 
     def backward(self, g):
@@ -153,7 +154,8 @@ class Prod(Node):
     saves_output = True
     fresh_grads = True
 
-    def forward(self, xp, a, axes, keepdim):
+    def forward(self, backend, a, axes, keepdim):
+        xp = backend.xp
         self.axes, self.keepdim = axes, keepdim
         return xp.prod(a, axis=_xp_axis(axes), keepdims=keepdim)
 
@@ -196,7 +198,8 @@ class Extreme(Node):
     saves_output = True
     fresh_grads = True
 
-    def forward(self, xp, a, axes, keepdim, largest, nan_ties=False):
+    def forward(self, backend, a, axes, keepdim, largest, nan_ties=False):
+        xp = backend.xp
         # nan_ties: full max()/min() give the gradient to NaN elements when the result is NaN
         # (PyTorch's evenly_distribute_backward); amax/amin don't (0/0: NaN everywhere)
         self.nan_ties = nan_ties
@@ -230,7 +233,8 @@ class MaxMinDim(Node):
     non_differentiable = (1,)
     fresh_grads = True
 
-    def forward(self, xp, a, dim, keepdim, largest):
+    def forward(self, backend, a, dim, keepdim, largest):
+        xp = backend.xp
         if a.ndim and a.shape[dim] == 0:
             raise IndexError(f"{'max' if largest else 'min'}(): Expected reduction dim {dim} to have non-zero size.")
         self.dim, self.keepdim, self.shape = dim, keepdim, a.shape
@@ -355,7 +359,8 @@ class StdFromVar(Node):
     fresh_grads = True
     _backward_name = "StdBackward0"
 
-    def forward(self, xp, v):
+    def forward(self, backend, v):
+        xp = backend.xp
         return xp.sqrt(v)
 
     def backward(self, g):
@@ -385,7 +390,8 @@ class Norm2(Node):
     saves_output = True
     fresh_grads = True
 
-    def forward(self, xp, a, axes, keepdim):
+    def forward(self, backend, a, axes, keepdim):
+        xp = backend.xp
         self.axes, self.keepdim = axes, keepdim
         return xp.sqrt(xp.sum(a * a, axis=axes, keepdims=keepdim))
 
@@ -444,7 +450,7 @@ def logsumexp(input, dim, keepdim=False):
 
 
 class Cumsum(Node):
-    def forward(self, xp, a, dim, backend):
+    def forward(self, backend, a, dim):
         self.dim = dim
         return backend.cumsum(a, dim)
 
@@ -461,7 +467,7 @@ def cumsum(input, dim=None, *, dtype=None, axis=None):
     if input._data.ndim == 0:
         return input.clone()
     d = one_dim("cumsum", input._data.ndim, d)
-    return Cumsum.apply(input, dim=d, backend=input._device.backend)
+    return Cumsum.apply(input, dim=d)
 
 
 def cumprod(input, dim, *, dtype=None):

@@ -63,7 +63,8 @@ def infer_shape(op, shape, numel):
 class Reshape(Node):
     _backward_name = "ViewBackward0"
 
-    def forward(self, xp, a, shape):
+    def forward(self, backend, a, shape):
+        xp = backend.xp
         self.in_shape = a.shape
         return xp.reshape(a, shape)
 
@@ -98,7 +99,7 @@ def view(input, *shape):
 class Alias(Node):
     _backward_name = "AliasBackward0"
 
-    def forward(self, xp, a):
+    def forward(self, backend, a):
         return a
 
     def backward(self, g):
@@ -117,7 +118,8 @@ view_as = reshape_as
 
 
 class Permute(Node):
-    def forward(self, xp, a, dims):
+    def forward(self, backend, a, dims):
+        xp = backend.xp
         self.dims = dims
         return xp.permute_dims(a, dims)
 
@@ -239,7 +241,8 @@ def unflatten(input, dim, sizes):
 
 
 class Expand(Node):
-    def forward(self, xp, a, shape):
+    def forward(self, backend, a, shape):
+        xp = backend.xp
         self.in_shape = a.shape
         return xp.broadcast_to(a, shape)
 
@@ -302,7 +305,8 @@ def broadcast_shapes(*shapes):
 class Cat(Node):
     _backward_name = "CatBackward0"
 
-    def forward(self, xp, *arrays, dim):
+    def forward(self, backend, *arrays, dim):
+        xp = backend.xp
         self.dim = dim
         self.sizes = [a.shape[dim] for a in arrays]
         return xp.concat(arrays, axis=dim)
@@ -400,7 +404,7 @@ def vstack(tensors):
 class Split(Node):
     """One node with an output per piece; pieces without a gradient count as zeros."""
 
-    def forward(self, xp, a, dim, bounds):
+    def forward(self, backend, a, dim, bounds):
         self.dim, self.bounds, self.shape = dim, bounds, a.shape
         key = [slice(None)] * a.ndim
         out = []
@@ -496,7 +500,8 @@ def narrow(input, dim, start, length):
 class Clone(Node):
     _backward_name = "CloneBackward0"
 
-    def forward(self, xp, a):
+    def forward(self, backend, a):
+        xp = backend.xp
         return xp.asarray(a, copy=True)
 
     def backward(self, g):
@@ -512,7 +517,8 @@ def contiguous(input, memory_format=None):
 
 
 class Flip(Node):
-    def forward(self, xp, a, dims):
+    def forward(self, backend, a, dims):
+        xp = backend.xp
         self.dims = dims
         return xp.flip(a, axis=dims)
 
@@ -536,7 +542,8 @@ def flipud(input):
 
 
 class Roll(Node):
-    def forward(self, xp, a, shifts, dims):
+    def forward(self, backend, a, shifts, dims):
+        xp = backend.xp
         self.shifts, self.dims = shifts, dims
         return xp.roll(a, shifts, axis=dims)
 
@@ -557,7 +564,8 @@ def roll(input, shifts, dims=None):
 
 
 class Tile(Node):
-    def forward(self, xp, a, reps):
+    def forward(self, backend, a, reps):
+        xp = backend.xp
         self.in_shape, self.reps = a.shape, reps
         return xp.tile(a, reps)
 

@@ -257,7 +257,7 @@ def _tensor_gather(tensors):
             if key is None:
                 backend = dev.backend
                 key = keys[dev] = (backend.asarray(index, backend.xp_dtype("int64"), dev),)
-            out.append(Getitem.apply(t, key=key, backend=dev.backend))
+            out.append(Getitem.apply(t, key=key))
         return out
 
     return gather
