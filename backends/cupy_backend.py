@@ -42,6 +42,7 @@ def cuda_unavailable_reason():
 class CupyBackend(Backend):
     name = "cupy"
 
+    # -- devices, dtypes, transfers ------------------------------------------------
     def __init__(self):
         reason = cuda_unavailable_reason()
         if reason is not None:
@@ -109,6 +110,7 @@ class CupyBackend(Backend):
         free, total = self._cupy.cuda.runtime.memGetInfo()
         return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
 
+    # -- indexing family -----------------------------------------------------------
     def getitem(self, array, key):
         split = ints_first(key)  # PyTorch's order: integer indices first
         return array[key] if split is None else array[split[0]][split[1]]
@@ -131,12 +133,15 @@ class CupyBackend(Backend):
         else:
             array[split[0]][split[1]] = values
 
+    # -- reduction family ----------------------------------------------------------
     def cumsum(self, array, axis):
         return self._cupy.cumsum(array, axis=axis)
 
+    # -- activation family ---------------------------------------------------------
     def exp(self, a):
         return self.xp.exp(a)  # CuPy's float32 exp is the CUDA expf PyTorch uses on GPUs
 
+    # -- loss family ---------------------------------------------------------------
     # one gather / scatter kernel instead of the portable arange-compare-where
     def take_rows(self, a, idx):
         return a[self._cupy.arange(a.shape[0]), idx]
@@ -145,6 +150,7 @@ class CupyBackend(Backend):
         a[self._cupy.arange(a.shape[0]), idx] += v
         return a
 
+    # -- random family -------------------------------------------------------------
     def _generator(self, device):
         index = device.index or 0
         gen = self._generators.get(index)

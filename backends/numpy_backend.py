@@ -32,6 +32,7 @@ class NumpyBackend(Backend):
     name = "numpy"
     xp = np
 
+    # -- devices, dtypes, transfers ------------------------------------------------
     def __init__(self):
         keep_freed_memory()  # NumPy's array buffers come from malloc: no page faults per op
         self._rng = np.random.Generator(np.random.PCG64(DEFAULT_SEED))
@@ -55,11 +56,19 @@ class NumpyBackend(Backend):
     def from_dlpack(self, obj, device):
         return np.from_dlpack(obj)
 
+    def memory_info(self, device=None) -> dict:
+        return {}
+
     def reshape_is_view(self, array, shape) -> bool:
         if isinstance(array, np.ndarray) and array.flags.c_contiguous:
             return True
         return super().reshape_is_view(array, shape)
 
+    def ones_like(self, a):
+        # np.ones_like is a Python function (empty_like, then copyto); a loss's 0-d seed in one call
+        return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones_like(a)
+
+    # -- indexing family -----------------------------------------------------------
     def getitem(self, array, key):
         split = ints_first(key)
         if split is not None:
@@ -87,6 +96,7 @@ class NumpyBackend(Backend):
         else:
             array[split[0]][split[1]] = values
 
+    # -- reduction family ----------------------------------------------------------
     def cumsum(self, array, axis):
         return np.cumsum(array, axis=axis)
 
@@ -100,40 +110,18 @@ class NumpyBackend(Backend):
     def reduce_min(self, a, axis=None, keepdims=False):
         return np.minimum.reduce(a, axis=axis, keepdims=keepdims)
 
-    def ones_like(self, a):
-        # np.ones_like is a Python function (empty_like, then copyto); a loss's 0-d seed in one call
-        return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones_like(a)
-
-    def indices_in_range(self, idx, high):
-        if idx.size == 0:
-            return True
-        if idx.dtype.kind == "i" and idx.dtype.isnative:  # negative indices read as unsigned are >= 2**(bits - 1): one reduction
-            idx = idx.view(_SAME_SIZE_UINT[idx.dtype.itemsize])
-            return int(np.maximum.reduce(idx, axis=None)) < high
-        return super().indices_in_range(idx, high)
-
+    # -- activation family ---------------------------------------------------------
     def exp(self, a):
         if a.dtype == _F32:  # Backend.exp's float64 round trip in two calls (np.astype is a Python wrapper)
             return np.exp(a, dtype=np.float64).astype(np.float32)
         return np.exp(a)
 
-    def matmul_nt(self, a, b):
-        # OpenBLAS's sgemm is slower for a @ b.T than for the equal (b @ a.T).T when a has
-        # a few rows and b many (a small batch through a wide layer): 2x at 16 x 784 -> 256,
-        # 1.5x at 32 rows. The transposed result is copied to row-major order (elementwise
-        # ops that mix row- and column-major operands are slow), which costs more than the
-        # gain from about a quarter of b's rows on.
-        if 4 * a.shape[0] <= b.shape[0]:
-            return np.ascontiguousarray(np.matmul(b, a.T).T)
-        return np.matmul(a, b.T)
-
-    # np.where picks element by element with a branch: ~7 ns an element on a relu's random
-    # sign pattern (0.2 ms for 128 x 256). relu is np.maximum(+0., a) where that keeps -0. and
-    # NaN as PyTorch does, which depends on the dtype and on the SIMD loop NumPy picked for
-    # this CPU (tried once per dtype: float32 and float64 on AVX-512 do, float16 does not);
-    # one pass, 1.5-3x faster than the alternative. That alternative, and relu's gradient,
-    # clear the bits of the kept array where the condition holds: the same values (+0.
-    # there; -0. and NaN kept elsewhere), branch-free.
+    # relu: np.where picks element by element with a branch, slow on a relu's random sign
+    # pattern. relu is np.maximum(+0., a) where that keeps -0. and NaN as PyTorch does, which
+    # depends on the dtype and on the SIMD loop NumPy picked for this CPU (tried once per
+    # dtype); one pass. Elsewhere relu, and relu's gradient, clear the bits of the kept array
+    # where the condition holds: the same values (+0. there; -0. and NaN kept elsewhere),
+    # branch-free.
     def relu(self, a):
         if type(a) is np.ndarray and a.flags.c_contiguous:
             zero = _MAXIMUM_RELU.get(a.dtype, False)
@@ -152,6 +140,34 @@ class NumpyBackend(Backend):
             return _clear_where(np.less_equal(out, _ZERO.get(out.dtype, 0)), g)
         return np.where(out <= 0, 0.0, g)  # small (the branches are cheap) or mixed layouts
 
+    # -- linear family -------------------------------------------------------------
+    def matmul_nt(self, a, b):
+        # OpenBLAS's sgemm is slower for a @ b.T than for the equal (b @ a.T).T when a has
+        # a few rows and b many (a small batch through a wide layer): 2x at 16 x 784 -> 256,
+        # 1.5x at 32 rows. The transposed result is copied to row-major order (elementwise
+        # ops that mix row- and column-major operands are slow), which costs more than the
+        # gain from about a quarter of b's rows on.
+        if 4 * a.shape[0] <= b.shape[0]:
+            return np.ascontiguousarray(np.matmul(b, a.T).T)
+        return np.matmul(a, b.T)
+
+    # -- loss family ---------------------------------------------------------------
+    def indices_in_range(self, idx, high):
+        if idx.size == 0:
+            return True
+        if idx.dtype.kind == "i" and idx.dtype.isnative:  # negative indices read as unsigned are >= 2**(bits - 1): one reduction
+            idx = idx.view(_SAME_SIZE_UINT[idx.dtype.itemsize])
+            return int(np.maximum.reduce(idx, axis=None)) < high
+        return super().indices_in_range(idx, high)
+
+    def take_rows(self, a, idx):
+        return a[_rows(a.shape[0]), idx]
+
+    def add_rows(self, a, idx, v):
+        a[_rows(a.shape[0]), idx] += v  # each row once: no repeated index to drop
+        return a
+
+    # -- optimizer family ----------------------------------------------------------
     def axpy_(self, y, alpha, x):
         n = x.size
         # the one-pass paths below need x and y contiguous, of one shape (else NumPy's broadcast
@@ -186,13 +202,7 @@ class NumpyBackend(Backend):
             np.multiply(xf[i:j], alpha, out=s)
             np.add(yf[i:j], s, out=yf[i:j])
 
-    def take_rows(self, a, idx):
-        return a[_rows(a.shape[0]), idx]
-
-    def add_rows(self, a, idx, v):
-        a[_rows(a.shape[0]), idx] += v  # each row once: no repeated index to drop
-        return a
-
+    # -- random family -------------------------------------------------------------
     def seed(self, seed: int) -> None:
         self._rng = np.random.Generator(np.random.PCG64(seed))
 
@@ -212,9 +222,6 @@ class NumpyBackend(Backend):
         # NumPy draws each count vector with k binomials, whatever total_count is
         p = probs / probs.sum(axis=1, keepdims=True)
         return self._rng.multinomial(total_count, p, size=(num, probs.shape[0])).astype(np.int64, copy=False)
-
-    def memory_info(self, device=None) -> dict:
-        return {}
 
 
 def _maximum_is_relu(dtype):

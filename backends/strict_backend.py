@@ -16,6 +16,7 @@ from .numpy_backend import DEFAULT_SEED
 class StrictBackend(Backend):
     name = "array_api_strict"
 
+    # -- devices, dtypes, transfers ------------------------------------------------
     def __init__(self):
         try:
             import array_api_strict
@@ -66,6 +67,7 @@ class StrictBackend(Backend):
     def from_dlpack(self, obj, device):
         return self.from_host(np.from_dlpack(obj), device)
 
+    # -- random family -------------------------------------------------------------
     def seed(self, seed: int) -> None:
         self._rng = np.random.Generator(np.random.PCG64(seed))
 

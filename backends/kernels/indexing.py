@@ -1,0 +1,215 @@
+"""Indexing kernels: NumPy-semantics getitem/setitem and the scatter-add that is getitem's
+gradient, written once against the array API.
+
+The advanced indices (integer arrays, after masks become integer arrays) are turned into one
+linear index over the indexed axes, moved to the front, so that a single ``take`` along axis 0
+serves every combination NumPy allows.
+"""
+from __future__ import annotations
+
+import math
+
+
+class IndexingKernels:
+    xp = None  # the array-API namespace (set by the Backend)
+
+    def getitem(self, array, key):
+        """NumPy-semantics indexing. ``key`` is a tuple of ints, slices, None, Ellipsis and
+        integer/boolean arrays of this backend."""
+        basic, advanced = _split_key(self.xp, array, key)
+        view = _basic_view(self.xp, array, basic)
+        if advanced is None:
+            return view
+        return self._gather(view, *advanced)
+
+    def index_add(self, shape, dtype, device, key, values):
+        """zeros(shape) with ``values`` added at ``key``, duplicates accumulating (the
+        gradient of getitem; a fancy-index ``+=`` would drop duplicates)."""
+        xp = self.xp
+        out = xp.zeros(shape, dtype=dtype, device=self.xp_device(device))
+        basic, advanced = _split_key(xp, out, key)
+        region_shape = _basic_view(xp, out, basic).shape
+        if advanced is not None:
+            values = self._scatter(region_shape, values, *advanced)
+        values = xp.broadcast_to(xp.astype(values, dtype), region_shape)
+        _basic_assign(xp, out, basic, values)
+        return out
+
+    def setitem(self, array, key, values):
+        """Writes ``values`` at ``key`` in place (NumPy semantics; where indices repeat,
+        which write wins is unspecified, as in PyTorch)."""
+        xp = self.xp
+        basic, advanced = _split_key(xp, array, key)
+        if advanced is None:
+            _basic_assign(xp, array, basic, values)
+            return
+        region = _basic_view(xp, array, basic)
+        new_region = self._scatter_replace(region, values, *advanced)
+        _basic_assign(xp, array, basic, new_region)
+
+    def _gather(self, view, axes, index_arrays, adjacent):
+        xp = self.xp
+        flat, linear, lead = _linearise(xp, view, axes, index_arrays)
+        taken = xp.take(flat, xp.reshape(linear, (-1,)), axis=0)
+        taken = xp.reshape(taken, linear.shape + flat.shape[1:])
+        return _restore_position(xp, taken, len(linear.shape), axes, adjacent)
+
+    def _scatter(self, region_shape, values, axes, index_arrays, adjacent):
+        xp = self.xp
+        probe = xp.zeros(region_shape, dtype=values.dtype, device=values.device)
+        flat, linear, lead = _linearise(xp, probe, axes, index_arrays)
+        nb = len(linear.shape)
+        values = xp.broadcast_to(values, _gather_shape(region_shape, axes, linear.shape, adjacent))
+        values = _to_front(xp, values, nb, axes, adjacent)
+        values = xp.reshape(values, (math.prod(linear.shape),) + flat.shape[1:])
+        onehot = _onehot(xp, linear, flat.shape[0], values.dtype)
+        summed = xp.tensordot(onehot, values, axes=1) if values.ndim > 1 else onehot @ values
+        summed = xp.reshape(summed, tuple(region_shape[a] for a in axes) + flat.shape[1:])
+        return _from_front(xp, summed, len(region_shape), axes)
+
+    def _scatter_replace(self, region, values, axes, index_arrays, adjacent):
+        xp = self.xp
+        flat, linear, lead = _linearise(xp, region, axes, index_arrays)
+        nb = len(linear.shape)
+        values = xp.broadcast_to(xp.astype(values, region.dtype),
+                                 _gather_shape(region.shape, axes, linear.shape, adjacent))
+        values = _to_front(xp, values, nb, axes, adjacent)
+        m = math.prod(linear.shape)
+        values = xp.reshape(values, (m,) + flat.shape[1:])
+        hits = xp.reshape(linear, (1, -1)) == xp.reshape(xp.arange(flat.shape[0], device=linear.device), (-1, 1))
+        # the last write to a position wins, as a sequential loop would do
+        order = xp.where(hits, xp.arange(1, m + 1, device=linear.device), 0)
+        last = xp.max(order, axis=1) if m else xp.zeros(flat.shape[0], dtype=linear.dtype, device=linear.device)
+        hit = last > 0
+        chosen = xp.take(values, xp.where(hit, last - 1, 0), axis=0) if m else flat
+        hit = xp.reshape(hit, (-1,) + (1,) * (flat.ndim - 1))
+        new_flat = xp.where(hit, chosen, flat)
+        new_flat = xp.reshape(new_flat, tuple(region.shape[a] for a in axes) + flat.shape[1:])
+        return _from_front(xp, new_flat, region.ndim, axes)
+
+
+def _basic_view(xp, array, basic):
+    """``array[basic]`` where basic may hold None: the standard's multi-axis indexing is
+    applied without the Nones, which then become size-1 axes by a reshape."""
+    if not any(item is None for item in basic):
+        return array[basic]
+    view = array[tuple(item for item in basic if item is not None)]
+    return xp.reshape(view, _shape_with_new_axes(array.ndim, basic, view.shape))
+
+
+def _basic_assign(xp, array, basic, values):
+    stripped = tuple(item for item in basic if item is not None)
+    if len(stripped) != len(basic):
+        target = array[stripped].shape
+        values = xp.reshape(xp.broadcast_to(values, _shape_with_new_axes(array.ndim, basic, target)), target)
+    array[stripped] = values
+
+
+def _shape_with_new_axes(ndim, basic, stripped_shape):
+    """The shape of array[basic] given the shape of array[basic without None]."""
+    out, src = [], iter(stripped_shape)
+    consumed = 0
+    for item in basic:
+        if item is None:
+            out.append(1)
+        elif item is Ellipsis:
+            # the trailing Ellipsis stands for every axis the key did not name
+            out.extend(next(src) for _ in range(ndim - consumed))
+        elif isinstance(item, slice):
+            out.append(next(src))
+            consumed += 1
+        else:
+            consumed += 1
+    return tuple(out)
+
+
+def _split_key(xp, array, key):
+    """Splits a key into a basic part (ints, slices, None) that keeps every indexed axis
+    addressable, and the advanced part described on the result of the basic part."""
+    basic = []
+    adv_axes, adv_arrays = [], []
+    axis = 0  # axis in the result of the basic part
+    for item in key:
+        if item is None:
+            basic.append(None)
+            axis += 1
+        elif isinstance(item, slice):
+            basic.append(item)
+            axis += 1
+        elif isinstance(item, int):
+            basic.append(item)
+        elif getattr(item, "dtype", None) == xp.bool:
+            basic.extend([slice(None)] * item.ndim)
+            coords = xp.nonzero(item)
+            for c in coords:
+                adv_axes.append(axis)
+                adv_arrays.append(c)
+                axis += 1
+        else:
+            basic.append(slice(None))
+            adv_axes.append(axis)
+            adv_arrays.append(item)
+            axis += 1
+    basic.append(Ellipsis)
+    if not adv_axes:
+        return tuple(basic), None
+    adjacent = adv_axes == list(range(adv_axes[0], adv_axes[0] + len(adv_axes)))
+    return tuple(basic), (adv_axes, adv_arrays, adjacent)
+
+
+def _linearise(xp, view, axes, index_arrays):
+    """Moves ``axes`` to the front of ``view`` and flattens them; returns the flat array and
+    the linear index into its first axis (broadcast shape of the index arrays)."""
+    arrays = xp.broadcast_arrays(*index_arrays) if len(index_arrays) > 1 else list(index_arrays)
+    rest = [a for a in range(view.ndim) if a not in axes]
+    moved = xp.permute_dims(view, tuple(axes) + tuple(rest))
+    sizes = [view.shape[a] for a in axes]
+    linear = None
+    for arr, size in zip(arrays, sizes):
+        arr = xp.astype(arr, xp.int64)
+        arr = xp.where(arr < 0, arr + size, arr)
+        linear = arr if linear is None else linear * size + arr
+    flat = xp.reshape(moved, (math.prod(sizes),) + tuple(view.shape[a] for a in rest))
+    return flat, linear, len(axes)
+
+
+def _gather_shape(region_shape, axes, bshape, adjacent):
+    rest = [region_shape[a] for a in range(len(region_shape)) if a not in axes]
+    if adjacent:
+        first = axes[0]
+        before = [region_shape[a] for a in range(first)]
+        after = rest[len(before):]
+        return tuple(before) + tuple(bshape) + tuple(after)
+    return tuple(bshape) + tuple(rest)
+
+
+def _restore_position(xp, taken, nb, axes, adjacent):
+    """``taken`` has the broadcast index dims first; NumPy puts them where the advanced
+    indices stood when those were adjacent."""
+    if not adjacent or axes[0] == 0:
+        return taken
+    first = axes[0]
+    order = tuple(range(nb, nb + first)) + tuple(range(nb)) + tuple(range(nb + first, taken.ndim))
+    return xp.permute_dims(taken, order)
+
+
+def _to_front(xp, values, nb, axes, adjacent):
+    if not adjacent or axes[0] == 0:
+        return values
+    first = axes[0]
+    order = tuple(range(first, first + nb)) + tuple(range(first)) + tuple(range(first + nb, values.ndim))
+    return xp.permute_dims(values, order)
+
+
+def _from_front(xp, arr, ndim, axes):
+    """Inverse of moving ``axes`` to the front."""
+    rest = [a for a in range(ndim) if a not in axes]
+    order = list(axes) + rest
+    inverse = [order.index(a) for a in range(ndim)]
+    return xp.permute_dims(arr, tuple(inverse))
+
+
+def _onehot(xp, linear, size, dtype):
+    flat = xp.reshape(linear, (1, -1))
+    positions = xp.reshape(xp.arange(size, device=linear.device), (-1, 1))
+    return xp.astype(positions == flat, dtype)
