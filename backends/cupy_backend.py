@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Backend, BackendUnavailable
-from .numpy_backend import DEFAULT_SEED, ints_first
+from .kernels.indexing import add_at, assign_at, ints_first
+from .numpy_backend import DEFAULT_SEED
 
 
 def _import_cupy():
@@ -117,21 +118,13 @@ class CupyBackend(Backend):
 
     def index_add(self, shape, dtype, device, key, values):
         cupy = self._cupy
-        split = ints_first(key)
         with self.xp_device(device):
             out = cupy.zeros(shape, dtype=dtype)
-            if split is None:
-                cupy.add.at(out, key, values)
-            else:
-                cupy.add.at(out[split[0]], split[1], values)
+            add_at(cupy, out, key, values)
         return out
 
     def setitem(self, array, key, values):
-        split = ints_first(key)
-        if split is None:
-            array[key] = values
-        else:
-            array[split[0]][split[1]] = values
+        assign_at(array, key, values)
 
     # -- reduction family ----------------------------------------------------------
     def cumsum(self, array, axis):

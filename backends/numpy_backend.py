@@ -9,6 +9,7 @@ import numpy as np
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._malloc import keep_freed_memory
 from .base import Backend
+from .kernels.indexing import add_at, assign_at, ints_first
 
 # PyTorch's default generator starts from a fixed seed, so fresh processes give the same
 # numbers; gradkit does the same.
@@ -82,19 +83,11 @@ class NumpyBackend(Backend):
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        split = ints_first(key)
-        if split is None:
-            np.add.at(out, key, values)
-        else:
-            np.add.at(out[split[0]], split[1], values)  # out[ints] is a view: the adds land in out
+        add_at(np, out, key, values)
         return out
 
     def setitem(self, array, key, values):
-        split = ints_first(key)
-        if split is None:
-            array[key] = values
-        else:
-            array[split[0]][split[1]] = values
+        assign_at(array, key, values)
 
     # -- reduction family ----------------------------------------------------------
     def cumsum(self, array, axis):
@@ -264,38 +257,6 @@ def _clear_where(cond, b):
     """b with +0. where the bool array cond holds, without branches."""
     keep = cond.view(np.int8) - _INT8_ONE  # 0 where cond holds, else -1: every bit set
     return np.bitwise_and(b.view(_SAME_SIZE_INT[b.dtype.itemsize]), keep).view(b.dtype)
-
-
-def ints_first(key):
-    """PyTorch applies integer indices before the advanced (array) ones: for x of shape
-    (3, 4, 5), x[1, :, idx] is x[1][:, idx], of shape (4, len(idx)). NumPy and CuPy count
-    the int as one more advanced index and, the two being apart, put the index dims first
-    (shape (len(idx), 4)). For a key with both, returns (the ints with full slices, the rest)
-    to index in two steps; None for any other key (one step gives PyTorch's answer).
-    ``key`` is a tuple as ``gradkit.ops.indexing.convert_key`` makes it (no Ellipsis)."""
-    if type(key) is not tuple:
-        return None
-    has_int = has_array = False
-    for item in key:
-        if isinstance(item, int):
-            has_int = True
-        elif item is not None and not isinstance(item, slice) and item is not Ellipsis:
-            has_array = True
-    if not (has_int and has_array):
-        return None
-    first, rest = [], []
-    for item in key:
-        if item is None or item is Ellipsis:
-            rest.append(item)
-        elif isinstance(item, int):
-            first.append(item)
-        elif isinstance(item, slice):
-            first.append(item)
-            rest.append(slice(None))
-        else:
-            first.extend([slice(None)] * (item.ndim if item.dtype == bool else 1))
-            rest.append(item)
-    return tuple(first), tuple(rest)
 
 
 def _float_for_rng(dtype):

@@ -213,3 +213,55 @@ def _onehot(xp, linear, size, dtype):
     flat = xp.reshape(linear, (1, -1))
     positions = xp.reshape(xp.arange(size, device=linear.device), (-1, 1))
     return xp.astype(positions == flat, dtype)
+
+
+def ints_first(key):
+    """PyTorch applies integer indices before the advanced (array) ones: for x of shape
+    (3, 4, 5), x[1, :, idx] is x[1][:, idx], of shape (4, len(idx)). NumPy and CuPy count
+    the int as one more advanced index and, the two being apart, put the index dims first
+    (shape (len(idx), 4)). For a key with both, returns (the ints with full slices, the rest)
+    to index in two steps; None for any other key (one step gives PyTorch's answer).
+    ``key`` is a tuple as ``gradkit.ops.indexing.convert_key`` makes it (no Ellipsis)."""
+    if type(key) is not tuple:
+        return None
+    has_int = has_array = False
+    for item in key:
+        if isinstance(item, int):
+            has_int = True
+        elif item is not None and not isinstance(item, slice) and item is not Ellipsis:
+            has_array = True
+    if not (has_int and has_array):
+        return None
+    first, rest = [], []
+    for item in key:
+        if item is None or item is Ellipsis:
+            rest.append(item)
+        elif isinstance(item, int):
+            first.append(item)
+        elif isinstance(item, slice):
+            first.append(item)
+            rest.append(slice(None))
+        else:
+            first.extend([slice(None)] * (item.ndim if item.dtype == bool else 1))
+            rest.append(item)
+    return tuple(first), tuple(rest)
+
+
+
+# For libraries with NumPy's indexing (NumPy, CuPy): their native kernels in PyTorch's index order.
+def add_at(native, out, key, values):
+    """``out[key] += values`` in place with repeated indices accumulating (``native.add.at``)."""
+    split = ints_first(key)
+    if split is None:
+        native.add.at(out, key, values)
+    else:
+        native.add.at(out[split[0]], split[1], values)  # out[ints] is a view: the adds land in out
+
+
+def assign_at(array, key, values):
+    """``array[key] = values`` in place."""
+    split = ints_first(key)
+    if split is None:
+        array[key] = values
+    else:
+        array[split[0]][split[1]] = values

@@ -175,6 +175,21 @@ def _finish_product(outputs, is_outputs_tuple, of, wrt, v, like, is_like_tuple, 
     return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(result, is_like_tuple)
 
 
+def _prepared_v(v, against, is_tuple, create_graph, name):
+    """The vector of a vjp/jvp/vhp/hvp as a tuple matching ``against`` (the outputs for vjp,
+    the inputs otherwise); None only where ``against`` is one one-element tensor."""
+    if v is not None:
+        _, v = _as_tuple(v, "v", name)
+        v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
+        _validate_v(v, against, is_tuple)
+        return v
+    if len(against) != 1 or against[0].numel() != 1:
+        which = ("the user-provided function returns" if name == "vjp" else
+                 "the input to the user-provided function is")
+        raise RuntimeError(f"The vector v can only be None if {which} a single Tensor with a single element.")
+    return v
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """Returns ``(func(*inputs), v^T J)``: the vector-Jacobian product at ``inputs``.
 
@@ -186,13 +201,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "vjp")
         _check_requires_grad(outputs, "outputs", strict=strict)
-        if v is not None:
-            _, v = _as_tuple(v, "v", "vjp")
-            v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
-            _validate_v(v, outputs, is_outputs_tuple)
-        elif len(outputs) != 1 or outputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the user-provided function returns a single Tensor "
-                               "with a single element.")
+        v = _prepared_v(v, outputs, is_outputs_tuple, create_graph, "vjp")
     return _finish_product(outputs, is_outputs_tuple, outputs, inputs, v, inputs, is_inputs_tuple,
                            create_graph, strict, "back")
 
@@ -208,13 +217,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
-        if v is not None:
-            _, v = _as_tuple(v, "v", "jvp")
-            v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        elif len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single "
-                               "Tensor with a single element.")
+        v = _prepared_v(v, inputs, is_inputs_tuple, create_graph, "jvp")
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
         _check_requires_grad(outputs, "outputs", strict=strict)
@@ -348,13 +351,7 @@ def _scalar_function_and_jac(func, inputs, v, create_graph, strict, name):
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
-        if v is not None:
-            _, v = _as_tuple(v, "v", name)
-            v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        elif len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single "
-                               "Tensor with a single element.")
+        v = _prepared_v(v, inputs, is_inputs_tuple, create_graph, name)
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", name)
         _check_requires_grad(outputs, "outputs", strict=strict)

@@ -63,6 +63,17 @@ def _kept_shape(shape, axes):
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
+def _with_kept_dims(node, g):
+    """A reduction node's saved input, its saved output and the incoming gradient, the latter
+    two with the reduced axes kept as size 1 so that they broadcast against the input."""
+    (x,) = node.saved_tensors
+    out = node.saved_output
+    if not node.keepdim and x.ndim:
+        shape = _kept_shape(x.shape, node.axes)
+        g, out = g.reshape(shape), out.reshape(shape)
+    return x, out, g
+
+
 def _xp_axis(axes):
     return axes if axes is None or len(axes) != 1 else axes[0]
 
@@ -162,11 +173,7 @@ class Prod(Node):
     def backward(self, g):
         from .elementwise import where
 
-        (x,) = self.saved_tensors
-        out = self.saved_output
-        if not self.keepdim and x.ndim:
-            shape = _kept_shape(x.shape, self.axes)
-            g, out = g.reshape(shape), out.reshape(shape)
+        x, out, g = _with_kept_dims(self, g)
         # product of the other elements: out / x where x != 0; where x holds the single
         # zero of its slice, the product of the rest; zero where a slice has two zeros
         zero = x == 0
@@ -212,11 +219,7 @@ class Extreme(Node):
         return (xp.max if largest else xp.min)(a, axis=axes, keepdims=keepdim)
 
     def backward(self, g):
-        (x,) = self.saved_tensors
-        out = self.saved_output
-        if not self.keepdim and x.ndim:
-            shape = _kept_shape(x.shape, self.axes)
-            g, out = g.reshape(shape), out.reshape(shape)
+        x, out, g = _with_kept_dims(self, g)
         hit = x == out
         if self.nan_ties:
             hit = hit | (x.isnan() & out.isnan())
@@ -398,11 +401,7 @@ class Norm2(Node):
     def backward(self, g):
         from .elementwise import where
 
-        (x,) = self.saved_tensors
-        out = self.saved_output
-        if not self.keepdim and x.ndim:
-            shape = _kept_shape(x.shape, self.axes)
-            g, out = g.reshape(shape), out.reshape(shape)
+        x, out, g = _with_kept_dims(self, g)
         return g * where(out == 0, 0.0, x / where(out == 0, 1.0, out))
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
-from .optimizer import Optimizer, _scalar_step_tensor, _to_scalar
+from .optimizer import (Optimizer, _check_hyperparameters, _decay_square_, _regularized, _scalar_step_tensor,
+                        _to_scalar)
 
 __all__ = ["Adadelta"]
 
@@ -21,16 +22,7 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(lr, rho=(rho, 1.0), epsilon=eps, weight_decay=weight_decay)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
@@ -49,21 +41,11 @@ class Adadelta(Optimizer):
             square_avg = p_state["square_avg"]
             acc_delta = p_state["acc_delta"]
             p_state["step"] += 1
-            if maximize:
-                grad = -grad
-            if weight_decay != 0:
-                grad = grad + p * weight_decay
-
-            square_avg *= rho
-            sq = grad * (1 - rho)
-            sq *= grad
-            square_avg += sq
+            grad = _regularized(p, grad, maximize, weight_decay)
+            _decay_square_(square_avg, grad, rho)
             std = (square_avg + eps).sqrt()
             delta = (acc_delta + eps).sqrt()
             delta /= std
             delta *= grad
-            acc_delta *= rho
-            sq = delta * (1 - rho)
-            sq *= delta
-            acc_delta += sq
+            _decay_square_(acc_delta, delta, rho)
             p -= delta * lr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
 from ..ops.elementwise import maximum
-from .optimizer import Optimizer, _lerp_, _scalar_step_tensor, _to_scalar
+from .optimizer import Optimizer, _check_hyperparameters, _decay_square_, _lerp_, _scalar_step_tensor, _to_scalar
 
 __all__ = ["Adam", "AdamW"]
 
@@ -28,12 +28,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_hyperparameters(lr, epsilon=eps)
         if not 0.0 <= betas[0] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
         if not 0.0 <= betas[1] < 1.0:
@@ -83,10 +78,7 @@ class Adam(Optimizer):
                     grad = grad + p * weight_decay
 
             _lerp_(exp_avg, grad, 1 - beta1)
-            exp_avg_sq *= beta2
-            sq = grad * (1 - beta2)
-            sq *= grad
-            exp_avg_sq += sq
+            _decay_square_(exp_avg_sq, grad, beta2)
 
             step = step_t.item()
             bias_correction1 = 1 - beta1 ** step

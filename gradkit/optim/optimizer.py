@@ -47,6 +47,38 @@ def _to_scalar(x):
     return x
 
 
+def _check_hyperparameters(lr, **bounds):
+    """PyTorch's constructor checks, in its order and with its messages: ``lr`` (a number or a
+    one-element tensor) >= 0, then each keyword ``name=value`` >= 0, or ``name=(value, hi)``
+    within [0, hi]; ``epsilon`` is the name PyTorch's message gives ``eps``."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    for name, value in bounds.items():
+        value, hi = value if isinstance(value, tuple) else (value, None)
+        if not 0.0 <= value or (hi is not None and not value <= hi):
+            raise ValueError(f"Invalid {name} value: {value}")
+
+
+def _regularized(p: Tensor, grad: Tensor, maximize: bool, weight_decay: float) -> Tensor:
+    """The gradient an update follows: negated to maximize, plus L2 weight decay."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + p * weight_decay
+    return grad
+
+
+def _decay_square_(avg: Tensor, x: Tensor, decay: float) -> None:
+    """``avg = decay * avg + (1 - decay) * x * x`` in place, rounded as PyTorch's
+    ``mul_(decay).addcmul_(x, x, value=1 - decay)`` rounds it."""
+    avg *= decay
+    sq = x * (1 - decay)
+    sq *= x
+    avg += sq
+
+
 def _round_like(value: float, p: Tensor) -> float:
     """``value`` as the parameter's float type would hold it (float32 unless float64), so
     that a weight computed from it rounds as PyTorch's float32 opmath does."""

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
-from .optimizer import Optimizer, _lerp_, _scalar_step_tensor, _to_scalar
+from .optimizer import (Optimizer, _check_hyperparameters, _decay_square_, _lerp_, _regularized,
+                        _scalar_step_tensor, _to_scalar)
 
 __all__ = ["RMSprop"]
 
@@ -22,18 +23,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_hyperparameters(lr, epsilon=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
                     "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable}
@@ -59,15 +49,8 @@ class RMSprop(Optimizer):
         for p, grad, p_state in self._params_with_grads(group, new_state):
             square_avg = p_state["square_avg"]
             p_state["step"] += 1
-            if maximize:
-                grad = -grad
-            if weight_decay != 0:
-                grad = grad + p * weight_decay
-
-            square_avg *= alpha
-            sq = grad * (1 - alpha)
-            sq *= grad
-            square_avg += sq
+            grad = _regularized(p, grad, maximize, weight_decay)
+            _decay_square_(square_avg, grad, alpha)
 
             if centered:
                 grad_avg = p_state["grad_avg"]

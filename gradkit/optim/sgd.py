@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd.node import _anomaly_enabled
-from .optimizer import Optimizer, _sub_scaled_, _to_scalar
+from .optimizer import Optimizer, _check_hyperparameters, _regularized, _sub_scaled_, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -23,14 +23,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(lr, momentum=momentum, weight_decay=weight_decay)
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
                     "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
                     "differentiable": differentiable, "fused": fused}
@@ -66,10 +59,7 @@ class SGD(Optimizer):
             grad = p._grad
             if grad is None:
                 continue
-            if maximize:
-                grad = -grad
-            if weight_decay != 0:
-                grad = grad + p * weight_decay
+            grad = _regularized(p, grad, maximize, weight_decay)
             if momentum != 0:
                 p_state = state[p]
                 buf = p_state.get("momentum_buffer")
