@@ -1,8 +1,8 @@
 """``y += alpha * x`` in one pass: the BLAS ``axpy`` of the OpenBLAS that NumPy's wheels ship.
 
 NumPy has no fused multiply-add over arrays, so ``y += alpha * x`` reads ``x``, writes a
-temporary, then reads it and ``y`` again and writes ``y``: for an optimizer's update of a
-784 x 256 float32 weight that is ~105 µs here against ~60 µs for BLAS's one pass (PyTorch's
+temporary, then reads it and ``y`` again and writes ``y``: nearly twice the memory traffic
+of BLAS's one pass for an optimizer's update of a large weight (PyTorch's
 ``p.add_(g, alpha=-lr)`` is one pass too, with the same fused multiply-add rounding). NumPy
 exposes no BLAS entry points, so the function is looked up in the OpenBLAS library its
 wheels bundle (``numpy.libs`` on Linux and Windows, ``numpy/.dylibs`` on macOS; already
@@ -28,8 +28,8 @@ _SYMBOLS = {
     "float64": ("scipy_cblas_daxpy64_", "cblas_daxpy64_"),
 }
 _C_SCALAR = {"float32": ctypes.c_float, "float64": ctypes.c_double}
-# elements: below this a call's ~2 µs through ctypes costs more than the pass it saves
-# (break-even near 16k float32 elements here; 1.3x faster at 64k, 1.5x at 200k)
+# elements: below this the fixed cost of a call through ctypes outweighs the pass it saves
+# (bench/ measures where the break-even lies)
 AXPY_MIN_SIZE = 1 << 14
 
 
@@ -55,9 +55,9 @@ def axpy_for(dtype):
 
 
 def address(a):
-    """Where a contiguous array's data starts, for the call: 0.5 µs through the buffer
-    protocol for a writable array, against 1.5-2.5 µs for ``a.ctypes.data`` (the only way
-    for a read-only one)."""
+    """Where a contiguous array's data starts, for the call: through the buffer protocol for
+    a writable array (several times cheaper than building ``a.ctypes``), ``a.ctypes.data``
+    for a read-only one (the buffer protocol refuses it)."""
     return ctypes.addressof(ctypes.c_char.from_buffer(a)) if a.flags.writeable else a.ctypes.data
 
 

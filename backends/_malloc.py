@@ -2,9 +2,8 @@
 
 glibc serves a block above a dynamic threshold with a fresh ``mmap`` and returns freed memory
 above another threshold to the OS. An op on a few hundred KiB to a few MiB of data then pays
-a page fault for every 4 KiB it writes, every time: ``relu(x * 2 + 1)`` on 10^5 to 10^6
-float32 elements ran 4-6x slower here than with the blocks reused (1,900 faults a call at
-10^6). Setting the thresholds (which also turns their dynamic adjustment off) makes blocks up
+a page fault for every 4 KiB it writes, every time, which can dominate an elementwise op
+on 10^5 to 10^6 float32 elements. Setting the thresholds (which also turns their dynamic adjustment off) makes blocks up
 to 32 MiB come from the heap and keeps up to 128 MiB of freed heap for reuse, as a caching
 allocator does. It is process-wide and applied once, when the CPU backend is first made;
 ``GRADKIT_MALLOC_TUNING=0`` leaves malloc as it is. Nothing happens on other C libraries.

@@ -182,8 +182,7 @@ class NumpyBackend(Backend):
         # where NumPy brings no OpenBLAS: y += alpha * x without a temporary the size of x.
         # Where malloc maps large blocks afresh (backends/_malloc.py changes that on glibc
         # only) a parameter-sized temporary costs page faults on every step; a per-thread
-        # scratch of at most _AXPY_CHUNK elements is reused instead (as fast as the
-        # temporary without faults, measured).
+        # scratch of at most _AXPY_CHUNK elements is reused instead.
         scratch = getattr(self._local, "scratch", None)
         if scratch is None or scratch.dtype != x.dtype:
             scratch = self._local.scratch = np.empty(_AXPY_CHUNK, dtype=x.dtype)

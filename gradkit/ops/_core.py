@@ -100,8 +100,8 @@ def sum_to(g: Tensor, shape) -> Tensor:
 
 
 def _broadcast_axes(gshape, shape, lead):
-    # apart from sum_to, whose every call (most return at once) would otherwise make cells
-    # for the variables this expression reads
+    # a function of its own: sum_to runs on every broadcast gradient and most calls return
+    # before needing this
     return tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
 
 
