@@ -71,10 +71,11 @@ from .ops.elementwise import (abs, absolute, acos, add, allclose, arccos, arcsin
 from .ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, cumprod, cumsum,
                             logsumexp, max, mean, min, nanmean, nansum, norm, prod, std, std_mean, sum, var,
                             var_mean)
-from .ops.shape import (atleast_1d, atleast_2d, broadcast_shapes, broadcast_tensors, broadcast_to, cat, chunk,
-                        clone, concat, concatenate, flatten, flip, fliplr, flipud, hstack, movedim, moveaxis, narrow,
-                        permute, ravel, repeat_interleave, reshape, roll, split, squeeze, stack, swapaxes, swapdims,
-                        t, tensor_split, tile, transpose, tril, triu, unbind, unflatten, unsqueeze, vstack)
+from .ops.shape import (atleast_1d, atleast_2d, broadcast_shapes, broadcast_tensors, cat, chunk, clone, concat,
+                        concatenate, flip, fliplr, flipud, hstack, narrow, repeat_interleave, roll, split, stack,
+                        tensor_split, tile, tril, triu, unbind, vstack)
+from .ops.views import (broadcast_to, flatten, movedim, moveaxis, permute, ravel, reshape, squeeze, swapaxes, swapdims,
+                        t, transpose, unflatten, unsqueeze)
 from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_select, nonzero, scatter_add, take,
                            take_along_dim)
 from .ops.linalg import addmm, bmm, diag, dot, ger, inner, matmul, mm, mv, outer, tensordot, trace, vdot

@@ -14,7 +14,6 @@ from ._size import Size
 
 _new = object.__new__
 _grad_accumulator = None  # set by autograd.node (it needs Tensor first)
-_refresh_view = None  # set by ops.inplace
 
 
 class Tensor:
@@ -377,6 +376,15 @@ def zero_grad_in_place(grad: Tensor) -> None:
     else:
         grad.requires_grad_(False)
     grad.zero_()
+
+
+def _refresh_view(view: Tensor, record) -> None:
+    """ops._view_record.refresh_view (imported here on first use: the ops import this
+    module): a view whose base changed in place since its history was made regains a
+    current one."""
+    from .ops._view_record import refresh_view
+
+    refresh_view(view, record)
 
 
 def _engine_backward(*args, **kwargs):

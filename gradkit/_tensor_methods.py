@@ -8,6 +8,7 @@ import types
 from . import _dtype as D
 from ._tensor import Tensor
 from .ops import creation, device, elementwise as E, indexing, inplace, linalg, random, reduction as R, shape as S
+from .ops import views as V
 from .ops import sorting
 from .ops._core import cast
 
@@ -47,11 +48,11 @@ def _bind_functions():
         "var": R.var, "std": R.std, "norm": R.norm, "logsumexp": R.logsumexp, "cumsum": R.cumsum,
         "cumprod": R.cumprod, "all": R.all, "any": R.any, "count_nonzero": R.count_nonzero,
         # shape
-        "reshape": S.reshape, "view": S.view, "reshape_as": S.reshape_as, "view_as": S.view_as,
-        "permute": S.permute, "transpose": S.transpose, "swapaxes": S.swapaxes, "swapdims": S.swapdims, "t": S.t,
-        "movedim": S.movedim, "moveaxis": S.movedim, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
-        "flatten": S.flatten, "ravel": S.ravel, "unflatten": S.unflatten, "expand": S.expand,
-        "expand_as": S.expand_as, "broadcast_to": S.broadcast_to, "split": S.split, "tensor_split": S.tensor_split,
+        "reshape": V.reshape, "view": V.view, "reshape_as": V.reshape_as, "view_as": V.view_as,
+        "permute": V.permute, "transpose": V.transpose, "swapaxes": V.swapaxes, "swapdims": V.swapdims, "t": V.t,
+        "movedim": V.movedim, "moveaxis": V.movedim, "squeeze": V.squeeze, "unsqueeze": V.unsqueeze,
+        "flatten": V.flatten, "ravel": V.ravel, "unflatten": V.unflatten, "expand": V.expand,
+        "expand_as": V.expand_as, "broadcast_to": V.broadcast_to, "split": S.split, "tensor_split": S.tensor_split,
         "chunk": S.chunk, "unbind": S.unbind, "narrow": S.narrow, "clone": S.clone, "contiguous": S.contiguous,
         "flip": S.flip, "fliplr": S.fliplr, "flipud": S.flipud, "roll": S.roll, "repeat": S.repeat, "tile": S.tile,
         "repeat_interleave": S.repeat_interleave, "tril": S.tril, "triu": S.triu,
@@ -171,8 +172,8 @@ def _bind_inplace():
         "sqrt": E.sqrt, "rsqrt": E.rsqrt, "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": E.sigmoid,
         "relu": E.relu, "square": E.square, "reciprocal": E.reciprocal, "sign": E.sign, "floor": E.floor,
         "ceil": E.ceil, "trunc": E.trunc, "round": E.round, "masked_fill": indexing.masked_fill,
-        "maximum": E.maximum, "minimum": E.minimum, "t": S.t, "transpose": S.transpose,
-        "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "tril": S.tril, "triu": S.triu,
+        "maximum": E.maximum, "minimum": E.minimum, "t": V.t, "transpose": V.transpose,
+        "squeeze": V.squeeze, "unsqueeze": V.unsqueeze, "tril": S.tril, "triu": S.triu,
         "subtract": E.sub, "multiply": E.mul, "divide": E.div, "fmod": E.fmod, "nan_to_num": E.nan_to_num,
         "logical_not": E.logical_not, "logical_and": E.logical_and, "logical_or": E.logical_or,
     }
@@ -274,13 +275,13 @@ def _bind_conversions():
 def _bind_properties():
     def T(self):
         n = self._data.ndim
-        return self if n < 2 else S.permute(self, tuple(range(n - 1, -1, -1)))
+        return self if n < 2 else V.permute(self, tuple(range(n - 1, -1, -1)))
 
     def mT(self):
         if self._data.ndim < 2:
             raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
                                f"tensor.")
-        return S.transpose(self, -2, -1)
+        return V.transpose(self, -2, -1)
 
     Tensor.T = property(T, doc="The tensor with its dims reversed (the transpose of a matrix).")
     Tensor.mT = property(mT, doc="Transpose of the last two dims.")

@@ -1,5 +1,11 @@
 """``gradkit.cuda``: what PyTorch's torch.cuda offers that a training script asks about.
-Nothing here imports cupy until a question needs it."""
+
+Nothing here imports cupy until a question needs it. Questions (``is_available``,
+``device_count``, ``memory_allocated``) answer False / 0 where CUDA cannot work; the
+functions that need a device (``current_device``, ``set_device``, ``get_device_name``)
+raise ``RuntimeError`` saying why (cupy missing, no device, driver too old), as torch.cuda
+does. ``synchronize`` waits only where CUDA work was done (else nothing is queued). Errors
+cupy raises from a device call come back as ``RuntimeError("CUDA error: ...")``."""
 from __future__ import annotations
 
 import sys
@@ -29,9 +35,7 @@ def unavailable_reason():
 def device_count() -> int:
     if not is_available():
         return 0
-    from .backends import get_backend
-
-    return get_backend("cuda").device_count()
+    return _device_call(lambda backend: backend.device_count())
 
 
 def _index(device) -> int:
@@ -45,34 +49,40 @@ def _index(device) -> int:
 
 
 def current_device() -> int:
-    return _backend().current_device_index()
+    return _device_call(lambda backend: backend.current_device_index())
 
 
 def set_device(device) -> None:
-    _backend().set_current_device(_index(device))
+    index = _index(device)
+    _device_call(lambda backend: backend.set_current_device(index))
 
 
 def synchronize(device=None) -> None:
-    """Waits for all queued work on the device (a no-op without CUDA)."""
-    if not is_available():
+    """Waits for all work queued on the device. With no CUDA work done in this process
+    nothing can be queued on any device: it returns at once, without importing cupy
+    (whether or not CUDA could work). After CUDA work, a failing device raises
+    RuntimeError("CUDA error: ...")."""
+    backend = _created_backend()
+    if backend is None:
         return
     from ._device import Device
-    from .backends import get_backend
 
-    get_backend("cuda").synchronize(None if device is None else Device(device if not isinstance(device, int)
-                                                                       else f"cuda:{device}"))
+    target = None if device is None else Device(device if not isinstance(device, int) else f"cuda:{device}")
+    _device_call(lambda b: b.synchronize(target), backend)
 
 
 def get_device_name(device=None) -> str:
-    return _backend().device_name(_index(device))
+    index = _index(device)
+    return _device_call(lambda backend: backend.device_name(index))
 
 
 def memory_allocated(device=None) -> int:
-    if not is_available():
+    """Bytes held by tensors on the CUDA device; 0 when no CUDA work was done (as
+    torch.cuda before CUDA is initialised), without importing cupy."""
+    backend = _created_backend()
+    if backend is None:
         return 0
-    from .backends import get_backend
-
-    return get_backend("cuda").memory_info().get("allocated", 0)
+    return _device_call(lambda b: b.memory_info().get("allocated", 0), backend)
 
 
 def manual_seed(seed) -> None:
@@ -82,6 +92,17 @@ def manual_seed(seed) -> None:
 
 
 manual_seed_all = manual_seed
+
+
+def _created_backend():
+    """The CUDA backend if CUDA work was done in this process, else None (asks nothing of
+    cupy)."""
+    from .backends import loaded_backends
+
+    for backend in loaded_backends():
+        if backend.name == "cupy":
+            return backend
+    return None
 
 
 def _backend():
@@ -95,3 +116,16 @@ def _require():
     reason = _cupy_reason()
     if reason is not None:
         raise RuntimeError(f"CUDA is not available: {reason}")
+
+
+def _device_call(call, backend=None):
+    """``call(backend)``, with cupy's errors (CUDARuntimeError and kin, raised when the device
+    is lost or the driver fails after start-up) as RuntimeError("CUDA error: ...")."""
+    if backend is None:
+        backend = _backend()
+    try:
+        return call(backend)
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("cupy", "cupy_backends", "cupyx"):
+            raise
+        raise RuntimeError(f"CUDA error: {exc}") from exc

@@ -8,13 +8,13 @@ buffers and submodules are kept in insertion order, which is the order of
 """
 from __future__ import annotations
 
-import itertools
-from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
+from collections import OrderedDict
 
 from .._tensor import Tensor, zero_grad_in_place
 from ..autograd.grad_mode import no_grad
-from .parameter import Parameter, is_lazy
+from ._module_hooks import ModuleHooks, RemovableHandle
+from ._module_state import ModuleState
+from .parameter import Parameter
 
 __all__ = ["Module", "RemovableHandle"]
 
@@ -36,38 +36,6 @@ def _typename(value):
     return name if module in (None, "builtins") else f"{module}.{name}"
 
 
-class RemovableHandle:
-    """Returned by the ``register_*_hook`` methods; ``remove()`` takes the hook out
-    (also usable as a context manager)."""
-
-    _next_id = itertools.count()
-
-    def __init__(self, hooks_dict, *extra_dicts):
-        self.id = next(RemovableHandle._next_id)
-        self._dicts = (hooks_dict,) + extra_dicts
-
-    def remove(self):
-        for d in self._dicts:
-            d.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    __slots__ = ()
-
-    def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, unexpected_keys={self.unexpected_keys!r})"
-
-    __str__ = __repr__
-
-
 def _check_name(kind, name, owner):
     if not isinstance(name, str):
         raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
@@ -77,7 +45,7 @@ def _check_name(kind, name, owner):
         raise KeyError(f'{kind} name can\'t be empty string ""')
 
 
-class Module:
+class Module(ModuleHooks, ModuleState):
     """Base class for all neural network modules; subclasses define ``forward``.
 
         class Net(nn.Module):
@@ -121,84 +89,6 @@ class Module:
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
-
-    def _call_with_hooks(self, args, kwargs):
-        for hook_id, hook in list(self._forward_pre_hooks.items()):
-            if hook_id in self._forward_pre_hooks_with_kwargs:
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
-                                           f"but got {result}.")
-                    args, kwargs = result
-            else:
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
-        bw_hook = None
-        if self._backward_hooks or self._backward_pre_hooks:
-            from ._backward_hooks import BackwardHook
-
-            bw_hook = BackwardHook(self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values()))
-            args = bw_hook.setup_input_hook(args)
-        output = self.forward(*args, **kwargs)
-        for hook_id, hook in list(self._forward_hooks.items()):
-            if hook_id in self._forward_hooks_with_kwargs:
-                result = hook(self, args, kwargs, output)
-            else:
-                result = hook(self, args, output)
-            if result is not None:
-                output = result
-        if bw_hook is not None:
-            if not isinstance(output, (Tensor, tuple)):
-                import warnings
-
-                warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
-                              "Tensors but received " + str(type(output)))
-            else:
-                output = bw_hook.setup_output_hook(output)
-        return output
-
-    def _register_hook(self, hooks, with_kwargs_set, hook, prepend, with_kwargs):
-        handle = RemovableHandle(hooks, with_kwargs_set)
-        hooks[handle.id] = hook
-        if with_kwargs:
-            with_kwargs_set[handle.id] = True
-        if prepend:
-            hooks.move_to_end(handle.id, last=False)
-        return handle
-
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        """``hook(module, args) -> None or new args`` (``hook(module, args, kwargs) ->
-        None or (args, kwargs)`` with ``with_kwargs=True``) runs before ``forward``."""
-        return self._register_hook(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs, hook, prepend,
-                                   with_kwargs)
-
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
-        """``hook(module, args, output) -> None or new output`` runs after ``forward``."""
-        return self._register_hook(self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs)
-
-    def register_full_backward_pre_hook(self, hook, prepend=False):
-        """``hook(module, grad_output) -> None or new grad_output`` runs when the gradients
-        with respect to the module's outputs have been computed (grad_output: a tuple, one
-        entry per output, None where an output is not a Tensor or got no gradient)."""
-        handle = RemovableHandle(self._backward_pre_hooks)
-        self._backward_pre_hooks[handle.id] = hook
-        if prepend:
-            self._backward_pre_hooks.move_to_end(handle.id, last=False)
-        return handle
-
-    def register_full_backward_hook(self, hook, prepend=False):
-        """``hook(module, grad_input, grad_output) -> None or new grad_input`` runs when the
-        gradients with respect to the module's inputs have been computed (tuples, one entry
-        per positional argument / output, None for non-Tensors). A returned tuple replaces
-        grad_input for the rest of the backward pass. Only positional Tensor arguments are
-        covered; the module's parameters are not inputs."""
-        handle = RemovableHandle(self._backward_hooks)
-        self._backward_hooks[handle.id] = hook
-        if prepend:
-            self._backward_hooks.move_to_end(handle.id, last=False)
-        return handle
 
     # ------------------------------------------------------------------ registration
     def register_buffer(self, name, tensor, persistent=True):
@@ -523,89 +413,6 @@ class Module:
 
     def share_memory(self):
         return self
-
-    # ------------------------------------------------------------------ state
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
-        """An OrderedDict of parameters and persistent buffers under dotted names. The
-        values are detached tensors sharing storage with the module's (``keep_vars=True``:
-        the Parameters themselves)."""
-        if args:  # the old positional form state_dict(destination, prefix, keep_vars)
-            destination = args[0] if destination is None else destination
-            if len(args) > 1:
-                prefix = args[1]
-            if len(args) > 2:
-                keep_vars = args[2]
-        if destination is None:
-            destination = OrderedDict()
-        self._save_to_state_dict(destination, prefix, keep_vars)
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
-        return destination
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buf if keep_vars else buf.detach()
-
-    def load_state_dict(self, state_dict, strict=True, assign=False):
-        """Copies values from ``state_dict`` into the parameters and buffers (in place).
-        With ``strict`` the keys must match exactly; shape mismatches always raise.
-        Returns ``(missing_keys, unexpected_keys)``."""
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = self.state_dict(keep_vars=True)
-        missing, unexpected, errors = [], [], []
-        for key, target in own.items():
-            if key not in state_dict:
-                missing.append(key)
-                continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor):
-                errors.append(f'While copying the parameter named "{key}", expected gradkit.Tensor or Tensor-like '
-                              f'object from checkpoint but received {type(value)}')
-                continue
-            if is_lazy(target):
-                with no_grad():
-                    target.materialize(value.shape)
-            if tuple(value.shape) != tuple(target.shape):
-                errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
-                              f"the shape in current model is {target.shape}.")
-                continue
-            try:
-                with no_grad():
-                    if assign:
-                        self._assign(key, target, value)
-                    else:
-                        target.copy_(value)
-            except Exception as ex:  # noqa: BLE001  (reported with the key, as PyTorch does)
-                errors.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
-                              f'{target.shape} and whose dimensions in the checkpoint are {value.shape}, an exception '
-                              f'occurred : {ex.args}.')
-        for key in state_dict:
-            if key not in own:
-                unexpected.append(key)
-        if strict:
-            if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in unexpected)))
-            if missing:
-                errors.insert(0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing)))
-        if errors:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                type(self).__name__, "\n\t".join(errors)))
-        return _IncompatibleKeys(missing, unexpected)
-
-    def _assign(self, key, target, value):
-        module_path, _, name = key.rpartition(".")
-        mod = self.get_submodule(module_path)
-        if isinstance(target, Parameter):
-            setattr(mod, name, Parameter(value, requires_grad=target.requires_grad))
-        else:
-            mod._buffers[name] = value
 
     # ------------------------------------------------------------------ printing
     def _get_name(self):

@@ -6,7 +6,8 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node, _anomaly_enabled
 from ._core import cast, check_same_device, sum_to
-from .inplace import check_inplace, rebase_view, store, writable
+from ._view_record import as_view, rebase_view
+from .inplace import check_inplace, store, writable
 
 _make = Tensor._make
 
@@ -194,9 +195,7 @@ def getitem(x: Tensor, key):
     items, basic = convert_key(x, key)
     out = Getitem.apply(x, key=items)
     if basic:
-        from .shape import _as_view
-
-        _as_view(out, x, lambda t: getitem(t, items))
+        as_view(out, x, ((getitem, items),))
         if out.grad_fn is not None:
             out.grad_fn._backward_name = _basic_name(key, items, x._data.shape)
     return out

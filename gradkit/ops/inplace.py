@@ -5,10 +5,10 @@ rebased onto the new node, as PyTorch does."""
 from __future__ import annotations
 
 from .. import _dtype as D
-from .. import _tensor
 from .._tensor import Tensor
-from ..autograd.grad_mode import is_grad_enabled_fast, no_grad
+from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node, _anomaly_enabled
+from ._view_record import rebase_view
 
 _make = Tensor._make
 
@@ -99,41 +99,6 @@ def inplace(x: Tensor, compute, op: str):
     return x
 
 
-def rebase_view(view: Tensor, result: Tensor) -> None:
-    """``view`` was just overwritten in place by ``result`` while recording: its base takes
-    the history "base with the view's elements replaced by result" (PyTorch's CopySlices),
-    so later uses of the base (and of its other views) differentiate through the change.
-
-    The view's elements are found by replaying the view on ``arange(base.numel())``; the
-    base's new node is a CopySlices (an IndexPut) at those positions. Views made outside
-    grad mode, and detached tensors, carry no replay: they are not differentiable views."""
-    extra = view._extra
-    info = extra.get("view") if extra is not None else None
-    if info is None:
-        return
-    info[1] = view._version[0]  # the view's own history is current
-    base = view._base
-    if not (base._requires_grad or result._requires_grad):
-        return
-    from ._core import cast
-    from .creation import arange
-    from .indexing import CopySlices
-
-    device = base._device
-    shape = base._data.shape
-    with no_grad():
-        pos = info[0](arange(base.numel(), device=device).reshape(shape))
-        key, stride = [], 1
-        for n in reversed(shape):  # unravel the flat positions into one index array per dim
-            key.insert(0, ((pos // stride) % n)._data)
-            stride *= n
-    if result.dtype is not base.dtype:
-        result = cast(result, base.dtype)
-    before = _make(base._data, device, base._requires_grad, base.grad_fn, base._output_nr)
-    new = CopySlices.apply(before, result, key=tuple(key))
-    base.grad_fn, base._output_nr, base._requires_grad = new.grad_fn, 0, True
-
-
 def write_into(out: Tensor, result: Tensor, op: str):
     """``out=``: the result's values land in out (its history is replaced by result's)."""
     if out._data.shape != result._data.shape:
@@ -197,24 +162,6 @@ def _apply_symbol(a, b, symbol):
         a *= b
     else:
         a /= b
-
-
-def refresh_view(view: Tensor, info) -> None:
-    """A view whose storage changed in place since its history was recorded (through its
-    base, or another view of it) gets the history "this view of the base as it is now"."""
-    info[1] = view._version[0]
-    base = view._base
-    if base.grad_fn is None and not base._requires_grad:
-        return
-    from ..autograd.grad_mode import enable_grad
-
-    with enable_grad():
-        fresh = info[0](base)
-    if fresh.grad_fn is not None:
-        view.grad_fn, view._output_nr = fresh.grad_fn, fresh._output_nr
-
-
-_tensor._refresh_view = refresh_view
 
 
 class Fill(Node):

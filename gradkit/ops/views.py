@@ -1,0 +1,257 @@
+"""View ops: reshape, permute, transpose, squeeze/unsqueeze, expand, ... Each result shares
+its input's storage and version counter, and in grad mode keeps a view record
+(ops._view_record) so in-place writes through it reach the input's history."""
+from __future__ import annotations
+
+import math
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import is_grad_enabled_fast
+from ..autograd.node import Node
+from ._core import shape_arg as _shape_arg
+from ._core import sum_to
+from ._view_record import as_view
+
+_make = Tensor._make
+
+def infer_shape(op, shape, numel):
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError(f"{op}: only one dimension can be inferred (shape {list(shape)})")
+    if any(s < -1 for s in shape):
+        raise RuntimeError(f"{op}: invalid shape dimension {min(shape)} in {list(shape)}")
+    known = math.prod(s for s in shape if s != -1)
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class Reshape(Node):
+    _backward_name = "ViewBackward0"
+
+    def forward(self, backend, a, shape):
+        xp = backend.xp
+        self.in_shape = a.shape
+        return xp.reshape(a, shape)
+
+    def backward(self, g):
+        return g.reshape(self.in_shape)
+
+
+def _named(out, name):
+    """Gives ``out``'s node PyTorch's name for the call that made it (x.unsqueeze(0) is
+    UnsqueezeBackward0 though gradkit reshapes)."""
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = name
+    return out
+
+
+def reshape(input, *shape):
+    shape = infer_shape("reshape", _shape_arg("reshape", shape), input.numel())
+    if shape == input._data.shape:
+        return as_view(_named(_alias(input), "ViewBackward0"), input, ())
+    out = Reshape.apply(input, shape=shape)
+    if not is_grad_enabled_fast() or not input._device.backend.reshape_is_view(input._data, shape):
+        return as_view(out, input)  # a copy (or no grad mode): writes through it don't reach input
+    return as_view(out, input, ((reshape, shape),))
+
+
+def view(input, *shape):
+    if len(shape) == 1 and (isinstance(shape[0], D.dtype) or isinstance(shape[0], str)):
+        raise NotImplementedError("view(dtype) reinterpretation is not supported by gradkit")
+    return reshape(input, *shape)
+
+
+class Alias(Node):
+    _backward_name = "AliasBackward0"
+
+    def forward(self, backend, a):
+        return a
+
+    def backward(self, g):
+        return g
+
+
+def _alias(input):
+    return Alias.apply(input) if input._requires_grad else _make(input._data, input._device)
+
+
+def reshape_as(input, other):
+    return reshape(input, other.shape)
+
+
+view_as = reshape_as
+
+
+class Permute(Node):
+    def forward(self, backend, a, dims):
+        xp = backend.xp
+        self.dims = dims
+        return xp.permute_dims(a, dims)
+
+    def backward(self, g):
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        return g.permute(tuple(inverse))
+
+
+def permute(input, *dims):
+    dims = _shape_arg("permute", dims)
+    ndim = input._data.ndim
+    if len(dims) != ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+                           f"of the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to "
+                           f"len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(d, ndim, "permute") for d in dims)
+    if len(set(dims)) != ndim:
+        raise RuntimeError(f"permute(): duplicate dims are not allowed (got {list(dims)})")
+    return as_view(Permute.apply(input, dims=dims), input, ((permute, dims),))
+
+
+def transpose(input, dim0, dim1):
+    ndim = input._data.ndim
+    if ndim == 0:
+        return as_view(_alias(input), input, ())
+    d0, d1 = _wrap_dim(dim0, ndim, "transpose"), _wrap_dim(dim1, ndim, "transpose")
+    dims = list(range(ndim))
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    dims = tuple(dims)
+    return as_view(_named(Permute.apply(input, dims=dims), "TransposeBackward0"), input, ((permute, dims),))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    if input._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
+    out = transpose(input, 0, 1) if input._data.ndim == 2 else as_view(_alias(input), input, ())
+    return _named(out, "TBackward0")
+
+
+def movedim(input, source, destination):
+    ndim = input._data.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [_wrap_dim(s, ndim, "movedim") for s in src]
+    dst = [_wrap_dim(d, ndim, "movedim") for d in dst]
+    order = [i for i in range(ndim) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, tuple(order))
+
+
+moveaxis = movedim
+
+
+def _wrap_insert(dim, ndim, op):
+    if not -ndim - 1 <= dim <= ndim:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{-ndim - 1}, {ndim}], but got "
+                         f"{dim})")
+    return dim % (ndim + 1)
+
+
+def unsqueeze(input, dim):
+    shape = list(input._data.shape)
+    shape.insert(_wrap_insert(dim, len(shape), "unsqueeze"), 1)
+    shape = tuple(shape)
+    return as_view(_named(Reshape.apply(input, shape=shape), "UnsqueezeBackward0"), input, ((reshape, shape),))
+
+
+def squeeze(input, dim=None):
+    shape = input._data.shape
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+        name = "SqueezeBackward0"
+    else:
+        name = "SqueezeBackward2" if isinstance(dim, (tuple, list)) else "SqueezeBackward1"
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        dims = {_wrap_dim(d, len(shape), "squeeze") for d in dims}
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    if new == shape:
+        return as_view(_named(_alias(input), name), input, ())
+    return as_view(_named(Reshape.apply(input, shape=new), name), input, ((reshape, new),))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    shape = input._data.shape
+    if not shape:
+        return reshape(input, (1,))
+    s = _wrap_dim(start_dim, len(shape), "flatten")
+    e = _wrap_dim(end_dim, len(shape), "flatten")
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input  # PyTorch returns the tensor itself
+    new = shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:]
+    return reshape(input, new)
+
+
+def ravel(input):
+    return reshape(input, (-1,))
+
+
+def unflatten(input, dim, sizes):
+    shape = input._data.shape
+    d = _wrap_dim(dim, len(shape), "unflatten")
+    sizes = tuple(sizes)
+    known = math.prod(s for s in sizes if s != -1)
+    if (math.prod(sizes) != shape[d]) if -1 not in sizes else (known == 0 or shape[d] % known):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({shape[d]}) in the input tensor")
+    sizes = infer_shape("unflatten", sizes, shape[d])
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+class Expand(Node):
+    def forward(self, backend, a, shape):
+        xp = backend.xp
+        self.in_shape = a.shape
+        return xp.broadcast_to(a, shape)
+
+    def backward(self, g):
+        return sum_to(g, self.in_shape)
+
+
+def expand(input, *sizes):
+    sizes = _shape_arg("expand", sizes)
+    shape = input._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(gradkit.Tensor{{{list(shape)}}}, size=[{len(sizes)}]): the number of sizes provided "
+                           f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
+                           f"({len(shape)})")
+    lead = len(sizes) - len(shape)
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"expand: the expanded size {s} is not allowed in a leading, non-existing "
+                                   f"dimension {i}")
+            target.append(s)
+            continue
+        cur = shape[i - lead]
+        if s == -1:
+            s = cur
+        elif cur != 1 and s != cur:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(shape)}")
+        target.append(s)
+    target = tuple(target)
+    if target == shape:
+        return as_view(_alias(input), input, ())
+    return as_view(Expand.apply(input, shape=target), input, ((expand, target),))
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, shape):
+    return expand(input, tuple(shape))
