@@ -109,7 +109,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None,
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
-    from .elementwise import isnan, where
+    from .compare import isnan
+    from .select import where
 
     return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
 
@@ -143,7 +144,7 @@ class Mean(Sum):
 
 
 def nanmean(input, dim=None, keepdim=False):
-    from .elementwise import isnan
+    from .compare import isnan
 
     valid = ~isnan(input)
     return nansum(input, dim, keepdim) / sum(valid, dim, keepdim)
@@ -160,7 +161,7 @@ class Prod(Node):
         return xp.prod(a, axis=_xp_axis(axes), keepdims=keepdim)
 
     def backward(self, g):
-        from .elementwise import where
+        from .select import where
 
         (x,) = self.saved_tensors
         out = self.saved_output
@@ -268,7 +269,7 @@ def one_hot_along(idx, shape, dim, dtype):
 def _max_min(name, largest):
     def reduce(input, dim=_MISSING, keepdim=False, *, axis=None, keepdims=None, out=None):
         if isinstance(dim, Tensor):
-            from .elementwise import maximum, minimum
+            from .select import maximum, minimum
 
             return (maximum if largest else minimum)(input, dim)
         if dim is _MISSING and axis is None:
@@ -364,7 +365,7 @@ class StdFromVar(Node):
         return xp.sqrt(v)
 
     def backward(self, g):
-        from .elementwise import where
+        from .select import where
 
         out = self.saved_output
         zero = out == 0
@@ -396,7 +397,7 @@ class Norm2(Node):
         return xp.sqrt(xp.sum(a * a, axis=axes, keepdims=keepdim))
 
     def backward(self, g):
-        from .elementwise import where
+        from .select import where
 
         (x,) = self.saved_tensors
         out = self.saved_output
@@ -427,7 +428,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
         return sum(cast(a != 0, input.dtype), axes, keep)
     if p == 1:
         return sum(a, axes, keep)
-    from .elementwise import where
+    from .select import where
 
     total = sum(a ** p, axes, keep)
     zero = total == 0  # the gradient at a zero slice is 0, as in PyTorch (not inf * 0)
@@ -436,7 +437,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
 
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) computed stably by shifting with the max."""
-    from .elementwise import isinf, where
+    from .compare import isinf
+    from .select import where
 
     if input.dtype.category != FLOAT:
         input = cast(input, D.get_default_dtype())
