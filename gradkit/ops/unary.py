@@ -86,13 +86,35 @@ def _unary(name, compute, backward=None, saves_input=False, saves_output=False, 
 
 
 # --------------------------------------------------------------------------- gradient ops
-class TanhBackward(Node):
-    """tanh's gradient g * (1 - y^2) as an op on (y, g): a backend kernel forward."""
+class OutputGradOp(Node):
+    """The gradient of a unary op as an op on (the op's output y, the incoming gradient g),
+    its forward a backend kernel and its own backward written with ops."""
     saves_inputs = (0, 1)
-    _backward_name = "TanhBackwardBackward0"
 
     def forward(self, backend, y, g):
-        return backend.tanh_backward(y, g)
+        return self.kernel(backend, y, g)
+
+
+def through_output(grad_op):
+    """The derivative of an op whose gradient is ``grad_op`` (an OutputGradOp): recorded under
+    create_graph=True (so it can be differentiated again), else the kernel alone on the
+    arrays -- apply's result when nothing is recorded, without its dispatch (the backward of
+    every tanh in a network)."""
+    kernel = grad_op.kernel
+
+    def derivative(node, g):
+        if is_grad_enabled_fast():
+            return grad_op.apply(node.saved_output, g)
+        device = g._device
+        return _make(kernel(device.backend, node.saved_output_array(), g._data), device)
+
+    return derivative
+
+
+class TanhBackward(OutputGradOp):
+    """tanh's gradient g * (1 - y^2)."""
+    _backward_name = "TanhBackwardBackward0"
+    kernel = staticmethod(lambda backend, y, g: backend.tanh_backward(y, g))
 
     def backward(self, gg):
         y, g = self.saved_tensors
@@ -100,26 +122,15 @@ class TanhBackward(Node):
         return gy, (gg * (1.0 - y * y) if self.next_edges[1] is not None else None)
 
 
-class SigmoidBackward(Node):
-    """sigmoid's gradient g * y * (1 - y) as an op on (y, g): a backend kernel forward."""
-    saves_inputs = (0, 1)
+class SigmoidBackward(OutputGradOp):
+    """sigmoid's gradient g * y * (1 - y)."""
     _backward_name = "SigmoidBackwardBackward0"
-
-    def forward(self, backend, y, g):
-        return backend.sigmoid_backward(y, g)
+    kernel = staticmethod(lambda backend, y, g: backend.sigmoid_backward(y, g))
 
     def backward(self, gg):
         y, g = self.saved_tensors
         gy = gg * g * (1.0 - 2.0 * y) if self.next_edges[0] is not None else None
         return gy, (gg * y * (1.0 - y) if self.next_edges[1] is not None else None)
-
-
-def _through_output(grad_op):
-    """The derivative of an op whose gradient op reads (output, incoming gradient)."""
-    def derivative(node, g):
-        return grad_op.apply(node.saved_output, g)
-
-    return derivative
 
 
 # --------------------------------------------------------------------------- the table
@@ -244,8 +255,8 @@ TABLE = (
              aliases=("arctan",)),
     UnaryRow("sinh", lambda xp, a: xp.sinh(a), lambda n, g: g * n.saved_input.cosh(), "input"),
     UnaryRow("cosh", lambda xp, a: xp.cosh(a), lambda n, g: g * n.saved_input.sinh(), "input"),
-    UnaryRow("tanh", lambda xp, a: xp.tanh(a), _through_output(TanhBackward), "output"),
-    UnaryRow("sigmoid", _sigmoid_kernel, _through_output(SigmoidBackward), "output"),
+    UnaryRow("tanh", lambda xp, a: xp.tanh(a), through_output(TanhBackward), "output"),
+    UnaryRow("sigmoid", _sigmoid_kernel, through_output(SigmoidBackward), "output"),
     UnaryRow("abs", lambda xp, a: xp.abs(a), lambda n, g: g * n.saved_input.sign(), "input", dtype="same",
              aliases=("absolute",)),
     UnaryRow("square", lambda xp, a: a * a, lambda n, g: g * (2.0 * n.saved_input), "input", dtype="same",
