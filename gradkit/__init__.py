@@ -112,7 +112,8 @@ def _lazy(name):
 
 def __getattr__(name):
     # Submodules that pull in more code load on first use.
-    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn", "func", "viz"):
+    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn", "func", "viz",
+                "special"):
         module = _lazy(name)
         globals()[name] = module
         return module

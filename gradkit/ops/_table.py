@@ -41,4 +41,5 @@ def op_class(base, name: str, attrs: dict, grad_fn: str | None = None):
 
 
 def class_name(op_name: str) -> str:
-    return op_name.capitalize().replace("_", "")
+    """floor_divide -> FloorDivide (PyTorch's node names follow the op's words)."""
+    return "".join(word[:1].upper() + word[1:] for word in op_name.split("_"))
