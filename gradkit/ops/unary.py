@@ -308,10 +308,6 @@ class Relu(UnaryOp):
         return where(self.saved_output <= 0, 0.0, g)
 
 
-def _relu_int_safe(x):
-    return unary(Relu, x)
-
-
 def relu(input):
     if isinstance(input, Tensor):  # Relu.apply, minus its generic dispatch (a layer of every MLP)
         device = input._device
