@@ -59,15 +59,12 @@ from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anom
 from .ops.creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_dlpack, from_numpy, full,
                            full_like, linspace, logspace, meshgrid, ones, ones_like, tensor, zeros, zeros_like)
 from .ops.creation import range_ as range  # noqa: A001  (PyTorch's deprecated torch.range)
-from .ops.elementwise import (abs, absolute, acos, add, allclose, arccos, arcsin, arctan, arctan2, asin, atan,
-                              atan2, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, ceil, clamp, clamp_max,
-                              clamp_min, clip, cos, cosh, div, divide, eq, equal, exp, exp2, expm1, fix, float_power,
-                              floor, floor_divide, fmax, fmin, fmod, frac, ge, greater, greater_equal, gt, isclose,
-                              isfinite, isinf, isnan, le, less, less_equal, log, log1p, log2, log10, logical_and,
-                              logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, multiply, nan_to_num,
-                              ne, neg, negative, not_equal, positive, pow, reciprocal, relu, remainder, round, rsqrt,
-                              sigmoid, sign, sin, sinh, sqrt, square, sub, subtract, tan, tanh, true_divide, trunc,
-                              where)
+from .ops import arith as _arith, compare as _compare, select as _select, unary as _unary  # noqa: E402
+
+# every elementwise function (aliases included), as each family's table lists it
+for _family in (_arith.FAMILY, _unary.FAMILY, _compare.FAMILY, _select.FAMILY):
+    globals().update(_family.functions)
+del _family
 from .ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, cumprod, cumsum,
                             logsumexp, max, mean, min, nanmean, nansum, norm, prod, std, std_mean, sum, var,
                             var_mean)
@@ -116,7 +113,8 @@ def _lazy(name):
 
 def __getattr__(name):
     # Submodules that pull in more code load on first use.
-    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn", "func", "viz"):
+    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn", "func", "viz",
+                "special"):
         module = _lazy(name)
         globals()[name] = module
         return module

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import math
-import operator
 import types
 
 from . import _dtype as D
 from ._tensor import Tensor
-from .ops import creation, device, elementwise as E, indexing, inplace, linalg, random, reduction as R, shape as S
-from .ops import views as V
-from .ops import sorting
+from .ops import arith, compare, creation, device, indexing, inplace, linalg, random, reduction as R, select, shape as S
+from .ops import sorting, unary, views as V
 from .ops._core import cast
 
 
@@ -22,26 +20,12 @@ def _method(fn):
     return method
 
 
+# the elementwise families list their own functions, methods and in-place variants
+FAMILIES = (arith.FAMILY, unary.FAMILY, compare.FAMILY, select.FAMILY)
+
+
 def _bind_functions():
     plain = {
-        # elementwise
-        "add": E.add, "sub": E.sub, "subtract": E.sub, "mul": E.mul, "multiply": E.mul, "div": E.div,
-        "divide": E.div, "true_divide": E.div, "floor_divide": E.floor_divide, "remainder": E.remainder,
-        "fmod": E.fmod, "pow": E.pow, "float_power": E.float_power, "atan2": E.atan2, "maximum": E.maximum,
-        "minimum": E.minimum, "fmax": E.fmax, "fmin": E.fmin, "neg": E.neg, "negative": E.neg, "abs": E.abs,
-        "absolute": E.abs, "exp": E.exp, "exp2": E.exp2, "expm1": E.expm1, "log": E.log, "log2": E.log2,
-        "log10": E.log10, "log1p": E.log1p, "sqrt": E.sqrt, "rsqrt": E.rsqrt, "sin": E.sin, "cos": E.cos,
-        "tan": E.tan, "asin": E.asin, "acos": E.acos, "atan": E.atan, "arcsin": E.asin, "arccos": E.acos,
-        "arctan": E.atan, "sinh": E.sinh, "cosh": E.cosh, "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": E.relu,
-        "square": E.square, "reciprocal": E.reciprocal, "sign": E.sign, "floor": E.floor, "ceil": E.ceil,
-        "trunc": E.trunc, "fix": E.trunc, "round": E.round, "frac": E.frac, "clamp": E.clamp, "clip": E.clamp,
-        "clamp_min": E.clamp_min, "clamp_max": E.clamp_max, "where": E.where, "eq": E.eq, "ne": E.ne, "lt": E.lt,
-        "le": E.le, "gt": E.gt, "ge": E.ge, "less": E.lt, "less_equal": E.le, "greater": E.gt,
-        "greater_equal": E.ge, "not_equal": E.ne, "logical_and": E.logical_and, "logical_or": E.logical_or,
-        "logical_xor": E.logical_xor, "logical_not": E.logical_not, "bitwise_and": E.bitwise_and,
-        "bitwise_or": E.bitwise_or, "bitwise_xor": E.bitwise_xor, "bitwise_not": E.bitwise_not, "isnan": E.isnan,
-        "isinf": E.isinf, "isfinite": E.isfinite, "isclose": E.isclose, "allclose": E.allclose, "equal": E.equal,
-        "nan_to_num": E.nan_to_num, "positive": E.positive,
         # reductions
         "sum": R.sum, "nansum": R.nansum, "mean": R.mean, "nanmean": R.nanmean, "prod": R.prod, "max": R.max,
         "min": R.min, "amax": R.amax, "amin": R.amin, "aminmax": R.aminmax, "argmax": R.argmax, "argmin": R.argmin,
@@ -73,13 +57,15 @@ def _bind_functions():
         "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
         "bernoulli": random.bernoulli, "multinomial": random.multinomial,
     }
+    for family in FAMILIES:
+        plain.update(family.methods)
     for name, fn in plain.items():
         # a plain function is a method as it is (x.sum() calls sum(x) without a wrapper's frame)
         setattr(Tensor, name, fn if isinstance(fn, types.FunctionType) else _method(fn))
 
     def where(self, condition, other):
         """``x.where(condition, y)`` is ``where(condition, x, y)`` (PyTorch's argument order)."""
-        return E.where(condition, self, other)
+        return select.where(condition, self, other)
 
     Tensor.where = where
 
@@ -111,34 +97,33 @@ def _bind_operators():
 
         return op
 
+    A, C = arith, compare
     ops = {
-        "__add__": E.add, "__sub__": E.sub, "__mul__": E.mul, "__truediv__": E.div,
-        "__floordiv__": E.floor_divide, "__mod__": E.remainder, "__pow__": E.pow, "__matmul__": linalg.matmul,
-        "__and__": E.bitwise_and, "__or__": E.bitwise_or, "__xor__": E.bitwise_xor,
-        "__radd__": rev(E.add), "__rsub__": rev_named(E.sub, "RsubBackward1"), "__rmul__": rev(E.mul),
-        "__rtruediv__": rev_named(E.div, "MulBackward0"),
-        "__rfloordiv__": rev(E.floor_divide), "__rmod__": rev(E.remainder), "__rpow__": rev(E.pow),
-        "__rmatmul__": rev(linalg.matmul), "__rand__": rev(E.bitwise_and), "__ror__": rev(E.bitwise_or),
-        "__rxor__": rev(E.bitwise_xor),
+        "__add__": A.add, "__sub__": A.sub, "__mul__": A.mul, "__truediv__": A.div,
+        "__floordiv__": A.floor_divide, "__mod__": A.remainder, "__pow__": A.pow, "__matmul__": linalg.matmul,
+        "__and__": C.bitwise_and, "__or__": C.bitwise_or, "__xor__": C.bitwise_xor,
+        "__radd__": rev(A.add), "__rsub__": rev_named(A.sub, "RsubBackward1"), "__rmul__": rev(A.mul),
+        "__rtruediv__": rev_named(A.div, "MulBackward0"),
+        "__rfloordiv__": rev(A.floor_divide), "__rmod__": rev(A.remainder), "__rpow__": rev(A.pow),
+        "__rmatmul__": rev(linalg.matmul), "__rand__": rev(C.bitwise_and), "__ror__": rev(C.bitwise_or),
+        "__rxor__": rev(C.bitwise_xor),
     }
     for name, fn in ops.items():
         setattr(Tensor, name, guard(fn))
-    # float arithmetic, the bulk of a training step, tries elementwise's fast path first
-    for name, cls, array_op, reverse in (
-            ("__add__", E.Add, operator.add, False), ("__radd__", E.Add, operator.add, True),
-            ("__sub__", E.Sub, operator.sub, False), ("__mul__", E.Mul, operator.mul, False),
-            ("__rmul__", E.Mul, operator.mul, True), ("__truediv__", E.Div, operator.truediv, False)):
-        setattr(Tensor, name, E.fast_operator(cls, getattr(Tensor, name), array_op, reverse))
-    Tensor.__eq__ = E.eq
-    Tensor.__ne__ = E.ne
-    Tensor.__lt__ = E.lt
-    Tensor.__le__ = E.le
-    Tensor.__gt__ = E.gt
-    Tensor.__ge__ = E.ge
-    Tensor.__neg__ = E.neg
-    Tensor.__pos__ = E.positive
-    Tensor.__abs__ = E.abs
-    Tensor.__invert__ = lambda self: E.logical_not(self) if self.dtype is D.bool_ else E.bitwise_not(self)
+    # float arithmetic, the bulk of a training step, tries arith's fast path first
+    for name, cls, reverse in (("__add__", A.Add, False), ("__radd__", A.Add, True), ("__sub__", A.Sub, False),
+                               ("__mul__", A.Mul, False), ("__rmul__", A.Mul, True), ("__truediv__", A.Div, False)):
+        setattr(Tensor, name, A.fast_operator(cls, getattr(Tensor, name), reverse))
+    Tensor.__eq__ = C.eq
+    Tensor.__ne__ = C.ne
+    Tensor.__lt__ = C.lt
+    Tensor.__le__ = C.le
+    Tensor.__gt__ = C.gt
+    Tensor.__ge__ = C.ge
+    Tensor.__neg__ = unary.neg
+    Tensor.__pos__ = unary.positive
+    Tensor.__abs__ = unary.abs
+    Tensor.__invert__ = lambda self: C.logical_not(self) if self.dtype is D.bool_ else C.bitwise_not(self)
     Tensor.__getitem__ = indexing.getitem
     Tensor.__setitem__ = indexing.setitem
 
@@ -149,36 +134,29 @@ def _is_number(x):
     return isinstance(x, Number)
 
 
+def _inplace_method(name, fn, symbol=None):
+    """``x.name_(...)``: the out-of-place op, written into x (see ops.inplace)."""
+    if symbol is not None:
+        def method(self, other, *args, **kwargs):
+            if args or kwargs:
+                return inplace.inplace(self, lambda x: fn(x, other, *args, **kwargs), name + "_")
+            return inplace.fast_binary_inplace(self, other, symbol, name + "_", lambda x: fn(x, other))
+    else:
+        def method(self, *args, **kwargs):
+            return inplace.inplace(self, lambda x: fn(x, *args, **kwargs), name + "_")
+    method.__name__ = name + "_"
+    return method
+
+
 def _bind_inplace():
-    """``x.add_(y)`` and ``x += y``: the out-of-place op, written into x (see ops.inplace)."""
-    symbols = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
-
-    def make(name, fn, symbol=None):
-        if symbol is not None:
-            def method(self, other, *args, **kwargs):
-                if args or kwargs:
-                    return inplace.inplace(self, lambda x: fn(x, other, *args, **kwargs), name + "_")
-                return inplace.fast_binary_inplace(self, other, symbol, name + "_", lambda x: fn(x, other))
-        else:
-            def method(self, *args, **kwargs):
-                return inplace.inplace(self, lambda x: fn(x, *args, **kwargs), name + "_")
-        method.__name__ = name + "_"
-        return method
-
-    table = {
-        "add": E.add, "sub": E.sub, "mul": E.mul, "div": E.div, "pow": E.pow, "remainder": E.remainder,
-        "floor_divide": E.floor_divide, "clamp": E.clamp, "clip": E.clamp, "clamp_min": E.clamp_min,
-        "clamp_max": E.clamp_max, "neg": E.neg, "abs": E.abs, "exp": E.exp, "log": E.log, "log1p": E.log1p,
-        "sqrt": E.sqrt, "rsqrt": E.rsqrt, "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": E.sigmoid,
-        "relu": E.relu, "square": E.square, "reciprocal": E.reciprocal, "sign": E.sign, "floor": E.floor,
-        "ceil": E.ceil, "trunc": E.trunc, "round": E.round, "masked_fill": indexing.masked_fill,
-        "maximum": E.maximum, "minimum": E.minimum, "t": V.t, "transpose": V.transpose,
-        "squeeze": V.squeeze, "unsqueeze": V.unsqueeze, "tril": S.tril, "triu": S.triu,
-        "subtract": E.sub, "multiply": E.mul, "divide": E.div, "fmod": E.fmod, "nan_to_num": E.nan_to_num,
-        "logical_not": E.logical_not, "logical_and": E.logical_and, "logical_or": E.logical_or,
-    }
-    for name, fn in table.items():
-        setattr(Tensor, name + "_", make(name, fn, symbols.get(name)))
+    """``x.add_(y)`` and ``x += y``."""
+    table = {name: (fn, None) for name, fn in (
+        ("masked_fill", indexing.masked_fill), ("t", V.t), ("transpose", V.transpose), ("squeeze", V.squeeze),
+        ("unsqueeze", V.unsqueeze), ("tril", S.tril), ("triu", S.triu))}
+    for family in FAMILIES:
+        table.update(family.inplace)
+    for name, (fn, symbol) in table.items():
+        setattr(Tensor, name + "_", _inplace_method(name, fn, symbol))
     for dunder, name in (("__iadd__", "add"), ("__isub__", "sub"), ("__imul__", "mul"), ("__itruediv__", "div")):
         setattr(Tensor, dunder, getattr(Tensor, name + "_"))
     Tensor.__ipow__ = Tensor.pow_

@@ -10,7 +10,7 @@ import pytest
 
 import gradkit as gk
 import gradkit.nn.functional as F
-from gradkit.ops import elementwise as E
+from gradkit.ops import arith as E
 
 
 def _np(t):

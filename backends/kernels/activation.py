@@ -26,3 +26,11 @@ class ActivationKernels:
         """relu's gradient: ``g`` where the output ``out`` is > 0 (or NaN), +0. elsewhere."""
         xp = self.xp
         return xp.where(out <= 0, xp.zeros_like(g), g)
+
+    def tanh_backward(self, y, g):
+        """tanh's gradient from its output ``y``: g * (1 - y^2)."""
+        return g * (1.0 - y * y)
+
+    def sigmoid_backward(self, y, g):
+        """sigmoid's gradient from its output ``y``: g * y * (1 - y)."""
+        return g * y * (1.0 - y)

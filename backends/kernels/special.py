@@ -10,6 +10,8 @@ line; float32/float16 use 11 terms and c = 4: max error 3e-8 (below float32's ro
 """
 from __future__ import annotations
 
+import math
+
 # Chebyshev coefficients (see the module docstring); fitted with mpmath at 400 Chebyshev nodes
 _SMALL64 = (0.7415552820424022, -0.30107107338659483, 0.06899483068983162, -0.013916271264722222,
             0.0024207995224334463, -0.0003658639685847479, 4.8620984432336164e-05, -5.749256558005553e-06,
@@ -56,3 +58,80 @@ class SpecialKernels:
         outer = xp.where(ax < cut, tail, xp.ones_like(a))
         outer = xp.where(a < 0, -outer, outer)
         return xp.where(ax <= _SPLIT, inner, outer)
+
+    def erfinv(self, a):
+        """The inverse of erf on [-1, 1] (±inf at ±1, NaN outside). Giles's single-precision
+        approximation (M. Giles, "Approximating the erfinv function", 2010) as the start,
+        then Newton steps on erf, carried out in float64 whatever a's dtype: for |a| >= 1/2
+        the steps solve log(erfc(y)) = log(1 - |a|) instead (1 - |a| is exact there, while
+        erf(y) - a would lose the digits that decide y)."""
+        xp = self.xp
+        x = xp.astype(a, xp.float64)
+        ax = xp.abs(x)
+        inside = ax < 1.0
+        t = xp.where(inside, ax, xp.zeros_like(x))  # keeps the unused lanes finite
+        y = _erfinv_start(xp, t)
+        tail = t >= 0.5
+        q = 1.0 - t  # exact for t >= 0.5
+        log_q = xp.log(q)
+        for _ in range(4):
+            # on log(erfc(y)) = log(q) in the tail: nearly linear there, so a start that is
+            # off by a few percent (far tails, where Giles's fit was not aimed) still converges
+            erfc = self._erfc_nonneg(y)
+            gap = xp.where(tail, (xp.log(erfc) - log_q) * erfc, t - _erf_series(y))
+            y = y + gap * (_SQRT_PI / 2.0) * xp.exp(y * y)
+        y = xp.where(inside, y, xp.where(ax == 1.0, xp.full_like(x, float("inf")), xp.full_like(x, float("nan"))))
+        y = xp.copysign(y, x)  # erfinv(-0.) is -0.
+        return xp.astype(y, a.dtype)
+
+    def _erfc_nonneg(self, y):
+        """erfc(y) for float64 y >= 0.4 to relative precision (1 - erf(y) would keep erf's
+        absolute error): erf's tail series for y >= 2, exp(-y^2) erfcx(y) below."""
+        xp = self.xp
+        r = xp.clip(y, _SPLIT, 6.0)
+        lo, hi = 1.0 / 6.0, 1.0 / _SPLIT
+        s = (1.0 / r - lo) * (2.0 / (hi - lo)) - 1.0
+        tail = xp.exp(-(r * r)) / r * _clenshaw(_LARGE64, s)
+        middle = xp.exp(-(y * y)) * _clenshaw(_ERFCX_MIDDLE, (xp.clip(y, 0.4, _SPLIT) - 0.4) * 1.25 - 1.0)
+        return xp.where(y >= _SPLIT, tail, middle)
+
+
+_SQRT_PI = 1.7724538509055159
+# erfcx(y) = exp(y^2) erfc(y) on [0.4, 2]: Chebyshev coefficients from 70-digit values of erfc
+# (its power series in decimal arithmetic) at 48 Chebyshev nodes
+_ERFCX_MIDDLE = (0.4193421081063493, -0.19925882662773675, 0.04223747804578392, -0.008182696654096606, 0.0014715885056287813,
+                 -0.0002483768751156394, 3.966238848125318e-05, -6.0296289721560805e-06,
+                 8.769831748340597e-07, -1.2252543046776973e-07, 1.649848533675961e-08,
+                 -2.1471717581570483e-09, 2.7073193148385833e-10, -3.314106529394771e-11,
+                 3.945827525618875e-12, -4.576687157040126e-13, 5.178750330144316e-14,
+                 -5.7241783698278975e-15, 6.187485441630205e-16, -6.547553506514012e-17,
+                 6.789187984985839e-18)
+# Giles's coefficients: erfinv(x) ~ x * p(w), w = -log(1 - x^2), one polynomial each side of w = 5
+_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+            -0.00417768164, 0.246640727, 1.50140941)
+_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+         0.00943887047, 1.00167406, 2.83297682)
+
+
+def _horner(coeffs, w):
+    p = coeffs[0]
+    for c in coeffs[1:]:
+        p = p * w + c
+    return p
+
+
+# erf's Maclaurin series 2/sqrt(pi) sum (-1)^n y^(2n+1) / (n! (2n+1)), for |y| < 0.6: more
+# accurate there than erf's Chebyshev fit, which keeps an absolute error of about one eps
+_ERF_SERIES = tuple(2.0 / _SQRT_PI * (-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(18))[::-1]
+
+
+def _erf_series(y):
+    return y * _horner(_ERF_SERIES, y * y)
+
+
+def _erfinv_start(xp, t):
+    """Giles's approximation of erfinv(t) for float64 0 <= t < 1 (relative error ~1e-7)."""
+    w = -xp.log((1.0 - t) * (1.0 + t))
+    central = _horner(_CENTRAL, xp.minimum(w, 5.0) - 2.5)
+    tail = _horner(_TAIL, xp.sqrt(xp.maximum(w, 5.0)) - 3.0)
+    return t * xp.where(w < 5.0, central, tail)

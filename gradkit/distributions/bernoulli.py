@@ -6,7 +6,7 @@ from numbers import Number
 
 from .._size import Size
 from ..autograd import no_grad
-from ..ops import elementwise as E
+from ..ops import select as E
 from ..ops.creation import arange
 from ..ops.random import bernoulli
 from . import constraints

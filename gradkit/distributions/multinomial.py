@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from .._size import Size
-from ..ops import elementwise as E
+from ..ops import select as E
 from ..ops.random import _multinomial_counts
 from . import constraints
 from .categorical import Categorical

@@ -5,7 +5,7 @@ import math
 from numbers import Number
 
 from .._size import Size
-from ..ops import elementwise as E
+from ..ops import select as E
 from ..ops.random import rand
 from . import constraints
 from .distribution import Distribution

@@ -15,7 +15,7 @@ from .. import _dtype as D
 from .._size import Size
 from .._tensor import Tensor
 from ..autograd import enable_grad
-from ..ops import elementwise as E
+from ..ops import unary as E
 from ..ops.creation import tensor as _tensor
 from ..ops.shape import broadcast_tensors
 

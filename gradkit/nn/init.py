@@ -63,7 +63,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fills with N(mean, std^2) restricted to [a, b] (values outside are redrawn)."""
     _check(tensor, "trunc_normal_")
-    from ..ops.elementwise import where
+    from ..ops.select import where
     from ..ops.random import randn
 
     with no_grad():

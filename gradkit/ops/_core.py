@@ -64,12 +64,41 @@ def cast(t: Tensor, dt: D.dtype) -> Tensor:
     """dtype conversion; differentiable between floating types."""
     if t.dtype is dt:
         return t
-    from .elementwise import Cast
-
     if t._requires_grad and dt.category == FLOAT and t.dtype.category == FLOAT:
         return Cast.apply(t, dtype=dt)
     backend = t._device.backend
     out = _make(backend.xp.astype(t._data, backend.xp_dtype(dt.name)), t._device)
+    return out
+
+
+class Cast(Node):
+    def forward(self, backend, a, dtype):
+        xp = backend.xp
+        self.src = D.dtype_of_array(a)
+        return xp.astype(a, getattr(xp, dtype.name))
+
+    def backward(self, g):
+        return cast(g, self.src)
+
+    _backward_name = "ToCopyBackward0"
+
+
+def full_like_scalar(ref: Tensor, value) -> Tensor:
+    """A 0-d tensor holding a Python scalar (its own dtype, PyTorch's rules) on ref's device."""
+    backend = ref._device.backend
+    dt = D.scalar_dtype(value)
+    return _make(backend.asarray(value, backend.xp_dtype(dt.name), ref._device), ref._device)
+
+
+def _out(result: Tensor, out):
+    """``out=``: the result written into ``out`` (returned), or the result itself."""
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"out= must be a Tensor, got {type(out).__name__}")
+    from .inplace import write_into
+
+    write_into(out, result, "out=")
     return out
 
 

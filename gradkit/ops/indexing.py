@@ -333,7 +333,7 @@ def _broadcast_pair(a, b):
 
 
 def masked_fill(input, mask, value):
-    from .elementwise import where
+    from .select import where
 
     if mask.dtype is not D.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")

@@ -101,7 +101,7 @@ def matmul(input, other, *, out=None):
         broadcast_shapes_checked("matmul", sa[:-2], sb[:-2])
     result = _matmul_node(len(sa), len(sb)).apply(input, other)
     if out is not None:
-        from .elementwise import _out
+        from ._core import _out
 
         return _out(result, out)
     return result

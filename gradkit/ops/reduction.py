@@ -120,7 +120,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None,
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
-    from .elementwise import isnan, where
+    from .compare import isnan
+    from .select import where
 
     return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
 
@@ -154,7 +155,7 @@ class Mean(Sum):
 
 
 def nanmean(input, dim=None, keepdim=False):
-    from .elementwise import isnan
+    from .compare import isnan
 
     valid = ~isnan(input)
     return nansum(input, dim, keepdim) / sum(valid, dim, keepdim)
@@ -171,7 +172,7 @@ class Prod(Node):
         return xp.prod(a, axis=_xp_axis(axes), keepdims=keepdim)
 
     def backward(self, g):
-        from .elementwise import where
+        from .select import where
 
         x, out, g = _with_kept_dims(self, g)
         # product of the other elements: out / x where x != 0; where x holds the single
@@ -271,7 +272,7 @@ def one_hot_along(idx, shape, dim, dtype):
 def _max_min(name, largest):
     def reduce(input, dim=_MISSING, keepdim=False, *, axis=None, keepdims=None, out=None):
         if isinstance(dim, Tensor):
-            from .elementwise import maximum, minimum
+            from .select import maximum, minimum
 
             return (maximum if largest else minimum)(input, dim)
         if dim is _MISSING and axis is None:
@@ -367,7 +368,7 @@ class StdFromVar(Node):
         return xp.sqrt(v)
 
     def backward(self, g):
-        from .elementwise import where
+        from .select import where
 
         out = self.saved_output
         zero = out == 0
@@ -399,7 +400,7 @@ class Norm2(Node):
         return xp.sqrt(xp.sum(a * a, axis=axes, keepdims=keepdim))
 
     def backward(self, g):
-        from .elementwise import where
+        from .select import where
 
         x, out, g = _with_kept_dims(self, g)
         return g * where(out == 0, 0.0, x / where(out == 0, 1.0, out))
@@ -426,7 +427,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
         return sum(cast(a != 0, input.dtype), axes, keep)
     if p == 1:
         return sum(a, axes, keep)
-    from .elementwise import where
+    from .select import where
 
     total = sum(a ** p, axes, keep)
     zero = total == 0  # the gradient at a zero slice is 0, as in PyTorch (not inf * 0)
@@ -435,7 +436,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
 
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) computed stably by shifting with the max."""
-    from .elementwise import isinf, where
+    from .compare import isinf
+    from .select import where
 
     if input.dtype.category != FLOAT:
         input = cast(input, D.get_default_dtype())

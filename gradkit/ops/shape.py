@@ -67,7 +67,7 @@ def cat(tensors, dim=0, *, axis=None, out=None):
     tensors = _promote_all(tensors)
     result = Cat.apply(*tensors, dim=d)
     if out is not None:
-        from .elementwise import _out
+        from ._core import _out
 
         return _out(result, out)
     return result
@@ -110,7 +110,7 @@ def stack(tensors, dim=0, *, axis=None, out=None):
     check_same_device("stack", *tensors)
     result = _named(cat([unsqueeze(t, d) for t in tensors], d), "StackBackward0")
     if out is not None:
-        from .elementwise import _out
+        from ._core import _out
 
         return _out(result, out)
     return result
@@ -353,6 +353,6 @@ def _tri(input, k, lower):
     rows = arange(n, device=input.device).reshape(n, 1)
     cols = arange(m, device=input.device).reshape(1, m)
     keep = (cols - rows <= k) if lower else (cols - rows >= k)
-    from .elementwise import where
+    from .select import where
 
     return where(keep, input, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
-from ..ops.elementwise import maximum
+from ..ops.select import maximum
 from .optimizer import Optimizer, _check_hyperparameters, _decay_square_, _lerp_, _scalar_step_tensor, _to_scalar
 
 __all__ = ["Adam", "AdamW"]

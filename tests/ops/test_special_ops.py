@@ -1,0 +1,144 @@
+"""logit, erf and erfinv: values against reference values (the standard library's
+statistics.NormalDist and math.erf, which match PyTorch's to the last bits), float64
+gradient checks of first and second order on every device, PyTorch's behaviour at the
+edges, and the gradkit.special names."""
+from __future__ import annotations
+
+import math
+import statistics
+
+import numpy as np
+import pytest
+
+import gradkit as gk
+from helpers import check_grads, host, rand64
+
+_NORMAL = statistics.NormalDist()
+
+
+def erfinv_reference(p: float) -> float:
+    """erfinv from the normal quantile, each range computed where it loses nothing: the
+    Maclaurin series near 0, the quantile of (1 - |p|) / 2 (exact for |p| >= 1/2) near 1."""
+    s, a = math.copysign(1.0, p), abs(p)
+    if a < 0.05:
+        c = math.sqrt(math.pi) / 2 * a
+        return s * (c + c ** 3 / 3 + 7 * c ** 5 / 30 + 127 * c ** 7 / 630 + 4369 * c ** 9 / 22680
+                    + 34807 * c ** 11 / 178200)
+    if a >= 0.5:
+        return -s * _NORMAL.inv_cdf((1.0 - a) / 2) / math.sqrt(2)
+    return s * _NORMAL.inv_cdf(0.5 + a / 2) / math.sqrt(2)
+
+
+def _ulps(got, expected, dtype):
+    return np.abs(got - expected) / np.spacing(np.abs(expected).astype(dtype)).astype(np.float64)
+
+
+def _probabilities(dtype):
+    rng = np.random.default_rng(0)
+    ps = np.concatenate([rng.uniform(-1, 1, 400), 1 - 10.0 ** -rng.uniform(1, 15.9, 100), rng.uniform(0, 1e-3, 50),
+                         [0.0, 0.5, 0.9, 0.99, -0.999999]]).astype(dtype)
+    return ps[np.abs(ps) < 1]
+
+
+@pytest.mark.parametrize("dtype,gdtype,limit", [(np.float64, gk.float64, 6), (np.float32, gk.float32, 1)])
+def test_erfinv_values_within_a_few_ulp(dtype, gdtype, limit, device):
+    ps = _probabilities(dtype)
+    got = host(gk.erfinv(gk.tensor(ps, dtype=gdtype, device=device))).astype(np.float64)
+    expected = np.array([erfinv_reference(float(p)) for p in ps])
+    assert _ulps(got, expected, dtype).max() <= limit
+
+
+def test_erfinv_inverts_erf():
+    ps = _probabilities(np.float64)
+    ys = host(gk.erfinv(gk.tensor(ps, dtype=gk.float64)))
+    # erf(erfinv(p)) is p to within erf's slope times an ulp or two of erfinv(p)
+    back = np.array([math.erf(y) for y in ys])
+    slope = 2 / math.sqrt(math.pi) * np.exp(-ys * ys)
+    assert np.all(np.abs(back - ps) <= slope * 3 * np.spacing(np.abs(ys)) + np.spacing(np.abs(ps)))
+
+
+def test_erfinv_edges(device):
+    x = gk.tensor([1.0, -1.0, 1.5, -2.0, math.nan, 0.0, -0.0], dtype=gk.float64, device=device)
+    y = host(gk.erfinv(x))
+    assert y[0] == math.inf and y[1] == -math.inf
+    assert np.isnan(y[2:5]).all()
+    assert y[5] == 0.0 and math.copysign(1.0, y[6]) == -1.0
+
+
+def test_erf_values(device):
+    xs = np.linspace(-5, 5, 201)
+    got = host(gk.erf(gk.tensor(xs, dtype=gk.float64, device=device)))
+    np.testing.assert_allclose(got, [math.erf(v) for v in xs], rtol=0, atol=4e-15)
+
+
+def _logit_reference(p, eps=None):
+    if eps is not None:
+        p = min(max(p, eps), 1 - eps)
+    return math.log(p / (1 - p))
+
+
+@pytest.mark.parametrize("eps", [None, 0.2])
+def test_logit_values(eps, device):
+    ps = [0.05, 0.2, 0.5, 0.7, 0.95]
+    got = host(gk.logit(gk.tensor(ps, dtype=gk.float64, device=device), eps))
+    np.testing.assert_allclose(got, [_logit_reference(p, eps) for p in ps], rtol=1e-14, atol=0)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # log(0), 1/0: what PyTorch computes silently
+def test_logit_outside_the_unit_interval(device):
+    x = gk.tensor([-0.5, 0.0, 1.0, 1.5], dtype=gk.float64, device=device, requires_grad=True)
+    y = gk.logit(x)
+    values = host(y)
+    assert np.isnan(values[[0, 3]]).all() and values[1] == -math.inf and values[2] == math.inf
+    y.backward(gk.ones_like(y))
+    # PyTorch's gradient: NaN outside [0, 1] when no eps is given
+    assert np.isnan(host(x.grad)[[0, 3]]).all()
+
+
+def test_logit_gradient_is_zero_where_eps_clamps(device):
+    x = gk.tensor([0.05, 0.3, 0.6, 0.95], dtype=gk.float64, device=device, requires_grad=True)
+    gk.logit(x, eps=0.1).sum().backward()
+    expected = [0.0, 1 / (0.3 * 0.7), 1 / (0.6 * 0.4), 0.0]
+    np.testing.assert_allclose(host(x.grad), expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name,low,high", [("erf", -2.0, 2.0), ("erfinv", -0.9, 0.9), ("logit", 0.1, 0.9)])
+def test_gradients_first_and_second_order(name, low, high, device):
+    x = rand64(2, 3, device=device, low=low, high=high, seed=1)
+    check_grads(getattr(gk, name), (x,))
+
+
+def test_logit_with_eps_gradients(device):
+    x = rand64(2, 3, device=device, low=0.2, high=0.8, seed=2)
+    check_grads(lambda t: gk.logit(t, eps=0.05), (x,))
+
+
+def test_node_names_and_integer_inputs():
+    x = gk.tensor([0.25], requires_grad=True)
+    assert gk.logit(x).grad_fn.name() == "LogitBackward0"
+    assert gk.erfinv(x).grad_fn.name() == "ErfinvBackward0"
+    assert gk.erf(x).grad_fn.name() == "ErfBackward0"
+    assert gk.erf(gk.tensor([0, 1])).dtype is gk.get_default_dtype()
+
+
+def test_methods_inplace_and_special_namespace():
+    x = gk.tensor([0.25, 0.5], dtype=gk.float64)
+    for name in ("logit", "erf", "erfinv"):
+        np.testing.assert_array_equal(host(getattr(x, name)()), host(getattr(gk.special, name)(x)))
+        y = x.clone()
+        assert getattr(y, name + "_")() is y
+        np.testing.assert_array_equal(host(y), host(getattr(gk, name)(x)))
+    np.testing.assert_array_equal(host(gk.special.expit(x)), host(gk.sigmoid(x)))
+    z = x.clone()
+    z.logit_(0.3)
+    np.testing.assert_array_equal(host(z), host(gk.logit(x, eps=0.3)))
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+def test_hot_gradients_are_ops_recorded_under_create_graph(name):
+    x = gk.tensor([0.3, -0.7], dtype=gk.float64, requires_grad=True)
+    (g,) = gk.autograd.grad(getattr(x, name)().sum(), x, create_graph=True)
+    assert g.grad_fn.name() == f"{name.capitalize()}BackwardBackward0"
+    (plain,) = gk.autograd.grad(getattr(x, name)().sum(), x)
+    assert plain.grad_fn is None
+    np.testing.assert_array_equal(host(g), host(plain))
