@@ -1,6 +1,9 @@
 """Shared fixtures: ``device`` runs a test on the CPU, on the strict test device
-(array_api_strict's device1, a stand-in for an accelerator) and on CUDA where present."""
+(array_api_strict's device1, a stand-in for an accelerator) and on CUDA where present.
+Tests marked ``slow`` run only when asked for: ``-m slow`` or ``GRADKIT_SLOW=1``."""
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -25,6 +28,19 @@ def _device_params():
 
 def pytest_configure(config):
     config._gradkit_cuda = cuda_available()
+
+
+def slow_enabled(config) -> bool:
+    return "slow" in (config.getoption("markexpr") or "") or bool(os.environ.get("GRADKIT_SLOW"))
+
+
+def pytest_collection_modifyitems(config, items):
+    if slow_enabled(config):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow or GRADKIT_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(params=_device_params())

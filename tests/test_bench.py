@@ -547,3 +547,18 @@ def test_progress_fallback_writes_plain_lines():
     quiet = io.StringIO()
     Progress(2, enabled=False, stream=quiet).show(1, "x")
     assert quiet.getvalue() == ""
+
+
+# -- the timing checks moved out of the unit tests -------------------------------------------
+def test_timing_checks_run_and_report():
+    """bench.timing_checks runs (small sizes here, and no time is judged: that is its job
+    when run by hand)."""
+    from bench import timing_checks
+
+    assert [c.__name__ for c in timing_checks.CHECKS] == [
+        "multinomial_draws_are_vectorised", "multinomial_large_total_count", "mlp_example_trains_within_a_minute",
+        "long_chain_time_is_linear"]
+    for check in (timing_checks.multinomial_draws_are_vectorised, timing_checks.multinomial_large_total_count,
+                  timing_checks.long_chain_time_is_linear):
+        measured, limit, unit, note = check(scale=0.01)
+        assert measured >= 0 and limit > 0 and unit in ("s", "x") and note

@@ -81,8 +81,6 @@ def test_d2l_zh_probability_section(device):
 
 
 def test_d2l_en_probability_section(device):
-    import time
-
     from gradkit.distributions.multinomial import Multinomial as M
 
     gradkit.manual_seed(1)
@@ -91,23 +89,18 @@ def test_d2l_en_probability_section(device):
     assert float(c.sum()) == 100
     c = M(10000, fair_probs).sample() / 10000
     assert abs(float(c[0]) - 0.5) < 0.03
-    start = time.perf_counter()
-    counts = M(1, fair_probs).sample((10000,))
-    assert time.perf_counter() - start < 2.0  # vectorised: no Python loop over draws
+    counts = M(1, fair_probs).sample((10000,))  # its time: python -m bench.timing_checks multinomial
     assert counts.shape == (10000, 2)
     cum_counts = counts.cumsum(dim=0)
     estimates = (cum_counts / cum_counts.sum(dim=1, keepdims=True)).cpu().numpy()
     assert abs(estimates[-1, 0] - 0.5) < 0.03
 
 
-def test_multinomial_large_counts_fast(device):
-    import time
-
+def test_multinomial_large_counts(device):
+    # its time: python -m bench.timing_checks multinomial
     gradkit.manual_seed(2)
     probs = gradkit.tensor([0.1, 0.2, 0.3, 0.4], device=device)
-    start = time.perf_counter()
     c = Multinomial(1_000_000, probs).sample((2,))
-    assert time.perf_counter() - start < 5.0
     freq = host(c) / 1_000_000
     assert (abs(freq - [0.1, 0.2, 0.3, 0.4]) < 0.005).all()
     assert (host(c.sum(-1)) == 1_000_000).all()

@@ -34,10 +34,10 @@ def test_linear_regression_recovers_the_true_parameters():
     assert max(abs(v) for v in w_err) < 0.01, out
 
 
-def test_mlp_reaches_95_percent_on_digits_within_a_minute(tmp_path):
-    out = run("mlp.py", "--checkpoint", str(tmp_path / "mlp.safetensors"), timeout=60)
+def test_mlp_reaches_95_percent_on_digits(tmp_path):
+    # the "within a minute" of its docstring is timed by python -m bench.timing_checks mlp
+    out = run("mlp.py", "--checkpoint", str(tmp_path / "mlp.safetensors"), timeout=600)
     accuracy = float(re.search(r"final test accuracy ([0-9.]+)", out).group(1))
-    seconds = float(re.search(r"trained in ([0-9.]+)s", out).group(1))
+    assert re.search(r"trained in ([0-9.]+)s", out), out
     assert accuracy >= 0.95, out
-    assert seconds < 60
     assert "predictions identical: True" in out

@@ -388,10 +388,10 @@ def test_missing_parent_directory_and_symlink(tmp_path):
 
 
 def test_model_and_optimizer_state_dicts(tmp_path):
-    nn = pytest.importorskip("gradkit.nn")
-    optim = pytest.importorskip("gradkit.optim")
-    if not all(hasattr(nn, n) for n in ("Linear", "BatchNorm1d", "Sequential")) or not hasattr(optim, "Adam"):
-        pytest.skip("gradkit.nn / gradkit.optim not complete yet")
+    # imported plainly: a broken gradkit.nn or optim fails here instead of skipping the test
+    import gradkit.nn as nn
+    import gradkit.optim as optim
+
     net = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2), nn.ReLU(), nn.Linear(2, 1))
     # PyTorch's own file fills this model (same state_dict keys)
     sd = gradkit.load(os.path.join(FIXTURES, "torch_state_dict.safetensors"))

@@ -40,4 +40,6 @@ def grads_of(fn, *tensors, weight=None):
     if weight is not None:
         out = out * weight
     out.sum().backward()
+    for k, t in enumerate(tensors):
+        assert t.grad is None or t.grad.shape == t.shape, f"input {k}: gradient {t.grad.shape}, input {t.shape}"
     return [t.grad for t in tensors]

@@ -32,14 +32,16 @@ def _values(shape, seed):
 
 
 @SETTINGS
-@given(shapes=broadcast_pair(), op=st.sampled_from(["add", "sub", "mul", "div", "maximum"]))
+@given(shapes=broadcast_pair(), op=st.sampled_from(["add", "sub", "mul", "div", "maximum", "clamp_min", "clamp_max"]))
 def test_broadcast_binary(device, shapes, op):
     sa, sb = shapes
     a_np, b_np = _values(sa, 0), _values(sb, 1) + 0.01
     a, b = const(a_np, device, requires_grad=True), const(b_np, device, requires_grad=True)
     fn = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
-          "div": lambda x, y: x / y, "maximum": gk.maximum}[op]
-    ref = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "maximum": np.maximum}[op]
+          "div": lambda x, y: x / y, "maximum": gk.maximum, "clamp_min": lambda x, y: x.clamp(min=y),
+          "clamp_max": lambda x, y: gk.clamp(x, max=y)}[op]
+    ref = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "maximum": np.maximum,
+           "clamp_min": np.maximum, "clamp_max": np.minimum}[op]
     out = fn(a, b)
     assert_values(out, ref(a_np, b_np), rtol=1e-12)
     out.sum().backward()
@@ -50,9 +52,20 @@ def test_broadcast_binary(device, shapes, op):
     if op in ("add", "sub"):
         assert_values(a.grad, np.full(sa, copies_a))
         assert_values(b.grad, np.full(sb, copies_b if op == "add" else -copies_b))
+    if op in ("maximum", "clamp_min", "clamp_max"):
+        # the input gets the gradient where it is the result, the other operand elsewhere
+        a_wins = np.broadcast_to(a_np > b_np if op != "clamp_max" else a_np < b_np, full)
+        assert_values(a.grad, _sum_to(a_wins.astype(float), sa))
+        assert_values(b.grad, _sum_to((~a_wins).astype(float), sb))
     if op == "mul":
         assert_values(a.grad, np.broadcast_to(b_np, full).sum(axis=tuple(range(len(full) - len(sa))))
                       .sum(axis=tuple(i for i, s in enumerate(sa) if s == 1), keepdims=True).reshape(sa))
+
+
+def _sum_to(g, shape):
+    lead = g.ndim - len(shape)
+    g = g.sum(axis=tuple(range(lead))) if lead else g
+    return g.sum(axis=tuple(d for d, s in enumerate(shape) if s == 1), keepdims=True).reshape(shape)
 
 
 @st.composite

@@ -19,6 +19,7 @@ import gradkit.nn as nn
 import gradkit.nn.functional as F
 from gradkit.autograd import Function, gradcheck, gradgradcheck, once_differentiable
 from gradkit.autograd.node import Node
+from helpers import assert_recording_matches_plain
 
 # backwards that read raw arrays, reviewed: each multiplies the gradient by a constant
 REVIEWED_RAW_BACKWARDS = {
@@ -157,6 +158,7 @@ CASE_NAMES = sorted(_cases("cpu"))
 def test_second_order(device, name):
     fn, inputs = _cases(device)[name]
     assert gradcheck(fn, inputs)
+    assert_recording_matches_plain(fn, inputs)
     assert gradgradcheck(fn, inputs)
 
 

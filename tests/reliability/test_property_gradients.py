@@ -79,6 +79,14 @@ BINARY = {
     "minimum": (gk.minimum, np.minimum),
     "atan2": (gk.atan2, np.arctan2),
     "where": (lambda a, b: gk.where(a > b, a * b, a - b), lambda a, b: np.where(a > b, a * b, a - b)),
+    "where_broadcast_branches": (lambda a, b: gk.where(a > 0, a.exp(), b.sin()),
+                                 lambda a, b: np.where(a > 0, np.exp(a), np.sin(b))),
+    "clamp_min_tensor": (lambda a, b: gk.clamp(a, min=b), np.maximum),
+    "clamp_max_tensor": (lambda a, b: a.clamp(max=b), np.minimum),
+    "clamp_tensor_bounds": (lambda a, b: gk.clamp(a, b - 0.5, b * b + 0.5),
+                            lambda a, b: np.minimum(np.maximum(a, b - 0.5), b * b + 0.5)),
+    "clamp_crossed_bounds": (lambda a, b: gk.clamp(a * 2, b, -b),  # min > max wherever b > 0
+                             lambda a, b: np.where(b > -b, -b, np.clip(a * 2, b, -b))),
     "chain": (lambda a, b: ((a * b).tanh() + a.exp() / (1 + b * b)).sigmoid(),
               lambda a, b: 1 / (1 + np.exp(-(np.tanh(a * b) + np.exp(a) / (1 + b * b))))),
 }
@@ -94,6 +102,33 @@ def test_broadcasting_binary_ops(device, shapes, op, seed):
     if op == "div":
         b = np.where(np.abs(b) < 0.3, 0.9, b)
     fd_check(fn, [a, b], device, ref=ref)
+
+
+@st.composite
+def shape_and_bounds(draw):
+    shape = tuple(draw(st.lists(st.integers(1, 3), min_size=0, max_size=3)))
+    lo = draw(st.one_of(st.none(), st.floats(-1.2, 1.2)))
+    hi = draw(st.one_of(st.none(), st.floats(-1.2, 1.2))) if lo is not None else draw(st.floats(-1.2, 1.2))
+    return shape, lo, hi
+
+
+@SETTINGS
+@given(case=shape_and_bounds(), seed=st.integers(0, 2 ** 16), form=st.sampled_from(["clamp", "method", "clip"]))
+def test_clamp_scalar_bounds(device, case, seed, form):
+    shape, lo, hi = case
+    a = values(shape, seed)
+    bounds = [b for b in (lo, hi) if b is not None]
+    # away from the kinks at the bounds, where the derivative is one-sided
+    a = np.where(np.min(np.abs(a[..., None] - np.array(bounds)), axis=-1) < 1e-3, a + 0.01, a) if bounds else a
+    fn = {"clamp": lambda x: gk.clamp(x, lo, hi), "method": lambda x: x.clamp(min=lo, max=hi),
+          "clip": lambda x: x.clip(lo, hi)}[form]
+
+    def ref(v):
+        out = v if lo is None else np.maximum(v, lo)
+        out = out if hi is None else np.minimum(out, hi)
+        return np.full_like(v, hi) if lo is not None and hi is not None and lo > hi else out
+
+    fd_check(lambda x: fn(x) * x, [a], device, ref=lambda v: ref(v) * v)
 
 
 # ----------------------------------------------------------------------------- reductions

@@ -1,0 +1,287 @@
+"""Planted-bug check: does the suite catch the backward bugs it exists to catch?
+
+    python tests/plant_bugs.py            # every plant; exit status 1 if one is missed or not planted
+    python tests/plant_bugs.py clamp      # the plants whose name contains "clamp"
+    python tests/plant_bugs.py --list     # the plants and the sites they find, nothing run
+
+The source tree (gradkit/, backends/, pyproject.toml, tests/) is copied to a temporary
+directory once; each plant then edits the copy (one bug at a time), runs a targeted part of
+the suite against it in a subprocess, and puts the files back. A plant is caught when some
+test fails, missed when every test passes.
+
+A plant finds its site by content, never by line number: each edit names a file glob, a
+regular expression and its replacement, and is looked for in every file the glob matches,
+so it still finds its code after the code moves between modules. An edit can give several
+alternatives (the first that matches is used), for code written more than one way; an edit
+marked optional may find nothing (a site another version of gradkit does not have).
+
+The subprocess imports gradkit from the copy: an editable install of gradkit puts a finder
+on sys.meta_path that maps ``gradkit.backends`` to the checkout's backends/ (the copy's
+gradkit would otherwise load the checkout's backends); the bootstrap removes that finder and
+checks that every gradkit module it imported comes from the copy before the tests run.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COPIED = ("gradkit", "backends", "tests", "pyproject.toml")
+
+
+@dataclass
+class Edit:
+    """Replace the first match of one of ``patterns`` (regular expressions, tried in order)
+    in the files matching ``files`` (a glob relative to the tree) by its replacement."""
+    files: str
+    patterns: list[tuple[str, str]]
+    optional: bool = False
+    what: str = ""
+
+
+@dataclass
+class Plant:
+    name: str
+    bug: str
+    edits: list[Edit]
+    tests: list[str]
+    note: str = ""
+    # a plant of code that only some versions of gradkit have: where its site is absent it
+    # is reported as not applicable instead of failing the check
+    applicable_only_where_found: bool = False
+    found: list[str] = field(default_factory=list)
+
+
+# The engine's check (PyTorch's validate_outputs): a gradient whose shape is not its input's
+# is summed down to it or refused. The plant makes the check hand the gradient back as it is.
+_NO_ENGINE_VALIDATION = Edit("gradkit/autograd/*.py", [
+    (r"(\n([ \t]*)def fit_gradient\(node, index, grad, shape\):[^\n]*\n)", r"\1\2    return grad  # planted\n"),
+    (r"(\n([ \t]*)def (?:fit_gradient|_?validate\w*)\([^)]*\b(grad|g)\b[^)]*\):[^\n]*\n)",
+     r"\1\2    return \3  # planted\n"),
+], optional=True, what="the engine's gradient-shape validation")
+
+PLANTS = [
+    Plant(
+        name="a-unreduced-binary-gradient",
+        bug="a binary op's backward returns its second operand's gradient unreduced (broadcast shape), "
+            "with the engine's gradient-shape validation removed where the engine has one",
+        edits=[
+            Edit("gradkit/**/*.py", [
+                (r"None if gb is None else sum_to\(gb, sb\)", "gb"),
+                (r"sum_to\((gb|grad_b|g_b), *(sb|shape_b|self\.shapes\[1\])\)", r"\1"),
+            ], what="the binary ops' reduction of b's gradient"),
+            _NO_ENGINE_VALIDATION,
+        ],
+        tests=["tests/ops/test_broadcast_grads.py", "tests/ops/test_elementwise.py::test_binary_grads"],
+        note="with the engine's validation present, the op's own backward is still checked directly "
+             "(tests/ops/test_broadcast_grads.py calls grad_fn.backward) and by gradcheck's shape check",
+    ),
+    Plant(
+        name="b-clamp-tensor-bound-unreduced",
+        bug="clamp with tensor bounds: the min bound's gradient is not reduced to its broadcast shape",
+        edits=[Edit("gradkit/**/*.py", [
+            (r"sum_to\((g_lo), *self\.shapes\[1\]\)", r"\1"),
+            (r"sum_to\((g_?(?:lo|min)\w*), *[\w.\[\]]+\)", r"\1"),
+        ], what="clamp's reduction of the min bound's gradient")],
+        tests=["tests/ops/test_broadcast_grads.py::test_clamp_tensor_bounds_broadcast_grads",
+               "tests/ops/test_elementwise.py::test_clamp_tensor_bounds"],
+    ),
+    Plant(
+        name="c-where-other-unreduced",
+        bug="where: the gradient of `other` is not reduced to its broadcast shape",
+        edits=[Edit("gradkit/**/*.py", [
+            (r"sum_to\((where\(cond, 0\.0, g\)), *sb\)", r"\1"),
+            (r"sum_to\((where\(\s*\w+\s*,\s*0(?:\.0)?\s*,\s*g\w*\s*\))\s*,\s*[\w.\[\]]+\)", r"\1"),
+        ], what="where's reduction of other's gradient")],
+        tests=["tests/ops/test_broadcast_grads.py::test_where_broadcast_input_and_other",
+               "tests/ops/test_elementwise.py::test_where"],
+    ),
+    Plant(
+        name="d-tanh-recording-path-1pct",
+        bug="tanh's derivative is 1% off, only when the backward is recorded (create_graph=True)",
+        edits=[Edit("gradkit/**/*.py", [
+            # tanh's gradient op, in the branch that records it (plain backward runs its kernel alone)
+            (r"(return grad_op\.apply\(node\.saved_output, g\))", r"\1 * 1.01"),
+        ], what="the recorded branch of tanh's gradient op (through_output)")],
+        tests=["tests/ops/test_elementwise.py::test_unary_grads"],
+    ),
+    Plant(
+        name="e-engine-accepts-wrong-gradient-shape",
+        bug="the engine's gradient-shape validation removed (a custom Function's wrongly shaped gradient "
+            "reaches .grad)",
+        edits=[Edit(_NO_ENGINE_VALIDATION.files, _NO_ENGINE_VALIDATION.patterns, what=_NO_ENGINE_VALIDATION.what)],
+        tests=["tests/autograd"],
+        applicable_only_where_found=True,
+    ),
+]
+
+
+# ----------------------------------------------------------------------------- planting
+def _files(tree, pattern):
+    return sorted(p for p in glob.glob(os.path.join(tree, pattern), recursive=True) if os.path.isfile(p))
+
+
+def find_site(tree, edit):
+    """(path, pattern, replacement, match) of the first alternative that matches, or None."""
+    for pattern, replacement in edit.patterns:
+        for path in _files(tree, edit.files):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            m = re.search(pattern, text)
+            if m:
+                return path, pattern, replacement, m
+    return None
+
+
+def plant(tree, p):
+    """Edits the tree; returns ({path: original text}, problems)."""
+    originals, problems = {}, []
+    p.found = []
+    for edit in p.edits:
+        site = find_site(tree, edit)
+        if site is None:
+            if edit.optional:
+                p.found.append(f"(optional) {edit.what}: no site in this tree")
+                continue
+            problems.append(f"site not found: {edit.what} (no match for any of {[pt for pt, _ in edit.patterns]} "
+                            f"in {edit.files})")
+            continue
+        path, pattern, replacement, m = site
+        text = originals.get(path)
+        if text is None:
+            with open(path, encoding="utf-8") as f:
+                text = originals[path] = f.read()
+        with open(path, encoding="utf-8") as f:
+            current = f.read()
+        new = re.sub(pattern, replacement, current, count=1)
+        line = current.count("\n", 0, m.start()) + 1
+        p.found.append(f"{edit.what}: {os.path.relpath(path, tree)}:{line}: {m.group(0).strip()[:90]!r}")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new)
+    return originals, problems
+
+
+def unplant(originals):
+    for path, text in originals.items():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+# ----------------------------------------------------------------------------- running
+# Runs pytest in the copy with gradkit (and gradkit.backends) imported from it: see the
+# module docstring. Exit status 5 if an import came from elsewhere.
+BOOTSTRAP = r"""
+import os, sys
+tree = os.path.realpath(sys.argv[1])
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+sys.path_hooks[:] = [h for h in sys.path_hooks if "editable" not in repr(h).lower()]
+sys.path[:] = [tree] + [p for p in sys.path if "__editable__" not in p]
+sys.path_importer_cache.clear()
+import gradkit, gradkit.backends, gradkit.ops
+outside = sorted(name for name, m in list(sys.modules.items())
+                 if name.split(".")[0] == "gradkit" and getattr(m, "__file__", None)
+                 and not os.path.realpath(m.__file__).startswith(tree + os.sep))
+outside += [p for p in gradkit.ops.__path__ if not os.path.realpath(p).startswith(tree + os.sep)]
+if outside:
+    print("plant_bugs: imported from outside the copy:", outside, file=sys.stderr)
+    sys.exit(5)
+import pytest
+sys.exit(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "--no-header", "-W", "ignore"] + sys.argv[2:]))
+"""
+
+
+def run_tests(tree, tests, timeout):
+    """pytest's exit status (1: some test failed) and the tail of its output."""
+    env = dict(os.environ, PYTHONPATH=tree, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("GRADKIT_SLOW", None)
+    try:
+        proc = subprocess.run([sys.executable, "-c", BOOTSTRAP, tree, *tests], cwd=tree, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {timeout} s"
+    return proc.returncode, (proc.stdout + proc.stderr)[-1500:]
+
+
+def copy_tree(dest):
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis", "*.egg-info")
+    for name in COPIED:
+        src = os.path.join(ROOT, name)
+        if os.path.isdir(src):
+            shutil.copytree(src, os.path.join(dest, name), ignore=ignore)
+        else:
+            shutil.copy2(src, os.path.join(dest, name))
+
+
+def _failing_test(output):
+    m = re.search(r"^FAILED (\S+)", output, re.M) or re.search(r"^ERROR (\S+)", output, re.M)
+    return m.group(1) if m else "?"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("names", nargs="*", help="run only the plants whose name contains one of these")
+    ap.add_argument("--list", action="store_true", help="show each plant's site, run nothing")
+    ap.add_argument("--timeout", type=float, default=170.0, help="seconds for one plant's test run")
+    args = ap.parse_args(argv)
+    chosen = [p for p in PLANTS if not args.names or any(n in p.name for n in args.names)]
+    if not chosen:
+        print(f"no plant matches {args.names}; plants: {[p.name for p in PLANTS]}")
+        return 2
+
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="gradkit-plant-") as tree:
+        tree = os.path.realpath(tree)
+        copy_tree(tree)
+        if not args.list:
+            rc, out = run_tests(tree, [p.tests[0] for p in chosen[:1]] + ["--co"], args.timeout)
+            if rc != 0:  # collection alone must pass on the unplanted copy
+                print(f"the unplanted copy does not collect (exit {rc}):\n{out}")
+                return 2
+        for p in chosen:
+            start = time.monotonic()
+            originals, problems = plant(tree, p)
+            try:
+                if problems or args.list:
+                    rc, out = None, ""
+                else:
+                    rc, out = run_tests(tree, p.tests, args.timeout)
+            finally:
+                unplant(originals)
+            took = time.monotonic() - start
+            if problems and p.applicable_only_where_found:
+                verdict, problems = "not applicable: its site is absent from this tree", []
+                p.found = []
+                rc = 1
+            elif problems:
+                verdict = "NOT PLANTED"
+            elif args.list:
+                verdict = "site"
+            elif rc == 1:
+                verdict = f"caught by {_failing_test(out)}"
+            elif rc == 0:
+                verdict = "MISSED"
+            else:
+                verdict = f"ERROR (pytest exit {rc}): the plant broke the run rather than a test"
+            bad = bool(problems) or (not args.list and rc != 1)
+            failures += bad
+            print(f"{'FAIL' if bad else 'ok  '}  {p.name}: {verdict}" + ("" if args.list else f"  ({took:.0f} s)"))
+            print(f"      bug: {p.bug}")
+            for line in p.found + problems:
+                print(f"      {line}")
+            if p.note and (args.list or rc == 0):
+                print(f"      note: {p.note}")
+            if bad and out and rc not in (0, None):
+                print("      " + out.replace("\n", "\n      "))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
