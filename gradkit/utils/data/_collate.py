@@ -78,15 +78,7 @@ def default_collate(batch):
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
-        collated = {key: default_collate([d[key] for d in batch]) for key in elem}
-        try:
-            if isinstance(elem, collections.abc.MutableMapping):
-                clone = copy.copy(elem)
-                clone.update(collated)
-                return clone
-            return type(elem)(collated)
-        except TypeError:
-            return collated
+        return _like_mapping(elem, {key: default_collate([d[key] for d in batch]) for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
         return type(elem)(*(default_collate(samples) for samples in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
@@ -98,6 +90,20 @@ def default_collate(batch):
             return [default_collate(samples) for samples in transposed]
         return _like_sequence(elem, [default_collate(samples) for samples in transposed])
     raise TypeError(_ERR.format(type(elem)))
+
+
+def _like_mapping(like, items: dict):
+    """``items`` in a mapping of ``like``'s type, as PyTorch rebuilds them: a copy of ``like``
+    updated with them when it is mutable, else ``type(like)(items)``; a plain dict where the
+    type cannot be built that way."""
+    try:
+        if isinstance(like, collections.abc.MutableMapping):
+            clone = copy.copy(like)
+            clone.update(items)
+            return clone
+        return type(like)(items)
+    except TypeError:
+        return items
 
 
 def _like_sequence(like, items: list):
@@ -128,15 +134,7 @@ def default_convert(data):
 
         return as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
-        converted = {key: default_convert(data[key]) for key in data}
-        try:
-            if isinstance(data, collections.abc.MutableMapping):
-                clone = copy.copy(data)
-                clone.update(converted)
-                return clone
-            return type(data)(converted)
-        except TypeError:
-            return converted
+        return _like_mapping(data, {key: default_convert(data[key]) for key in data})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return type(data)(*(default_convert(d) for d in data))
     if isinstance(data, tuple):
