@@ -2,9 +2,11 @@
 ``import gradkit`` never imports cupy."""
 from __future__ import annotations
 
+from sys import getrefcount
+
 import numpy as np
 
-from .base import Backend, BackendUnavailable
+from .base import SOLE_HOLDER_REFS, Backend, BackendUnavailable
 from .numpy_backend import DEFAULT_SEED, ints_first
 
 
@@ -173,3 +175,7 @@ class CupyBackend(Backend):
             return self._generator(device).integers(low, high, size=shape).astype(dtype, copy=False)
 
     # permutation: the portable default (cupy.random.Generator has no permutation)
+
+    def adoptable(self, array) -> bool:
+        # CuPy arrays are always writable; a view has a base (counted as NumPy's check)
+        return array.base is None and getrefcount(array) <= SOLE_HOLDER_REFS

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import functools
 import threading
+from sys import getrefcount
 
 import numpy as np
 
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._malloc import keep_freed_memory
-from .base import Backend
+from .base import SOLE_HOLDER_REFS, Backend
 
 # PyTorch's default generator starts from a fixed seed, so fresh processes give the same
 # numbers; gradkit does the same.
@@ -215,6 +216,11 @@ class NumpyBackend(Backend):
 
     def memory_info(self, device=None) -> dict:
         return {}
+
+    def adoptable(self, array) -> bool:
+        # the count: the holding Tensor's _data, this parameter and getrefcount's argument, as
+        # SOLE_HOLDER_REFS measured them; a NumPy scalar (0-d results) is never writable
+        return array.base is None and getrefcount(array) <= SOLE_HOLDER_REFS and array.flags.writeable
 
 
 def _maximum_is_relu(dtype):

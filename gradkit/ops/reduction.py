@@ -152,7 +152,6 @@ def nanmean(input, dim=None, keepdim=False):
 class Prod(Node):
     saves_inputs = (0,)
     saves_output = True
-    fresh_grads = True
 
     def forward(self, backend, a, axes, keepdim):
         xp = backend.xp
@@ -196,7 +195,6 @@ class Extreme(Node):
     """amax/amin and full max/min: ties share the gradient evenly (PyTorch's rule)."""
     saves_inputs = (0,)
     saves_output = True
-    fresh_grads = True
 
     def forward(self, backend, a, axes, keepdim, largest, nan_ties=False):
         xp = backend.xp
@@ -231,7 +229,6 @@ return_types = namedtuple("return_types", ["values", "indices"])
 class MaxMinDim(Node):
     """max/min along one dim: values and indices; the gradient goes to the chosen index."""
     non_differentiable = (1,)
-    fresh_grads = True
 
     def forward(self, backend, a, dim, keepdim, largest):
         xp = backend.xp
@@ -356,7 +353,6 @@ class StdFromVar(Node):
     """std = sqrt(var), with PyTorch's gradient of 0 where the std is 0 (a constant slice),
     not sqrt's infinity times var's zero."""
     saves_output = True
-    fresh_grads = True
     _backward_name = "StdBackward0"
 
     def forward(self, backend, v):
@@ -388,7 +384,6 @@ class Norm2(Node):
     _backward_name = "LinalgVectorNormBackward0"
     saves_inputs = (0,)
     saves_output = True
-    fresh_grads = True
 
     def forward(self, backend, a, axes, keepdim):
         xp = backend.xp
