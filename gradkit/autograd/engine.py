@@ -240,10 +240,10 @@ def _refs_in_delivery():
 
 
 def _refs_in_final_pass():
-    """In the pass that finishes the waiting leaves: the ``pending`` dict and a local."""
+    """In the pass that finishes the waiting leaves: the ``pending`` dict, the tuple its
+    items() iterator reuses, the loop variable."""
     pending = {None: [None]}
-    for acc in pending:
-        g = pending[acc]
+    for _acc, g in pending.items():
         return getrefcount(g)
 
 
@@ -273,7 +273,7 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
         fan_in, visits, runs = _pruned_plan(roots, targets)
     captured = {}
     pending = {}  # leaf node -> the sum of the gradients arrived for it (the leaf is not finished)
-    summed = set()  # leaf nodes whose pending gradient is a sum made here (a leaf may adopt it)
+    summed = {}  # leaf nodes whose pending gradient is a sum made here (a leaf may adopt it): True
     # leaf node -> the node that sent its only pending gradient, not yet checked against the
     # leaf's shape (checked when the leaf is finished: a mismatch is rare, a check costs)
     senders = {}
@@ -285,6 +285,9 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
     try:
         try:
             heap = []
+            if len(roots) == 1 and type(roots[0]) is not acc_type and visits is None:
+                nxt = roots[0]  # backward() of one output (a loss): no heap to make
+                roots = ()
             for root in roots:
                 if type(root) is acc_type:
                     # the caller's gradient for a leaf: the leaf copies it (never adopted)
@@ -361,8 +364,9 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
                         if leaf is not None and g._data.shape != leaf._data.shape:
                             g = fit_gradient(node, _index_of(edges, out, edge, g), g, leaf._data.shape)
                             _finish_leaf(child, g, True, finish)
-                        else:
-                            _finish_leaf(child, g, getrefcount(g) <= _SOLE_IN_DELIVERY, finish)
+                        else:  # (counted before the call, whose arguments would hold g too)
+                            sole = getrefcount(g) <= _SOLE_IN_DELIVERY
+                            _finish_leaf(child, g, sole, finish)
                         continue
                     if g is None:
                         continue
@@ -393,8 +397,7 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
         # not come (from a node that sent None, or got nothing and did not run)
         gs = out = g = None  # (so that the gradients are held by ``pending`` alone)
         adopt = targets is None and not create_graph
-        for acc in pending:
-            g = pending[acc]
+        for acc, g in pending.items():
             leaf = acc._variable()
             # a training step's every parameter, inline: the leaf keeps a gradient that
             # nothing else holds (what _finish_leaf and _accumulate_into do, less their checks)
@@ -432,7 +435,7 @@ def _wait(acc, g, node, edges, out, edge, finish):
     leaf = acc._variable()
     if leaf is not None and g._data.shape != leaf._data.shape:
         g = fit_gradient(node, _index_of(edges, out, edge, g), g, leaf._data.shape)
-        summed.add(acc)
+        summed[acc] = True
     old = pending.get(acc)
     if old is None:
         pending[acc] = g
@@ -441,7 +444,7 @@ def _wait(acc, g, node, edges, out, edge, finish):
         if sender is not None and leaf is not None:
             old = _checked_shape(sender, acc, old, leaf)
         pending[acc] = old + g
-        summed.add(acc)
+        summed[acc] = True
     return acc._pre_hooks is not None
 
 
