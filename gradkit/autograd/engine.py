@@ -4,13 +4,19 @@ A node is recorded after the nodes of its inputs (``Node._seq``, its creation nu
 taking nodes off a heap newest first runs each one after every node that sends it a
 gradient, with no count of the edges into it. Leaves are the exception: a leaf's
 AccumulateGrad node is made on the leaf's first use, so in later graphs it is older than
-every node and the heap would finish all leaves at the very end. A pre-pass therefore
-counts, for each leaf, the edges into its AccumulateGrad node from the nodes that may run
-(PyTorch's dependency pre-pass, kept to leaves), and a leaf is finished -- hooks run,
-``.grad`` written, post-accumulate hooks run -- when its last edge has delivered, before
-older nodes run (data-parallel training starts reducing a gradient there). With
-``inputs=`` or ``autograd.grad`` the pre-pass also prunes the walk to the nodes from which
-a wanted gradient is reachable.
+every node, and its gradient is complete when the last of the edges into it has
+delivered -- which takes a count of those edges (PyTorch's dependency pre-pass). A leaf is
+finished (its hooks, ``.grad`` written, its post-accumulate hooks) as soon as that count
+runs out, before older nodes run: data-parallel training starts reducing there.
+
+The count is taken only when it can matter. Until user code runs (a hook, a custom
+Function's backward, a leaf with hooks receiving a gradient) or an error stops the walk,
+nothing can tell a leaf written now from one written at the end; so plain backward()
+lets leaves' gradients wait, and at the first such point counts the edges into leaves
+from the nodes still to run, once, finishes the leaves that are complete, and from there
+on finishes each leaf as its count runs out. A training step without hooks pays for no
+count; with ``inputs=`` or ``autograd.grad`` the pre-pass that prunes the walk to the nodes
+leading to a wanted gradient counts from the start.
 
 Adoption: a leaf keeps the gradient Tensor it is handed as its ``.grad``, with no copy,
 only when nothing else can see it -- decided at run time, for each gradient: no history,
@@ -256,16 +262,8 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
     """Runs the backward pass from ``roots``, whose gradients are in ``buffers`` (node ->
     one slot per output). ``targets`` (edges) given: only what they need runs, and their
     gradients are returned ({edge: gradient}); leaves are written when ``accumulate``.
-
-    Leaves and counting. Plain backward() starts without counts: leaves' gradients wait in
-    ``pending`` and are written at the end, which nothing can tell from writing each as it
-    completes -- until user code runs (a hook, a custom Function's backward, a leaf with
-    hooks getting a gradient) or an error stops the walk. Then the edges into leaves from the
-    nodes still to run are counted once (_sync), the complete leaves are finished, and from
-    there on each leaf is finished when its count runs out. So a training step pays for no
-    count, and data-parallel hooks (post-accumulate hooks on every parameter) fire as each
-    parameter's gradient completes. autograd.grad and inputs= count from the start (their
-    pre-pass prunes the graph anyway)."""
+    ``fan_in`` is None while leaves wait uncounted (see the module docstring), then the
+    edges still to deliver into each leaf."""
     acc_type = AccumulateGrad
     if targets is None:
         fan_in = visits = runs = None  # no counts yet
@@ -290,7 +288,8 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
                 roots = ()
             for root in roots:
                 if type(root) is acc_type:
-                    # the caller's gradient for a leaf: the leaf copies it (never adopted)
+                    # the caller's gradient for a leaf (which backward()'s ``grads`` still holds,
+                    # so that it is copied, never adopted)
                     g = buffers.pop(root)[0]
                     if targets is None or (root, 0) in targets:
                         pending[root] = g
