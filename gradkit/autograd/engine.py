@@ -355,7 +355,7 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
                             if left != 1:
                                 fan_in[child] = left - 1
                             elif child in pending:  # the last
-                                _finish_leaf(child, pending.pop(child), child in summed, finish)
+                                _finish_waiting(child, pending.pop(child), finish)
                             continue
                         if g is None:
                             continue
