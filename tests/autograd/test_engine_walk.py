@@ -171,3 +171,33 @@ def test_no_adoption_promise_and_no_injected_accumulator():
     x = gk.ones(2, requires_grad=True)
     node, nr = x._edge()
     assert type(node) is AccumulateGrad and nr == 0 and x._edge() is x._edge() and node.variable is x
+
+
+def test_a_custom_backward_sees_the_leaves_finished_before_it(device):
+    seen = []
+
+    class Look(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, g):
+            seen.append((w2.grad is not None, w1.grad is None))
+            return g
+
+    w1 = gk.tensor([1.0, 2.0], device=device, requires_grad=True)
+    w2 = gk.tensor([3.0, 4.0], device=device, requires_grad=True)
+    (Look.apply(w1 * 2.0) * w2).sum().backward()
+    assert seen == [(True, True)]
+
+
+@pytest.mark.parametrize("inputs", [False, True])
+def test_a_leaf_among_the_outputs_sums_its_gradients(device, inputs):
+    x = gk.tensor([1.0, 2.0], device=device, requires_grad=True)
+    y = x * 2.0
+    gy = gk.tensor([1.0, 10.0], device=device)
+    gx = gk.tensor([100.0, 1000.0], device=device)
+    gk.autograd.backward([y, x], [gy, gx], inputs=[x] if inputs else None)
+    assert host(x.grad).tolist() == [102.0, 1020.0]
+    assert host(gx).tolist() == [100.0, 1000.0] and host(gy).tolist() == [1.0, 10.0]

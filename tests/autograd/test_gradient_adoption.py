@@ -72,6 +72,27 @@ def test_a_fresh_gradient_is_kept_without_a_copy(device):
     assert gy is made[1]()
 
 
+def test_a_fresh_gradient_from_a_node_is_kept_without_a_copy(device):
+    """The same for a gradkit node (no user code runs, so the leaf is finished at the end of
+    the walk, where the test is taken on other references)."""
+    made = []
+
+    class Triple(Node):
+        def forward(self, backend, a):
+            return a * 3.0
+
+        def backward(self, g):
+            out = g * 3.0
+            made.append(weakref.ref(out))
+            return out
+
+    x = gk.ones(2, requires_grad=True, device=device)
+    Triple.apply(x).sum().backward()
+    assert x.grad is made[0]() and host(x.grad).tolist() == [3.0, 3.0]
+    Triple.apply(x).sum().backward()  # accumulated in place into the kept tensor
+    assert x.grad is made[0]() and host(x.grad).tolist() == [6.0, 6.0]
+
+
 def test_a_gradient_someone_else_holds_is_copied(device):
     kept = []
 
