@@ -398,9 +398,9 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
         adopt = targets is None and not create_graph
         for acc, g in pending.items():
             leaf = acc._variable()
-            # a training step's every parameter, inline: the leaf keeps a gradient that
-            # nothing else holds (what _finish_leaf and _accumulate_into do, less their checks)
-            # (a leaf with hooks, post-accumulate hooks included, has _pre_hooks: grad_accumulator)
+            # a training step's every parameter, inline: the leaf keeps a gradient that nothing
+            # else holds (what _finish_waiting does, less its checks; a leaf with any hooks,
+            # post-accumulate ones included, has _pre_hooks: see grad_accumulator)
             if adopt and leaf is not None and leaf._grad is None and acc._pre_hooks is None and \
                     g._data.shape == leaf._data.shape and \
                     (g._data.dtype is leaf._data.dtype or g.dtype is leaf.dtype) and g.grad_fn is None and \
