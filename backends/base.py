@@ -10,6 +10,8 @@ only through the ``backend`` their forward receives.
 """
 from __future__ import annotations
 
+from sys import getrefcount
+
 from .kernels.activation import ActivationKernels
 from .kernels.indexing import IndexingKernels
 from .kernels.linear import LinearKernels
@@ -80,3 +82,34 @@ class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, Red
     def ones_like(self, a):
         """An array of ones of ``a``'s shape, dtype and device (backward()'s seed gradient)."""
         return self.xp.ones_like(a)
+
+    # -- gradient adoption (asked by the backward engine) ---------------------------------
+    def adoptable(self, array) -> bool:
+        """Whether ``array``, the data of a gradient Tensor that nothing else refers to, may
+        become a leaf's ``.grad`` as it is, without a copy. ``.grad`` accumulates in place
+        afterwards, so the array must own its memory (not be a view of another array), be
+        writable, and have that one Tensor as its only holder. The portable answer is no:
+        the array API can tell neither a view nor another holder, so leaves copy."""
+        return False
+
+
+# What sys.getrefcount reports for an array whose only holder is one attribute (a Tensor's
+# _data), read inside a method that the attribute was passed to, as the adoptable overrides
+# read it. The interpreter's own references in that count differ between Python versions
+# (3.14 borrows some), so it is measured once instead of written down; a higher count
+# means another holder.
+def _refs_seen_by_callee(array):
+    return getrefcount(array)
+
+
+class _Holder:
+    __slots__ = ("data",)
+
+
+def _sole_holder_refs():
+    holder = _Holder()
+    holder.data = [None]  # any object only the holder refers to
+    return _refs_seen_by_callee(holder.data)
+
+
+SOLE_HOLDER_REFS = _sole_holder_refs()

@@ -2,9 +2,11 @@
 ``import gradkit`` never imports cupy."""
 from __future__ import annotations
 
+from sys import getrefcount
+
 import numpy as np
 
-from .base import Backend, BackendUnavailable
+from .base import SOLE_HOLDER_REFS, Backend, BackendUnavailable
 from .kernels.indexing import add_at, assign_at, ints_first
 from .numpy_backend import DEFAULT_SEED
 
@@ -110,6 +112,10 @@ class CupyBackend(Backend):
         pool = self._cupy.get_default_memory_pool()
         free, total = self._cupy.cuda.runtime.memGetInfo()
         return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
+
+    def adoptable(self, array) -> bool:
+        # CuPy arrays are always writable; a view has a base (counted as NumPy's check)
+        return array.base is None and getrefcount(array) <= SOLE_HOLDER_REFS
 
     # -- indexing family -----------------------------------------------------------
     def getitem(self, array, key):

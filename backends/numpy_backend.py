@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import functools
 import threading
+from sys import getrefcount
 
 import numpy as np
 
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._malloc import keep_freed_memory
-from .base import Backend
+from .base import SOLE_HOLDER_REFS, Backend
 from .kernels.indexing import add_at, assign_at, ints_first
 
 # PyTorch's default generator starts from a fixed seed, so fresh processes give the same
@@ -68,6 +69,11 @@ class NumpyBackend(Backend):
     def ones_like(self, a):
         # np.ones_like is a Python function (empty_like, then copyto); a loss's 0-d seed in one call
         return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones_like(a)
+
+    def adoptable(self, array) -> bool:
+        # the count: the holding Tensor's _data, this parameter and getrefcount's argument, as
+        # SOLE_HOLDER_REFS measured them; a NumPy scalar (0-d results) is never writable
+        return array.base is None and getrefcount(array) <= SOLE_HOLDER_REFS and array.flags.writeable
 
     # -- indexing family -----------------------------------------------------------
     def getitem(self, array, key):

@@ -7,9 +7,11 @@ Backend, which is how those defaults get tested.
 """
 from __future__ import annotations
 
+from sys import getrefcount
+
 import numpy as np
 
-from .base import Backend, BackendUnavailable
+from .base import SOLE_HOLDER_REFS, Backend, BackendUnavailable
 from .numpy_backend import DEFAULT_SEED
 
 
@@ -66,6 +68,14 @@ class StrictBackend(Backend):
 
     def from_dlpack(self, obj, device):
         return self.from_host(np.from_dlpack(obj), device)
+
+    def adoptable(self, array) -> bool:
+        # a strict Array wraps a NumPy array: the Tensor must be the Array's only holder
+        # and the Array the NumPy array's (the local ``inner`` stands where NumPy's check
+        # has its parameter, so the same count applies)
+        inner = array._array
+        return getrefcount(array) <= SOLE_HOLDER_REFS and inner.base is None and \
+            getrefcount(inner) <= SOLE_HOLDER_REFS and inner.flags.writeable
 
     # -- random family -------------------------------------------------------------
     def seed(self, seed: int) -> None:

@@ -13,7 +13,6 @@ from ._dtype import dtype_of_array
 from ._size import Size
 
 _new = object.__new__
-_grad_accumulator = None  # set by autograd.node (it needs Tensor first)
 
 
 class Tensor:
@@ -202,7 +201,7 @@ class Tensor:
             return (self.grad_fn, self._output_nr)
         if self._requires_grad:
             extra = self._extra
-            return (extra is not None and extra.get("edge")) or (_grad_accumulator(self), 0)
+            return (extra is not None and extra.get("edge")) or _first_leaf_edge(self)
         return None
 
     def _bump_version(self):
@@ -385,6 +384,15 @@ def _refresh_view(view: Tensor, record) -> None:
     from .ops._view_record import refresh_view
 
     refresh_view(view, record)
+
+
+def _first_leaf_edge(leaf):
+    """The edge into a leaf's AccumulateGrad node, made on the leaf's first use in a graph
+    (autograd.node imports this module, so it is imported here, once per leaf at most)."""
+    from .autograd.node import grad_accumulator
+
+    grad_accumulator(leaf)
+    return leaf._extra["edge"]
 
 
 def _engine_backward(*args, **kwargs):

@@ -14,9 +14,10 @@ With anomaly mode on:
 * every in-place write notes its source line, so the "modified by an inplace operation"
   error says where the change was made, not only which op saved the tensor.
 
-The engine's hot path reads a single flag, ``node._anomaly_enabled[0]``. It is set while
-anomaly mode is on *or* while some thread records nodes for ``utils.checkpoint``; the
-functions here sort out which of the two applies. Anomaly mode is global (all threads),
+The hot paths (recording a node, the backward walk, in-place writes, the optimizers) read
+a single flag, ``node._anomaly_or_capture[0]``: set while anomaly mode is on *or* while
+some thread records nodes for ``utils.checkpoint``; the functions here sort out which of
+the two applies. Anomaly mode is global (all threads),
 as in PyTorch.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ import warnings
 
 from . import node as _node
 
-_anomaly_enabled = _node._anomaly_enabled
+_anomaly_or_capture = _node._anomaly_or_capture
 
 
 class _State:
@@ -45,7 +46,7 @@ _local = threading.local()  # .captures: per-thread stack of lists that collect 
 
 
 def _refresh_flag():
-    _anomaly_enabled[0] = bool(_state.anomaly or _state.capturing)
+    _anomaly_or_capture[0] = bool(_state.anomaly or _state.capturing)
 
 
 # ----------------------------------------------------------------------------- public API

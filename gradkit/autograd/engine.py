@@ -1,14 +1,47 @@
-"""The backward pass: walks recorded nodes (no recursion) so that each runs after every node
-that sends it a gradient -- newest first for backward(), by counted dependencies when only
-some inputs are wanted -- sums the gradients arriving at each node's outputs, calls its
-backward, and hands the results to the next nodes; leaves' AccumulateGrad nodes write
-``.grad``."""
+"""The backward pass: one walk over the recorded nodes, newest first.
+
+A node is recorded after the nodes of its inputs (``Node._seq``, its creation number), so
+taking nodes off a heap newest first runs each one after every node that sends it a
+gradient, with no count of the edges into it. Leaves are the exception: a leaf's
+AccumulateGrad node is made on the leaf's first use, so in later graphs it is older than
+every node, and its gradient is complete when the last of the edges into it has
+delivered -- which takes a count of those edges (PyTorch's dependency pre-pass). A leaf is
+finished (its hooks, ``.grad`` written, its post-accumulate hooks) as soon as that count
+runs out, before older nodes run: data-parallel training starts reducing there.
+
+The count is taken only when it can matter. Until user code runs (a hook, a custom
+Function's backward, a leaf with hooks receiving a gradient) or an error stops the walk,
+nothing can tell a leaf written now from one written at the end; so plain backward()
+lets leaves' gradients wait, and at the first such point counts the edges into leaves
+from the nodes still to run, once, finishes the leaves that are complete, and from there
+on finishes each leaf as its count runs out. A training step without hooks pays for no
+count; with ``inputs=`` or ``autograd.grad`` the pre-pass that prunes the walk to the nodes
+leading to a wanted gradient counts from the start.
+
+Adoption: a leaf keeps the gradient Tensor it is handed as its ``.grad``, with no copy,
+only when nothing else can see it -- decided at run time, for each gradient: no history,
+no other reference to the Tensor (``sys.getrefcount``, against the count a sole holder
+gives at that point, measured once at import), and an array that its backend calls
+adoptable (owns its memory, writable, held by that Tensor only: ``Backend.adoptable``).
+A sum of several gradients made here is adopted on the backend's word alone. A gradient
+seen by a hook, or the caller's ``gradient=``, is copied; with ``create_graph`` the leaf
+gets a recorded copy (as PyTorch).
+
+Validation of a backward's results: one gradient per input (else RuntimeError); in anomaly
+mode no NaN or inf; a gradient for a leaf must have the leaf's shape, or one the leaf's
+shape broadcasts to (then it is summed down, as PyTorch's engine does), else RuntimeError
+"Function X returned an invalid gradient at index i - got [...] but expected shape
+compatible with [...]". Nodes do not store the shapes of their inputs, so a gradient for
+an interior node is not checked here; custom ``autograd.Function`` backwards check their
+gradients against the recorded input shapes themselves (autograd.function).
+"""
 from __future__ import annotations
 
 from heapq import heapify, heappop, heappush
+from sys import getrefcount
 
-from .grad_mode import _grad_enabled, set_grad_enabled
-from .node import AccumulateGrad, _anomaly_enabled
+from .grad_mode import _grad_enabled
+from .node import AccumulateGrad, _anomaly_or_capture, fit_gradient
 from .._dtype import FLOAT
 from .._tensor import Tensor
 
@@ -20,15 +53,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if isinstance(t, Tensor) and t.grad_fn is not None and t._data.ndim == 0:  # loss.backward()
             node, nr = t._edge()
             if node._n_outputs == 1 and t.dtype.category == FLOAT:
-                g = Tensor._make(t._device.backend.ones_like(t._data), t._device)
-                _run_plain([node], {node: [g]}, {}, create_graph if retain_graph is None else retain_graph,
-                           create_graph)
+                seed = Tensor._make(t._device.backend.ones_like(t._data), t._device)
+                _walk([node], {node: [seed]}, create_graph if retain_graph is None else retain_graph, create_graph)
                 return
     tensors = _as_tuple(tensors)
     grads = _root_grads(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
     targets = None
+    non_leaves = ()
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if not inputs:
@@ -42,13 +75,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             targets[edge] = None
             if t.grad_fn is not None and not t.retains_grad:  # retain_grad's hook fills .grad itself
                 non_leaves.append((t, edge))
-    captured = _run(tensors, grads, retain_graph, create_graph, targets, accumulate=True)
-    if targets is not None:
-        # a non-leaf named in inputs= gets its gradient accumulated into .grad, as in PyTorch
-        for t, edge in non_leaves:
-            g = captured.pop(edge, None)
-            if g is not None:
-                _accumulate_into(t, g, False, create_graph)
+    roots, buffers = _seed(tensors, grads)
+    # (``grads`` holds the caller's gradients through the walk: one that a backward passes on
+    # unchanged is never adopted by a leaf)
+    captured = _walk(roots, buffers, retain_graph, create_graph, targets, accumulate=True)
+    # a non-leaf named in inputs= gets its gradient accumulated into .grad, as in PyTorch
+    for t, edge in non_leaves:
+        g = captured.pop(edge, None)
+        if g is not None:
+            _accumulate_into(t, g, False, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -72,7 +107,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if edge is None:
             raise RuntimeError(f"grad: One of the differentiated Tensors (input {i}) does not require grad")
         targets.setdefault(edge, None)
-    captured = _run(outputs, grads, retain_graph, create_graph, targets, accumulate=False)
+    roots, buffers = _seed(outputs, grads)
+    captured = _walk(roots, buffers, retain_graph, create_graph, targets, accumulate=False)
     result = []
     for i, t in enumerate(inputs):
         g = captured.get(t._edge())
@@ -131,63 +167,9 @@ def _root_grads(tensors, grad_tensors):
     return grads
 
 
-def _collect(root_nodes):
-    """Counts, for each node reachable from the roots, how many edges lead into it. Also
-    returns the set of roots (nodes other than roots are the keys of the counts)."""
-    deps = {}
-    stack = list(root_nodes)
-    roots = set(stack)
-    while stack:
-        node = stack.pop()
-        for edge in node.next_edges:
-            if edge is None:
-                continue
-            child = edge[0]
-            if child in deps:
-                deps[child] += 1
-            else:  # first edge into child: reached for the first time, unless it is a root
-                deps[child] = 1
-                if child.next_edges and child not in roots:  # (a leaf's AccumulateGrad has none)
-                    stack.append(child)
-    return deps, roots
-
-
-def _needed(roots, seen, target_nodes):
-    """Nodes from which some target is reachable: only those run when ``inputs`` is given."""
-    needed = set(target_nodes)
-    order = []
-    stack = [(n, False) for n in roots]
-    visited = set()
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        for edge in node.next_edges:
-            if edge is not None and edge[0] not in visited:
-                stack.append((edge[0], False))
-    for node in order:  # children come before parents in post-order
-        if node in needed:
-            continue
-        for edge in node.next_edges:
-            if edge is not None and edge[0] in needed:
-                needed.add(node)
-                break
-    return needed
-
-
-def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
-    captured = {}
-    # node -> the gradients arrived so far, one slot per output
+def _seed(tensors, grads):
+    """The roots of the walk (their nodes, in order) and the gradients arrived at them."""
     buffers = {}
-    # AccumulateGrad node -> True when its buffered gradient is an array the engine made (a
-    # fresh_grads backward's result, or a sum), which the leaf may keep as .grad without a
-    # copy. Only leaves adopt gradients, so ownership is tracked for their nodes only.
-    owned = {}
     roots = []
     for t, g in zip(tensors, grads):
         node, nr = t._edge()
@@ -196,188 +178,336 @@ def _run(tensors, grads, retain_graph, create_graph, targets, accumulate):
             buf = buffers[node] = [None] * node._n_outputs
             roots.append(node)
         old = buf[nr]
-        if old is None:
-            buf[nr] = g
-        else:
-            buf[nr] = old + g
-            owned[node] = True
+        buf[nr] = g if old is None else old + g
+    return roots, buffers
 
-    if targets is None:
-        _run_plain(roots, buffers, owned, retain_graph, create_graph)
-        return captured
-    # autograd.grad / backward(inputs=): only nodes that lead to a target run
-    deps, seen = _collect(roots)
-    needed = _needed(roots, seen, {edge[0] for edge in targets})
-    ready = _without_deps(roots, deps)
-    with set_grad_enabled(create_graph):
-        while ready:
-            node = ready.pop()
-            gs = buffers.pop(node, None)
-            # a buffer holds at least one gradient (slots are filled as it is made), so a node
-            # runs when something arrived for it and it leads to a target
-            if gs is None or node not in needed:
-                _edges_done(node.next_edges, deps, ready)
-                continue
-            if node._pre_hooks is not None:
-                gs = _run_pre_hooks(node, gs)
-                # a hook may keep the gradient it saw, or return one it keeps: never adopt it
-                owned.pop(node, None)
-            if type(node) is AccumulateGrad:
-                # a leaf's .grad is written only when the leaf is one of the inputs
-                if _capture(node, gs, targets, captured) and accumulate:
-                    leaf = node.variable
-                    if leaf is not None:
-                        _accumulate_into(leaf, gs[0], owned.pop(node, False), create_graph)
-                continue
-            _capture(node, gs, targets, captured)
-            in_grads = _call_backward(node, gs)
-            if not retain_graph:
-                node.release()
-            fresh = node.fresh_grads
-            # _call_backward checked that there is one gradient per edge
-            for edge, g in zip(node.next_edges, in_grads):
-                if edge is None:
-                    continue
+
+# -- counting the edges into leaves ----------------------------------------------------------
+def _leaf_fan_in(nodes):
+    """For each leaf node reachable from ``nodes`` (and fed by them), the number of edges
+    into it from these nodes and the nodes below them: the gradients still to come."""
+    acc_type = AccumulateGrad
+    fan_in = {}
+    interior = set(nodes)
+    stack = list(nodes)
+    while stack:
+        for edge in stack.pop().next_edges:
+            if edge is not None:
                 child = edge[0]
-                if g is not None:
-                    _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
-                left = deps[child]
-                if left == 1:  # this was the last edge into child: it can run
-                    ready.append(child)
+                if type(child) is acc_type:
+                    fan_in[child] = fan_in.get(child, 0) + 1
+                elif child not in interior:
+                    interior.add(child)
+                    stack.append(child)
+    return fan_in
+
+
+def _pruned_plan(roots, targets):
+    """For autograd.grad / backward(inputs=): the nodes whose backward must run (some target
+    is reachable from them), the nodes that are visited at all (those, and the nodes of
+    targets, whose gradient is captured), and the fan-in of the target leaves from the nodes
+    that run."""
+    order = []  # post-order: a node after the nodes it sends gradients to
+    visited = set()
+    stack = [(n, False) for n in roots]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for edge in node.next_edges:
+                if edge is not None and edge[0] not in visited:
+                    stack.append((edge[0], False))
+    runs = set()
+    for node in order:
+        for edge in node.next_edges:
+            if edge is not None and (edge in targets or edge[0] in runs):
+                runs.add(node)
+                break
+    fan_in = {}
+    for node in runs:
+        for edge in node.next_edges:
+            if edge is not None and type(edge[0]) is AccumulateGrad and edge in targets:
+                fan_in[edge[0]] = fan_in.get(edge[0], 0) + 1
+    return fan_in, runs | {edge[0] for edge in targets}, runs
+
+
+# sys.getrefcount of a gradient that only the walk holds, at its two adoption tests: measured
+# once on the same code shapes, since the interpreter's own references in the count differ
+# between Python versions (3.14 borrows some). A higher count means another holder.
+def _refs_in_delivery():
+    """In the delivery loop: the backward's result tuple, the tuple zip reuses for its
+    items, the loop variable."""
+    out = ([None],)
+    for _edge, g in zip(((None, 0),), out):
+        return getrefcount(g)
+
+
+def _refs_in_final_pass():
+    """In the pass that finishes the waiting leaves: the ``pending`` dict, the tuple its
+    items() iterator reuses, the loop variable."""
+    pending = {None: [None]}
+    for _acc, g in pending.items():
+        return getrefcount(g)
+
+
+_SOLE_IN_DELIVERY = _refs_in_delivery()
+_SOLE_IN_FINAL_PASS = _refs_in_final_pass()
+
+
+# -- the walk --------------------------------------------------------------------------------
+def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=True):
+    """Runs the backward pass from ``roots``, whose gradients are in ``buffers`` (node ->
+    one slot per output). ``targets`` (edges) given: only what they need runs, and their
+    gradients are returned ({edge: gradient}); leaves are written when ``accumulate``.
+    ``fan_in`` is None while leaves wait uncounted (see the module docstring), then the
+    edges still to deliver into each leaf."""
+    acc_type = AccumulateGrad
+    if targets is None:
+        fan_in = visits = runs = None  # no counts yet
+    else:
+        fan_in, visits, runs = _pruned_plan(roots, targets)
+    captured = {}
+    pending = {}  # leaf node -> the sum of the gradients arrived for it (the leaf is not finished)
+    summed = {}  # leaf nodes whose pending gradient is a sum made here (a leaf may adopt it): True
+    # leaf node -> the node that sent its only pending gradient, not yet checked against the
+    # leaf's shape (checked when the leaf is finished: a mismatch is rare, a check costs)
+    senders = {}
+    finish = (create_graph, targets, captured, accumulate, pending, summed, senders)
+    sync = False  # a leaf with hooks got a gradient: count once the current node has delivered
+    anomaly = _anomaly_or_capture
+    node = nxt = None  # nxt: the one node due to run, kept off the heap while it is the only one
+    token = _grad_enabled.set(bool(create_graph))  # set_grad_enabled(create_graph), minus its object
+    try:
+        try:
+            heap = []
+            if len(roots) == 1 and type(roots[0]) is not acc_type and visits is None:
+                nxt = roots[0]  # backward() of one output (a loss): no heap to make
+                roots = ()
+            for root in roots:
+                if type(root) is acc_type:
+                    # the caller's gradient for a leaf (which backward()'s ``grads`` still holds,
+                    # so that it is copied, never adopted)
+                    g = buffers.pop(root)[0]
+                    if targets is None or (root, 0) in targets:
+                        pending[root] = g
+                        if fan_in is not None and not fan_in.get(root):
+                            _finish_leaf(root, pending.pop(root), False, finish)
+                elif visits is None or root in visits:
+                    heap.append((-root._seq, root))
+            heapify(heap)
+            while True:
+                # (nodes in a chain, each handing the next its gradient, skip the heap)
+                if nxt is not None:
+                    node = nxt
+                    nxt = None
+                elif heap:
+                    node = heappop(heap)[1]
                 else:
-                    deps[child] = left - 1
+                    break
+                gs = buffers.pop(node)  # a node is due to run once it has a gradient
+                if node._pre_hooks is not None or node._runs_user_code:
+                    if fan_in is None:
+                        fan_in = _sync(finish, heap, node)
+                    if node._pre_hooks is not None:
+                        gs = _run_pre_hooks(node, gs)
+                if targets is not None:
+                    _capture(node, gs, targets, captured)
+                    if node not in runs:
+                        continue
+                try:  # free when nothing is raised (Python >= 3.11)
+                    out = node.backward(gs[0]) if node._n_outputs == 1 else node.backward(*gs)
+                except Exception:
+                    if anomaly[0]:  # PyTorch's warning with the forward traceback of the failing node
+                        from .anomaly import report_backward_error
+
+                        report_backward_error(node)
+                    raise
+                if type(out) is not tuple:
+                    out = (out,)
+                edges = node.next_edges
+                if len(out) != len(edges) or anomaly[0] or node._post_hooks:
+                    out = _checked_result(node, gs, out)
+                gs = None  # a gradient passed on unchanged is then held by ``out`` only
+                if not retain_graph:
+                    node.release()
+                for edge, g in zip(edges, out):
+                    if edge is None:
+                        continue
+                    child = edge[0]
+                    if type(child) is acc_type:
+                        if fan_in is None:  # not counting: the gradient waits
+                            if g is not None:
+                                if child._pre_hooks is None and child not in pending:  # the usual case, inline
+                                    pending[child] = g
+                                    senders[child] = node
+                                elif _wait(child, g, node, edges, out, edge, finish):
+                                    sync = True
+                            continue
+                        left = fan_in.get(child)
+                        if left is None:  # a leaf whose gradient is not wanted
+                            continue
+                        if left != 1 or child in pending:  # one of several
+                            if g is not None:
+                                _wait(child, g, node, edges, out, edge, finish)
+                            if left != 1:
+                                fan_in[child] = left - 1
+                            elif child in pending:  # the last
+                                _finish_waiting(child, pending.pop(child), finish)
+                            continue
+                        if g is None:
+                            continue
+                        leaf = child._variable()
+                        if leaf is not None and g._data.shape != leaf._data.shape:
+                            g = fit_gradient(node, _index_of(edges, out, edge, g), g, leaf._data.shape)
+                            _finish_leaf(child, g, True, finish)
+                        else:  # (counted before the call, whose arguments would hold g too)
+                            sole = getrefcount(g) <= _SOLE_IN_DELIVERY
+                            _finish_leaf(child, g, sole, finish)
+                        continue
+                    if g is None:
+                        continue
+                    if child not in buffers:  # the first gradient for child: it will run
+                        if visits is not None and child not in visits:
+                            continue
+                        if nxt is None and not heap:
+                            nxt = child
+                        else:
+                            if nxt is not None:
+                                heappush(heap, (-nxt._seq, nxt))
+                                nxt = None
+                            heappush(heap, (-child._seq, child))
+                        if child._n_outputs == 1:  # the usual case, inline
+                            buffers[child] = [g]
+                            continue
+                    _deliver(buffers, child, edge[1], g)
+                if sync:
+                    sync = False
+                    fan_in = _sync(finish, heap, nxt)
+        except Exception:
+            if fan_in is None and pending:
+                # stopped by an error: the leaves whose every gradient had arrived are finished,
+                # as they would have been before it (the failing node counts as still to run)
+                _sync(finish, heap, node, nxt)
+            raise
+        # the walk is over: every waiting leaf is complete, or waits for a gradient that will
+        # not come (from a node that sent None, or got nothing and did not run)
+        gs = out = g = None  # (so that the gradients are held by ``pending`` alone)
+        adopt = targets is None and not create_graph
+        for acc, g in pending.items():
+            leaf = acc._variable()
+            # a training step's every parameter, inline: the leaf keeps a gradient that nothing
+            # else holds (what _finish_waiting does, less its checks; a leaf with any hooks,
+            # post-accumulate ones included, has _pre_hooks: see grad_accumulator)
+            if adopt and leaf is not None and leaf._grad is None and acc._pre_hooks is None and \
+                    g._data.shape == leaf._data.shape and \
+                    (g._data.dtype is leaf._data.dtype or g.dtype is leaf.dtype) and g.grad_fn is None and \
+                    not g._requires_grad and (getrefcount(g) <= _SOLE_IN_FINAL_PASS or acc in summed) and \
+                    g._device.backend.adoptable(g._data):
+                leaf._grad = g
+            else:
+                _finish_waiting(acc, g, finish)
+        pending.clear()
+    finally:
+        _grad_enabled.reset(token)
     return captured
 
 
-def _without_deps(roots, deps):
-    # (a comprehension in _run would keep its variables in cells, slower to read, on every call)
-    return [n for n in roots if n not in deps]
+def _sync(finish, heap, *nodes):
+    """Starts counting: the fan-in of every leaf from the nodes still to run (those on the
+    heap, and ``nodes`` that are not None), whose complete leaves (no edge left) are
+    finished now, in the order their gradients arrived."""
+    pending = finish[4]
+    fan_in = _leaf_fan_in([entry[1] for entry in heap] + [n for n in nodes if n is not None])
+    for acc in [acc for acc in pending if acc not in fan_in]:
+        _finish_waiting(acc, pending.pop(acc), finish)
+    return fan_in
 
 
-def _edges_done(edges, deps, ready):
-    """A node that passes nothing on: its children still count its edges as done."""
-    for edge in edges:
-        if edge is not None:
-            child = edge[0]
-            left = deps[child]
-            if left == 1:
-                ready.append(child)
-            else:
-                deps[child] = left - 1
-
-
-def _add_to_buffer(buffers, owned, child, nr, g, fresh):
-    """Adds a gradient for output ``nr`` of ``child`` to what arrived for it so far."""
-    buf = buffers.get(child)
-    if buf is None:  # the first gradient for child
-        if child._n_outputs == 1:
-            buffers[child] = [g]
-        else:
-            buf = buffers[child] = [None] * child._n_outputs
-            buf[nr] = g
-        if fresh and type(child) is AccumulateGrad:
-            owned[child] = True
+def _wait(acc, g, node, edges, out, edge, finish):
+    """A gradient for a leaf that is not finished yet: checked against the leaf's shape and
+    added to what arrived before (a sum made here, which the leaf may adopt). True when the
+    leaf has hooks (its finishing must then be counted, not left to the end)."""
+    pending, summed, senders = finish[4:]
+    leaf = acc._variable()
+    if leaf is not None and g._data.shape != leaf._data.shape:
+        g = fit_gradient(node, _index_of(edges, out, edge, g), g, leaf._data.shape)
+        summed[acc] = True
+    old = pending.get(acc)
+    if old is None:
+        pending[acc] = g
     else:
-        old = buf[nr]
-        buf[nr] = g if old is None else old + g
-        if type(child) is AccumulateGrad and (old is not None or fresh):
-            owned[child] = True  # a sum made here, or a fresh array
+        sender = senders.pop(acc, None)
+        if sender is not None and leaf is not None:
+            old = _checked_shape(sender, acc, old, leaf)
+        pending[acc] = old + g
+        summed[acc] = True
+    return acc._pre_hooks is not None
 
 
-def _run_plain(roots, buffers, owned, retain_graph, create_graph):
-    """backward() without inputs=, where every node that receives a gradient runs. Nodes run
-    newest first (a heap on their creation numbers): every node that sends a node a
-    gradient is newer than it, so when a node comes off the heap all its gradients have
-    arrived, and no count of the edges into each node is needed. A node's backward runs
-    inline in its common case (one call, the right number of gradients, no anomaly mode, no
-    post hooks)."""
-    heap = [(-node._seq, node) for node in roots]
-    heapify(heap)
-    leaves = []  # AccumulateGrad nodes (other than roots) that got a gradient: written last
-    acc_type = AccumulateGrad
-    anomaly = _anomaly_enabled
-    token = _grad_enabled.set(bool(create_graph))  # set_grad_enabled(create_graph), minus its object
-    try:
-        while heap:
-            node = heappop(heap)[1]
-            gs = buffers.pop(node)  # a node is on the heap once it has a gradient
-            if type(node) is acc_type:
-                _finish_leaf(node, gs[0], owned.pop(node, False), create_graph)
-                continue
-            if node._pre_hooks is not None:
-                gs = _run_pre_hooks(node, gs)
-            try:  # free when nothing is raised (Python >= 3.11)
-                out = node.backward(gs[0]) if node._n_outputs == 1 else node.backward(*gs)
-            except Exception:
-                if anomaly[0]:
-                    from .anomaly import report_backward_error
-
-                    report_backward_error(node)
-                raise
-            if type(out) is not tuple:
-                out = (out,)
-            edges = node.next_edges
-            if len(out) != len(edges) or anomaly[0] or node._post_hooks:
-                out = _checked_result(node, gs, out)
-            if not retain_graph:
-                node.release()
-            fresh = node.fresh_grads
-            for edge, g in zip(edges, out):
-                if edge is None or g is None:
-                    continue
-                child = edge[0]
-                if child not in buffers:  # the first gradient for child: it will run
-                    if type(child) is acc_type:
-                        # a leaf's gradient is complete once the newer nodes that feed it
-                        # have run: it waits in a list for the end of the walk instead of
-                        # the heap (a parameter's node is older than the graph anyway; only
-                        # its hooks may run later than the heap's order would run them)
-                        leaves.append(child)
-                        buffers[child] = [g]
-                        if fresh:
-                            owned[child] = True
-                        continue
-                    heappush(heap, (-child._seq, child))
-                    if child._n_outputs == 1:  # the usual case, inline
-                        buffers[child] = [g]
-                        continue
-                _add_to_buffer(buffers, owned, child, edge[1], g, fresh)
-        for acc in leaves:
-            grad = buffers.pop(acc)[0]
-            adopt = owned.pop(acc, False)
-            if adopt and acc._pre_hooks is None and not create_graph:
-                # a training step's every parameter: a gradient this walk made, no hooks, no
-                # .grad yet: the leaf keeps it (what _accumulate_into does, less its checks)
-                leaf = acc._variable()
-                if leaf is not None and leaf._grad is None and grad._data.dtype is leaf._data.dtype and \
-                        grad.grad_fn is None and grad._base is None and not grad._requires_grad and \
-                        "post_acc_hooks" not in leaf._extra:
-                    leaf._grad = grad
-                    continue
-            _finish_leaf(acc, grad, adopt, create_graph)
-    finally:
-        _grad_enabled.reset(token)
+def _checked_shape(sender, acc, g, leaf):
+    """``g``, sent to the leaf by ``sender``, fitted to the leaf's shape (see fit_gradient)."""
+    if g._data.shape == leaf._data.shape:
+        return g
+    return fit_gradient(sender, sender.next_edges.index((acc, 0)), g, leaf._data.shape)
 
 
-def _finish_leaf(acc, grad, adopt, create_graph):
-    """Writes the leaf's gradient ``grad`` (the sum of what arrived for it); ``adopt``: the
-    walk made it, so the leaf may keep it without a copy."""
+def _finish_waiting(acc, g, finish):
+    """Finishes a leaf whose gradient ``g`` waited in ``pending`` (removed from it by the caller)."""
+    summed, senders = finish[5:]
+    sole = acc in summed
+    sender = senders.pop(acc, None)
+    if sender is not None:
+        leaf = acc._variable()
+        if leaf is not None and g._data.shape != leaf._data.shape:
+            g = _checked_shape(sender, acc, g, leaf)
+            sole = True
+    _finish_leaf(acc, g, sole, finish)
+
+
+def _index_of(edges, out, edge, g):
+    """Which input of its node the gradient ``g`` for ``edge`` is (for error messages)."""
+    for i, (e, o) in enumerate(zip(edges, out)):
+        if e is edge and o is g:
+            return i
+    return edges.index(edge)
+
+
+def _deliver(buffers, node, nr, g):
+    """Adds a gradient for output ``nr`` of ``node`` to what arrived for it so far."""
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._n_outputs
+    old = buf[nr]
+    buf[nr] = g if old is None else old + g
+
+
+def _finish_leaf(acc, grad, sole, finish):
+    """The leaf's whole gradient ``grad`` has arrived: its hooks run, then it is captured
+    (autograd.grad, backward(inputs=)) and/or accumulated into ``.grad``. ``sole``: nothing
+    outside the walk refers to ``grad`` (a sum made here, or a count that says so)."""
+    create_graph, targets, captured, accumulate = finish[:4]
     hooks = acc._pre_hooks  # {0: the leaf's hook list}, which may have been emptied since
     if hooks is not None and hooks[0]:
         grad = _run_pre_hooks(acc, [grad])[0]
-        adopt = False  # a hook may keep the gradient it saw, or return one it keeps
+        sole = False  # a hook may keep the gradient it saw, or return one it keeps
+    if targets is not None:
+        captured[(acc, 0)] = grad
+        if not accumulate:
+            return
     leaf = acc._variable()
     if leaf is not None:
-        _accumulate_into(leaf, grad, adopt, create_graph)
+        _accumulate_into(leaf, grad, sole, create_graph)
 
 
 def _capture(node, gs, targets, captured):
     """autograd.grad / backward(inputs=): keeps the gradients of this node's outputs that
-    are targets; True when the node's first output is one."""
+    are targets."""
     for nr, g in enumerate(gs):
         if g is not None and (node, nr) in targets:
             captured[(node, nr)] = g
-    return (node, 0) in targets
 
 
 def _run_pre_hooks(node, gs):
@@ -392,30 +522,13 @@ def _run_pre_hooks(node, gs):
     return gs
 
 
-def _call_backward(node, gs):
-    try:  # free when nothing is raised (Python >= 3.11)
-        if node._n_outputs == 1:
-            out = node.backward(gs[0])
-        else:
-            out = node.backward(*gs)
-    except Exception:
-        if _anomaly_enabled[0]:  # PyTorch's warning with the forward traceback of the failing node
-            from .anomaly import report_backward_error
-
-            report_backward_error(node)
-        raise
-    if type(out) is not tuple:
-        out = (out,)
-    return _checked_result(node, gs, out)
-
-
 def _checked_result(node, gs, out):
     """A backward's gradients after the checks and hooks that follow it: one per edge, no
     NaN in anomaly mode, then the node's post hooks."""
     if len(out) != len(node.next_edges):
         raise RuntimeError(
             f"{node.name()} returned {len(out)} gradients for {len(node.next_edges)} inputs")
-    if _anomaly_enabled[0]:
+    if _anomaly_or_capture[0]:
         from .anomaly import check_backward_result
 
         check_backward_result(node, out)
@@ -428,18 +541,24 @@ def _checked_result(node, gs, out):
     return out
 
 
-def _accumulate_into(leaf, g, owned, create_graph):
+def _accumulate_into(leaf, g, sole, create_graph):
+    """Adds ``g`` to ``leaf.grad`` (PyTorch's AccumulateGrad): the first gradient is kept
+    as it is when ``sole`` (nothing else refers to it) and its array is adoptable, else
+    copied; later ones add in place, or out of place when a graph is being made of them;
+    then the leaf's post-accumulate hooks run."""
     # equal array dtype objects (NumPy, CuPy) answer without looking up gradkit dtypes
     if g._data.dtype is not leaf._data.dtype and g.dtype is not leaf.dtype:
         g = g.to(leaf.dtype)
+        sole = True
     old = leaf._grad
     if old is None:
         if create_graph:
-            leaf._grad = g if owned else g.clone()
-        elif owned and g.grad_fn is None and g._base is None and not g._requires_grad:
-            leaf._grad = g  # a tensor the engine made for this gradient: the leaf keeps it, no copy
+            leaf._grad = g.clone()  # recorded: .grad is differentiable, and nobody else's tensor
+        elif sole and g.grad_fn is None and not g._requires_grad and g._device.backend.adoptable(g._data):
+            leaf._grad = g
         else:
-            leaf._grad = _copy(g)
+            xp = g._device.backend.xp
+            leaf._grad = Tensor._make(xp.asarray(g._data, copy=True), g._device)
     elif create_graph or old._requires_grad:
         leaf._grad = old + g
     else:
@@ -449,11 +568,10 @@ def _accumulate_into(leaf, g, owned, create_graph):
     if extra is not None:
         hooks = extra.get("post_acc_hooks")
         if hooks:
-            for hook in list(hooks):
-                if hook(leaf) is not None:
-                    raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            _run_post_hooks(leaf, hooks)
 
 
-def _copy(g):
-    xp = g._device.backend.xp
-    return Tensor._make(xp.asarray(g._data, copy=True), g._device)
+def _run_post_hooks(leaf, hooks):
+    for hook in list(hooks):
+        if hook(leaf) is not None:
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")

@@ -5,13 +5,15 @@ version checks and freeing for free."""
 from __future__ import annotations
 
 from .grad_mode import is_grad_enabled_fast, no_grad
-from .node import Node, _anomaly_enabled, _record_trace, next_seq
+from .node import Node, _anomaly_or_capture, _record_trace, fit_gradient, next_seq
 from .._tensor import Tensor
 
 _make = Tensor._make
 
 
 class FunctionCtx(Node):
+    _runs_user_code = True  # backward is the user's
+
     def __init__(self, fn_cls):
         self._fn_cls = fn_cls
         self._released = False
@@ -65,7 +67,13 @@ class FunctionCtx(Node):
         if len(result) < self._n_args or any(g is not None for g in extra):
             raise RuntimeError(f"function {self._fn_cls.__name__}Backward returned an incorrect number of gradients "
                                f"(expected {self._n_args}, got {len(result)})")
-        return tuple(result[pos] for pos in self._tensor_positions)
+        grads = [result[pos] for pos in self._tensor_positions]
+        # each gradient against its input's shape, as PyTorch's engine checks every backward
+        # (a custom backward is where a wrong shape comes from; gradkit's nodes are not checked)
+        for i, (g, shape) in enumerate(zip(grads, self._input_shapes)):
+            if isinstance(g, Tensor) and g.shape != shape:
+                grads[i] = fit_gradient(self, i, g, shape)
+        return tuple(grads)
 
 
 def _zeros_for(meta):
@@ -105,8 +113,9 @@ class Function:
         ctx._tensor_positions = positions
         ctx._n_args = len(args)
         ctx.next_edges = tuple(t._edge() for t in tensors)
+        ctx._input_shapes = tuple(t.shape for t in tensors)
         ctx._seq = next_seq()
-        if _anomaly_enabled[0]:
+        if _anomaly_or_capture[0]:
             _record_trace(ctx)
         single = not isinstance(out, tuple)
         outs = (out,) if single else out

@@ -39,6 +39,9 @@ def register_post_accumulate_hook(tensor, hook):
     tensor._extra = extra
     hooks = extra.setdefault("post_acc_hooks", [])
     hooks.append(hook)
+    acc = extra.get("acc")
+    if acc is not None and acc._pre_hooks is None:  # the backward walk looks there (see grad_accumulator)
+        acc._pre_hooks = {0: extra.setdefault("hooks", [])}
     return _RemovableHandle(hooks, hook)
 
 

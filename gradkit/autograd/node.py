@@ -1,6 +1,6 @@
 """Graph nodes: what one recorded op keeps for the backward pass.
 
-An op is a Node subclass with ``forward(self, xp, *arrays, **params)`` on raw backend
+An op is a Node subclass with ``forward(self, backend, *arrays, **params)`` on raw backend
 arrays and ``backward(self, *grads)`` written with gradkit ops on Tensors (so that running
 it with recording on gives higher-order gradients). ``apply`` runs the forward pass and,
 only when some input requires grad and grad mode is on, records the node: one edge per
@@ -12,7 +12,6 @@ import itertools
 import weakref
 
 from .grad_mode import is_grad_enabled_fast
-from .. import _tensor
 from .._tensor import Tensor
 
 _make = Tensor._make
@@ -32,13 +31,13 @@ class Node:
     # attributes, so that recording a node, once per op, need not write them)
     _pre_hooks = None  # output index -> hooks on that output's gradient
     _post_hooks = None  # hooks on (grad_inputs, grad_outputs) after backward
+    # True when running this node runs user code, which may read a leaf's .grad (a custom
+    # Function's backward, post hooks): the backward walk finishes every complete leaf first
+    _runs_user_code = False
     _n_outputs = 1
     # indices of inputs that backward reads back, and whether it reads the output
     saves_inputs: tuple = ()
     saves_output: bool = False
-    # True when backward returns arrays it allocated itself, which a leaf may keep as its
-    # .grad without a copy. Ops that pass a gradient through (add, views, ...) leave it False.
-    fresh_grads: bool = False
     # output indices that carry no gradient (indices of max, ...)
     non_differentiable: tuple = ()
 
@@ -80,7 +79,7 @@ class Node:
             self.next_edges = tuple([t._edge() for t in inputs])
         self._seq = next_seq()  # after the edges: a node's inputs' nodes were all made before it
         self._released = False
-        if _anomaly_enabled[0]:
+        if _anomaly_or_capture[0]:
             _record_trace(self)
         saves = self.saves_inputs  # forward may narrow it (x * 3 needs nothing saved)
         if saves:
@@ -160,6 +159,7 @@ class Node:
         """hook(grad_inputs, grad_outputs) after this node's backward runs."""
         if self._post_hooks is None:
             self._post_hooks = []
+            self._runs_user_code = True
         self._post_hooks.append(hook)
         return _RemovableHandle(self._post_hooks, hook)
 
@@ -291,13 +291,14 @@ class _RemovableHandle:
         self.remove()
 
 
-# anomaly mode flag, as a list so the hot path reads one item (set by autograd.anomaly;
-# also set while utils.checkpoint records a segment)
-_anomaly_enabled = [False]
+# The one flag the hot paths read for both slow paths: set while anomaly mode is on or while
+# some thread records a utils.checkpoint segment (autograd.anomaly sorts out which). A list,
+# so that reading it is one item lookup.
+_anomaly_or_capture = [False]
 
 
 def _record_trace(node):
-    """Slow path of apply: the forward stack in anomaly mode, node capture for checkpoint."""
+    """Slow path of recording: the forward stack in anomaly mode, node capture for checkpoint."""
     from .anomaly import on_node_recorded
 
     on_node_recorded(node)
@@ -314,11 +315,25 @@ def grad_accumulator(tensor):
         extra = tensor._extra = {}
     acc = extra["acc"] = AccumulateGrad(tensor)
     extra["edge"] = (acc, 0)  # what Tensor._edge hands every node recorded on the leaf
-    hooks = extra.get("hooks")
-    if hooks:
-        acc._pre_hooks = {0: hooks}
+    if extra.get("hooks") or "post_acc_hooks" in extra:
+        # any hooks, post-accumulate ones too: the backward walk tells a leaf with hooks by
+        # its node's _pre_hooks alone (hooks.register_post_accumulate_hook keeps this so)
+        acc._pre_hooks = {0: extra.setdefault("hooks", [])}
     return acc
 
 
-_tensor._grad_accumulator = grad_accumulator
+def fit_gradient(node, index, grad, shape):
+    """A gradient whose shape differs from that of the input it is for, checked as PyTorch's
+    engine checks a backward's results: summed down to ``shape`` when ``shape`` broadcasts
+    to the gradient's shape, else the RuntimeError that names the node and the input."""
+    got = tuple(grad._data.shape)
+    shape = tuple(shape)
+    if len(shape) <= len(got) and all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(got))):
+        from ..ops._core import sum_to
+
+        return sum_to(grad, shape)
+    raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {index} - got {list(got)} but "
+                       f"expected shape compatible with {list(shape)}")
+
+
 RemovableHandle = _RemovableHandle

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
-from ..autograd.node import Node, _anomaly_enabled
+from ..autograd.node import Node, _anomaly_or_capture
 from ._core import cast, check_same_device, sum_to
 from ._view_record import as_view, rebase_view
 from .inplace import check_inplace, store, writable
@@ -181,7 +181,6 @@ class Getitem(Node):
 
 class IndexAdd(Node):
     """zeros(shape) with g added at key: the gradient of getitem, itself differentiable."""
-    fresh_grads = True
 
     def forward(self, backend, g, key, shape, device):
         self.key = key
@@ -224,7 +223,6 @@ def _basic_name(key, items, shape):
 class IndexPut(Node):
     """x with values written at key (out of place). Gradient: zero at key for x, the
     gathered gradient (summed back to its shape) for the values."""
-    fresh_grads = True
 
     def forward(self, backend, a, v, key):
         xp = backend.xp
@@ -298,7 +296,7 @@ def setitem(x: Tensor, key, value):
     writable(x)
     backend.setitem(x._data, items, v)
     x._version[0] += 1
-    if _anomaly_enabled[0]:
+    if _anomaly_or_capture[0]:
         from .inplace import note_inplace
 
         note_inplace(x)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
-from ..autograd.node import Node, _anomaly_enabled
+from ..autograd.node import Node, _anomaly_or_capture
 from ._view_record import rebase_view
 
 _make = Tensor._make
@@ -48,7 +48,7 @@ def store(x: Tensor, array) -> None:
     writable(x)
     x._data[...] = array
     x._version[0] += 1
-    if _anomaly_enabled[0]:
+    if _anomaly_or_capture[0]:
         note_inplace(x)
 
 
@@ -132,7 +132,7 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
                 writable(x)
                 _apply_symbol(x._data, od, op_symbol)
                 x._version[0] += 1
-                if _anomaly_enabled[0]:
+                if _anomaly_or_capture[0]:
                     note_inplace(x)
                 return x
         elif isinstance(other, (int, float)) and not isinstance(other, bool):
@@ -142,7 +142,7 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
                 writable(x)
                 _apply_symbol(x._data, float(other) if xd.category == D.FLOAT else other, op_symbol)
                 x._version[0] += 1
-                if _anomaly_enabled[0]:
+                if _anomaly_or_capture[0]:
                     note_inplace(x)
                 return x
     return inplace(x, compute, op)
@@ -168,7 +168,6 @@ class Fill(Node):
     """x filled with a value (a Python scalar, or a one-element tensor ``v``): no gradient
     reaches x's old values; ``v`` gets the sum of the incoming gradient."""
     _backward_name = "FillBackward0"
-    fresh_grads = True
 
     def forward(self, backend, a, v=None, scalar=0):
         xp = backend.xp
@@ -196,7 +195,7 @@ def zero_(x: Tensor) -> Tensor:
     xp = x._device.backend.xp
     x._data[...] = xp.zeros((), dtype=x._data.dtype, device=x._data.device) if hasattr(x._data, "device") else 0
     x._version[0] += 1
-    if _anomaly_enabled[0]:
+    if _anomaly_or_capture[0]:
         note_inplace(x)
     return x
 
@@ -222,7 +221,7 @@ def fill_(x: Tensor, value) -> Tensor:
     writable(x)
     x._data[...] = scalar_for(value, xd)
     x._version[0] += 1
-    if _anomaly_enabled[0]:
+    if _anomaly_or_capture[0]:
         note_inplace(x)
     return x
 

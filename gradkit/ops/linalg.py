@@ -12,7 +12,6 @@ def _dims(shape):
 
 class MatMul(Node):
     saves_inputs = (0, 1)
-    fresh_grads = True
 
     def forward(self, backend, a, b):
         xp = backend.xp

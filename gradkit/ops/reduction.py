@@ -164,7 +164,6 @@ def nanmean(input, dim=None, keepdim=False):
 class Prod(Node):
     saves_inputs = (0,)
     saves_output = True
-    fresh_grads = True
 
     def forward(self, backend, a, axes, keepdim):
         xp = backend.xp
@@ -204,7 +203,6 @@ class Extreme(Node):
     """amax/amin and full max/min: ties share the gradient evenly (PyTorch's rule)."""
     saves_inputs = (0,)
     saves_output = True
-    fresh_grads = True
 
     def forward(self, backend, a, axes, keepdim, largest, nan_ties=False):
         xp = backend.xp
@@ -235,7 +233,6 @@ return_types = namedtuple("return_types", ["values", "indices"])
 class MaxMinDim(Node):
     """max/min along one dim: values and indices; the gradient goes to the chosen index."""
     non_differentiable = (1,)
-    fresh_grads = True
 
     def forward(self, backend, a, dim, keepdim, largest):
         xp = backend.xp
@@ -360,7 +357,6 @@ class StdFromVar(Node):
     """std = sqrt(var), with PyTorch's gradient of 0 where the std is 0 (a constant slice),
     not sqrt's infinity times var's zero."""
     saves_output = True
-    fresh_grads = True
     _backward_name = "StdBackward0"
 
     def forward(self, backend, v):
@@ -392,7 +388,6 @@ class Norm2(Node):
     _backward_name = "LinalgVectorNormBackward0"
     saves_inputs = (0,)
     saves_output = True
-    fresh_grads = True
 
     def forward(self, backend, a, axes, keepdim):
         xp = backend.xp

@@ -14,7 +14,7 @@ from itertools import chain
 
 from .._tensor import Tensor, zero_grad_in_place
 from ..autograd.grad_mode import _grad_enabled, enable_grad
-from ..autograd.node import _anomaly_enabled
+from ..autograd.node import _anomaly_or_capture
 from ..ops import inplace as _inplace
 
 __all__ = ["Optimizer", "required"]
@@ -111,7 +111,7 @@ def _sub_scaled_(p: Tensor, g: Tensor, lr: float) -> None:
             pd = p._data
         p._device.backend.axpy_(pd, -lr, gd)
         p._version[0] += 1
-        if _anomaly_enabled[0]:
+        if _anomaly_or_capture[0]:
             _inplace.note_inplace(p)
     else:
         p -= g * lr

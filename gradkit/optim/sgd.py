@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
-from ..autograd.node import _anomaly_enabled
+from ..autograd.node import _anomaly_or_capture
 from .optimizer import Optimizer, _check_hyperparameters, _regularized, _sub_scaled_, _to_scalar
 
 __all__ = ["SGD"]
@@ -48,7 +48,7 @@ class SGD(Optimizer):
                 pd, gd = p._data, grad._data
                 # _sub_scaled_'s common case inline (this loop runs once per parameter per step)
                 if pd.shape == gd.shape and pd.dtype == gd.dtype and grad._device is p._device and \
-                        not _anomaly_enabled[0] and hasattr(pd, "__setitem__"):
+                        not _anomaly_or_capture[0] and hasattr(pd, "__setitem__"):
                     p._device.backend.axpy_(pd, neg_lr, gd)
                     p._version[0] += 1
                 else:

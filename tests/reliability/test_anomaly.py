@@ -20,7 +20,7 @@ MODIFIED = "one of the variables needed for gradient computation has been modifi
 def _anomaly_off_after():
     yield
     gk.autograd.set_anomaly_enabled(False)
-    assert node_mod._anomaly_enabled[0] is False
+    assert node_mod._anomaly_or_capture[0] is False
 
 
 @contextlib.contextmanager
@@ -37,8 +37,8 @@ def test_state_functions_and_context_manager():
         cm = detect_anomaly()
     with cm:
         assert is_anomaly_enabled() and gk.autograd.is_anomaly_check_nan_enabled()
-        assert node_mod._anomaly_enabled[0]
-    assert not is_anomaly_enabled() and not node_mod._anomaly_enabled[0]
+        assert node_mod._anomaly_or_capture[0]
+    assert not is_anomaly_enabled() and not node_mod._anomaly_or_capture[0]
     with quiet():
         with detect_anomaly(check_nan=False):
             assert is_anomaly_enabled() and not gk.is_anomaly_check_nan_enabled()
