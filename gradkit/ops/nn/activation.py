@@ -1,0 +1,100 @@
+"""Activation ops: relu (with its gradient op), the exact GELU and the erf it needs,
+logsigmoid.
+
+* ``relu``: max(x, 0), keeping NaN and -0. as PyTorch does; the gradient at 0 is 0. Its
+  gradient is the op ReluGrad(y, g): g where relu's output y is > 0, a kernel of the backend,
+  and linear in g, so its own backward is ReluGrad again (and nothing for y, in which its
+  derivative is zero wherever it exists).
+* ``erf``: the backend's kernel (backends/kernels/special.py); its derivative is the exact
+  2/sqrt(pi) * exp(-x^2).
+* ``gelu`` (exact): x * Phi(x) with the erf above; backward ``Phi(x) + x * phi(x)``.
+* ``logsigmoid``: min(x, 0) - log1p(exp(-|x|)), stable for any x; backward sigmoid(-x).
+"""
+from __future__ import annotations
+
+import math
+
+from ... import _dtype as D
+from ..._tensor import Tensor
+from ...autograd.node import Node
+from ._gradient import GradientOp
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_SQRT1_2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+class Relu(Node):
+    """max(x, 0) of a tensor of any real dtype."""
+    saves_output = True
+
+    def forward(self, backend, a):
+        return backend.relu(a)
+
+    def backward(self, g):
+        return ReluGrad.run(self.saved_output, g)
+
+
+class ReluGrad(GradientOp):
+    """relu's gradient from its output y: ``g`` where y > 0 (or NaN), +0. elsewhere. Linear
+    in g, so its gradient in g is itself; in y it is zero wherever it exists."""
+    kernel = "relu_backward"
+    saves_inputs = (0,)
+    _backward_name = "ThresholdBackwardBackward0"
+
+    def backward(self, gg):
+        (y,) = self.saved_tensors
+        return None, ReluGrad.run(y, gg)
+
+
+def relu(input):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"relu(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return Relu.apply(input)
+
+
+class Erf(Node):
+    saves_inputs = (0,)
+
+    def forward(self, backend, a):
+        return backend.erf(a)
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        return g * (_TWO_OVER_SQRT_PI * (-(x * x)).exp())
+
+
+def erf(input: Tensor) -> Tensor:
+    """The error function 2/sqrt(pi) * integral_0^x exp(-u^2) du (the backend's kernel says
+    how it is evaluated and its accuracy)."""
+    from .._core import cast
+
+    if input.dtype.category != D.FLOAT:
+        input = cast(input, D.get_default_dtype())
+    return Erf.apply(input)
+
+
+class GeluExact(Node):
+    saves_inputs = (0,)
+    _backward_name = "GeluBackward0"
+
+    def forward(self, backend, a):
+        return a * (0.5 * (1.0 + backend.erf(a * _SQRT1_2)))
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        cdf = 0.5 * (1.0 + Erf.apply(x * _SQRT1_2))
+        pdf = _INV_SQRT_2PI * (-0.5 * (x * x)).exp()
+        return g * (cdf + x * pdf)
+
+
+class LogSigmoid(Node):
+    saves_inputs = (0,)
+
+    def forward(self, backend, a):
+        xp = backend.xp
+        return xp.clip(a, None, 0.0) - xp.log1p(xp.exp(-xp.abs(a)))
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        return g * (-x).sigmoid()
