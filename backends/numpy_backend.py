@@ -151,6 +151,18 @@ class NumpyBackend(Backend):
             return np.ascontiguousarray(np.matmul(b, a.T).T)
         return np.matmul(a, b.T)
 
+    # the gradient ops' kernels are called once per layer in every backward: NumPy's own
+    # functions where the portable form would add a Python call or two around them
+    linear_grad_input = staticmethod(np.matmul)
+
+    def linear_grad_weight(self, g, x):
+        if g.ndim == 2 and x.ndim == 2 and g.shape[0] != 1:
+            return np.matmul(g.T, x)
+        return super().linear_grad_weight(g, x)
+
+    def linear_grad_bias(self, g):
+        return np.add.reduce(g if g.ndim == 2 else g.reshape(-1, g.shape[-1]), axis=0)
+
     # -- loss family ---------------------------------------------------------------
     def indices_in_range(self, idx, high):
         if idx.size == 0:

@@ -10,8 +10,8 @@ import pytest
 import gradkit as gk
 import gradkit.nn.functional as F
 from gradkit.autograd import gradcheck, gradgradcheck
-from gradkit.ops.nn import (CrossEntropyGrad, LinearGradBias, LinearGradInput, LinearGradWeight, LogSoftmaxGrad,
-                            ReluGrad, SoftmaxGrad)
+from gradkit.ops.nn import (CrossEntropyGrad, GeluGrad, LinearGradBias, LinearGradInput, LinearGradWeight,
+                            LogSoftmaxGrad, ReluGrad, SoftmaxGrad)
 from helpers import check_grads, host, rand64
 
 
@@ -33,6 +33,12 @@ def test_relu_grad_checks(device):
     y = F.relu(_away_from_zero(device, 3, 4, seed=0))
     g = rand64(3, 4, device=device, seed=2)
     check_grads(lambda g: ReluGrad.run(y, g), (g,))
+
+
+def test_gelu_grad_checks(device):
+    x = rand64(3, 4, device=device, low=-3.0, high=3.0, seed=0)
+    g = rand64(3, 4, device=device, seed=1)
+    check_grads(GeluGrad.run, (x, g))
 
 
 @pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4), (4,), (1, 4)], ids=["2d", "3d", "1d", "one-row"])
@@ -102,6 +108,15 @@ def test_relu_recorded_gradient_is_the_plain_one(device, dtype):
     (p,), (r,) = _plain_and_recorded(F.relu(x), (x,), g)
     assert _same_bits(p, r) and type(r.grad_fn) is ReluGrad and p.grad_fn is None
     assert r.grad_fn.name() == "ThresholdBackwardBackward0"
+
+
+@pytest.mark.parametrize("dtype", [gk.float32, gk.float64])
+def test_gelu_recorded_gradient_is_the_plain_one(device, dtype):
+    gk.manual_seed(0)
+    x = gk.randn(6, 5, dtype=dtype, device=device, requires_grad=True) * 3.0
+    g = gk.randn(6, 5, dtype=dtype, device=device)
+    (p,), (r,) = _plain_and_recorded(F.gelu(x), (x,), g)
+    assert _same_bits(p, r) and type(r.grad_fn) is GeluGrad
 
 
 @pytest.mark.parametrize("shape", [(16, 8), (1, 8), (2, 3, 8), (8,)], ids=["2d", "one-row", "3d", "1d"])

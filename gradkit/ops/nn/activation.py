@@ -7,7 +7,8 @@ logsigmoid.
   derivative is zero wherever it exists).
 * ``erf``: the backend's kernel (backends/kernels/special.py); its derivative is the exact
   2/sqrt(pi) * exp(-x^2).
-* ``gelu`` (exact): x * Phi(x) with the erf above; backward ``Phi(x) + x * phi(x)``.
+* ``gelu`` (exact): x * Phi(x) with the erf above; its gradient is the op GeluGrad,
+  ``g * (Phi(x) + x * phi(x))``, a backend kernel.
 * ``logsigmoid``: min(x, 0) - log1p(exp(-|x|)), stable for any x; backward sigmoid(-x).
 """
 from __future__ import annotations
@@ -20,7 +21,6 @@ from ...autograd.node import Node
 from ._gradient import GradientOp
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-_SQRT1_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
@@ -79,13 +79,28 @@ class GeluExact(Node):
     _backward_name = "GeluBackward0"
 
     def forward(self, backend, a):
-        return a * (0.5 * (1.0 + backend.erf(a * _SQRT1_2)))
+        return backend.gelu(a)
 
     def backward(self, g):
         (x,) = self.saved_tensors
-        cdf = 0.5 * (1.0 + Erf.apply(x * _SQRT1_2))
-        pdf = _INV_SQRT_2PI * (-0.5 * (x * x)).exp()
-        return g * (cdf + x * pdf)
+        return GeluGrad.run(x, g)
+
+
+class GeluGrad(GradientOp):
+    """The exact GELU's gradient g * (Phi(x) + x * phi(x)), from its input x. Linear in g
+    (its gradient in g is itself); in x, g * phi(x) * (2 - x^2)."""
+    kernel = "gelu_backward"
+    saves_inputs = (0, 1)
+    _backward_name = "GeluBackwardBackward0"
+
+    def backward(self, u):
+        x, g = self.saved_tensors
+        gx = gg = None
+        if self.next_edges[0] is not None:
+            gx = u * g * (_INV_SQRT_2PI * (-0.5 * (x * x)).exp()) * (2.0 - x * x)
+        if self.next_edges[1] is not None:
+            gg = GeluGrad.run(x, u)
+        return gx, gg
 
 
 class LogSigmoid(Node):
