@@ -70,8 +70,19 @@ class LossKernels:
             # + s at each row's target; elsewhere the general form's + 0 * s cannot change a value
             # (0 - p * s is never -0.)
             return self.add_rows(out, target, s)
-        hit = xp.reshape(target, (n, 1)) == xp.arange(c, dtype=target.dtype, device=target.device)
-        hit = hit & xp.reshape(valid, (n, 1))
-        coef = xp.where(hit, -xp.reshape(row_weight, (n, 1)), xp.zeros_like(logp))
-        gl = (g if g.ndim == 0 else xp.reshape(g, (n, 1))) * coef
+        gl = (g if g.ndim == 0 else xp.reshape(g, (n, 1))) * self.nll_coefficients(logp, target, row_weight, valid)
         return gl - self.exp(logp) * self.reduce_sum(gl, axis=1, keepdims=True)
+
+    def nll_coefficients(self, logp, target, row_weight, valid=None):
+        """nll's gradient in the log-probabilities ``logp`` (N, C) for a loss gradient of 1:
+        -row_weight at each row's target (each valid row's, where ``valid`` is given), 0
+        elsewhere; ``row_weight`` as cross_entropy_backward takes it."""
+        xp = self.xp
+        n, c = logp.shape
+        hit = xp.reshape(target, (n, 1)) == xp.arange(c, dtype=target.dtype, device=target.device)
+        if valid is None:
+            weight = xp.full((n, 1), row_weight, dtype=logp.dtype, device=logp.device)
+        else:
+            hit = hit & xp.reshape(valid, (n, 1))
+            weight = xp.reshape(row_weight, (n, 1))
+        return xp.where(hit, -weight, xp.zeros_like(logp))

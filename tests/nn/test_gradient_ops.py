@@ -176,3 +176,18 @@ def test_gradient_ops_refuse_a_changed_saved_output():
         y.mul_(2.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+# ----------------------------------------------------------------------------- NumPy kernels
+@pytest.mark.parametrize("rows", [(16,), (1,), (2, 3)], ids=["batch", "one-row", "3d"])
+def test_numpy_linear_grad_kernels_match_the_portable_ones(rows):
+    from gradkit.backends import Backend
+
+    backend = gk.device("cpu").backend
+    rng = np.random.default_rng(0)
+    g = rng.standard_normal((*rows, 5)).astype(np.float32)
+    x = rng.standard_normal((*rows, 7)).astype(np.float32)
+    w = rng.standard_normal((5, 7)).astype(np.float32)
+    for name, args in (("linear_grad_input", (g, w)), ("linear_grad_weight", (g, x)), ("linear_grad_bias", (g,))):
+        fast, portable = getattr(backend, name)(*args), getattr(Backend, name)(backend, *args)
+        assert fast.dtype == portable.dtype and np.array_equal(fast, portable), name

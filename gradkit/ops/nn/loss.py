@@ -97,22 +97,15 @@ class CrossEntropyGrad(GradientOp):
 
     def _softmax_and_coef(self, x):
         """softmax(x) as a node of the graph on x (its values those of the forward), and the
-        constant coefficients of nll's gradient: -row_weight at each valid row's target, 0
-        elsewhere."""
+        constant coefficients of nll's gradient (-row_weight at each valid row's target, 0
+        elsewhere)."""
         device = x._device
         backend = device.backend
-        xp = backend.xp
         params = self.params
-        logp, target, valid, row_weight = params["logp"], params["target"], params["valid"], params["row_weight"]
-        n, c = logp.shape
+        logp = params["logp"]
         p = Softmax.apply(x, dim=1, known=backend.exp(logp))
-        hit = xp.reshape(target, (n, 1)) == xp.arange(c, dtype=target.dtype, device=target.device)
-        if valid is None:
-            weight = xp.full((n, 1), row_weight, dtype=logp.dtype, device=target.device)
-        else:
-            hit = hit & xp.reshape(valid, (n, 1))
-            weight = xp.reshape(row_weight, (n, 1))
-        return p, Tensor._make(xp.where(hit, -weight, xp.zeros_like(logp)), device)
+        coef = backend.nll_coefficients(logp, params["target"], params["row_weight"], params["valid"])
+        return p, Tensor._make(coef, device)
 
 
 class NLLPick(Node):
