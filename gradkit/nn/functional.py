@@ -26,8 +26,9 @@ from ..ops.nn import activation as _A
 from ..ops.nn import loss as _L
 from ..ops.nn import softmax as _SM
 from ..ops.nn.activation import erf  # noqa: F401  (also gradkit.nn.functional.erf)
-from ._functional_layers import (_kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding,  # noqa: F401
-                                 layer_norm, linear, normalize, one_hot, pad)
+from ._functional_layers import (  # noqa: F401  (nn.functional's layers and utilities)
+    _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, layer_norm, linear, normalize,
+    one_hot, pad)
 
 __all__ = [
     "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",

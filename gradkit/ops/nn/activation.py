@@ -48,6 +48,7 @@ class ReluGrad(GradientOp):
 
 
 def relu(input):
+    """max(x, 0); the gradient at 0 is 0."""
     if not isinstance(input, Tensor):
         raise TypeError(f"relu(): argument 'input' must be Tensor, not {type(input).__name__}")
     return Relu.apply(input)

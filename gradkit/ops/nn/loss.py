@@ -77,10 +77,9 @@ class CrossEntropyGrad(GradientOp):
     """The gradient of CrossEntropy in its logits x, from the loss's gradient g:
     gl - softmax(x) * sum(gl, 1), gl = g * -row_weight at each valid row's target, 0
     elsewhere. x is an input for the graph only (the values come from the forward's logp)."""
+    kernel = "cross_entropy_backward"
     saves_inputs = (0, 1)
     _backward_name = "LogSoftmaxBackwardDataBackward0"
-
-    kernel = "cross_entropy_backward"
 
     def backward(self, u):
         x, g = self.saved_tensors
