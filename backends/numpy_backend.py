@@ -28,6 +28,15 @@ def _rows(n):
     return rows
 
 
+@functools.lru_cache(maxsize=64)
+def _row_starts(n, c):
+    """The flat index of each row's first element in a C-ordered (n, c) array, made once per
+    shape (read-only: shared)."""
+    starts = np.arange(0, n * c, c)
+    starts.flags.writeable = False
+    return starts
+
+
 class NumpyBackend(Backend):
     name = "numpy"
     xp = np
@@ -176,7 +185,14 @@ class NumpyBackend(Backend):
         return a[_rows(a.shape[0]), idx]
 
     def add_rows(self, a, idx, v):
-        a[_rows(a.shape[0]), idx] += v  # each row once: no repeated index to drop
+        if a.flags.c_contiguous:
+            # one flat index (row starts + targets) instead of a pair of index arrays, which
+            # NumPy's fancy += reads element by element in a slower loop. (The flat array is a
+            # view, so the adds land in a.)
+            n, c = a.shape
+            a.reshape(-1)[_row_starts(n, c) + idx] += v  # each row once: no repeated index to drop
+        else:
+            a[_rows(a.shape[0]), idx] += v
         return a
 
     # -- optimizer family ----------------------------------------------------------

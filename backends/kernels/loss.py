@@ -19,8 +19,9 @@ class LossKernels:
         return xp.take(xp.reshape(a, (-1,)), rows * c + idx)
 
     def add_rows(self, a, idx, v):
-        """``a`` with ``v`` (a scalar, or a vector of one value per row) added at ``a[i, idx[i]]``: a new
-        array here; the NumPy backend adds in place and returns ``a``."""
+        """``a`` with ``v`` (a scalar, or a vector of one value per row) added at ``a[i, idx[i]]``, each
+        ``idx[i]`` in [0, C) (class targets): a new array here; the NumPy backend adds in place and
+        returns ``a``."""
         xp = self.xp
         n, c = a.shape
         hit = xp.reshape(idx, (n, 1)) == xp.arange(c, dtype=idx.dtype, device=idx.device)
