@@ -58,9 +58,9 @@ def test_softmax_grad_ops_check(device, dim):
     g = rand64(3, 4, device=device, seed=1)
     # the output y as an input of its own: the ops are checked in y and g over all of R^n
     y = F.log_softmax(x, dim).detach().requires_grad_()
-    check_grads(lambda y, g: LogSoftmaxGrad.run(y, g, axis=dim), (y, g))
+    check_grads(lambda y, g: LogSoftmaxGrad.run(y, g, {"axis": dim}), (y, g))
     y = F.softmax(x, dim).detach().requires_grad_()
-    check_grads(lambda y, g: SoftmaxGrad.run(y, g, axis=dim), (y, g))
+    check_grads(lambda y, g: SoftmaxGrad.run(y, g, {"axis": dim}), (y, g))
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])

@@ -27,9 +27,15 @@ class GradientOp(Node):
         return getattr(backend, self.kernel)(*arrays, **params)
 
     @classmethod
-    def run(cls, a, b=None, **params):
+    def run(cls, a, b=None, params=None):
+        """The op on the tensors ``a`` (and ``b``), with the constants ``params`` (a dict; a
+        dict rather than keywords, which would make one at every call of the ops that have none)."""
         if is_grad_enabled_fast():
+            if params is None:
+                return cls.apply(a) if b is None else cls.apply(a, b)
             return cls.apply(a, **params) if b is None else cls.apply(a, b, **params)
         device = a._device
         kernel = getattr(device.backend, cls.kernel)
+        if params is None:
+            return _make(kernel(a._data) if b is None else kernel(a._data, b._data), device)
         return _make(kernel(a._data, **params) if b is None else kernel(a._data, b._data, **params), device)

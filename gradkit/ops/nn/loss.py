@@ -69,8 +69,8 @@ class CrossEntropy(Node):
     def backward(self, g):
         if self._released:
             raise_freed(self)
-        return CrossEntropyGrad.run(self._saved[0], g, logp=self.logp, target=self.target,
-                                    row_weight=self.row_weight, valid=self.valid), None
+        return CrossEntropyGrad.run(self._saved[0], g, {"logp": self.logp, "target": self.target,
+                                                        "row_weight": self.row_weight, "valid": self.valid}), None
 
 
 class CrossEntropyGrad(GradientOp):
@@ -88,7 +88,7 @@ class CrossEntropyGrad(GradientOp):
         gl = (g.unsqueeze(1) if none else g) * coef
         gx = gg = None
         if self.next_edges[0] is not None:  # out = gl - p * sum(gl): through p = softmax(x)
-            gx = SoftmaxGrad.run(p, -u * gl.sum(1, keepdim=True), axis=1)
+            gx = SoftmaxGrad.run(p, -u * gl.sum(1, keepdim=True), {"axis": 1})
         if self.next_edges[1] is not None:  # linear in gl: (u - sum(u * p)) * coef, summed back to g
             t = (u - (u * p).sum(1, keepdim=True)) * coef
             gg = t.sum(1) if none else t.sum()

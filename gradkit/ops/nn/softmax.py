@@ -20,7 +20,7 @@ class LogSoftmax(Node):
         return backend.log_softmax(a, dim)
 
     def backward(self, g):
-        return LogSoftmaxGrad.run(self.saved_output, g, axis=self.dim)
+        return LogSoftmaxGrad.run(self.saved_output, g, {"axis": self.dim})
 
 
 class Softmax(Node):
@@ -33,7 +33,7 @@ class Softmax(Node):
         return backend.softmax(a, dim) if known is None else known
 
     def backward(self, g):
-        return SoftmaxGrad.run(self.saved_output, g, axis=self.dim)
+        return SoftmaxGrad.run(self.saved_output, g, {"axis": self.dim})
 
 
 class LogSoftmaxGrad(GradientOp):
@@ -69,5 +69,5 @@ class SoftmaxGrad(GradientOp):
         if self.next_edges[0] is not None:  # out = y * g - y * s (s = sum(g * y)): d/dy
             gy = u * (g - (g * y).sum(dim, keepdim=True)) - g * (u * y).sum(dim, keepdim=True)
         if self.next_edges[1] is not None:  # d/dg is symmetric: the op itself, on u
-            gg = SoftmaxGrad.run(y, u, axis=dim)
+            gg = SoftmaxGrad.run(y, u, {"axis": dim})
         return gy, gg
