@@ -74,6 +74,17 @@ class LossKernels:
         gl = (g if g.ndim == 0 else xp.reshape(g, (n, 1))) * self.nll_coefficients(logp, target, row_weight, valid)
         return gl - self.exp(logp) * self.reduce_sum(gl, axis=1, keepdims=True)
 
+    def nll_pick_backward(self, g, hit, weight, total_weight=None):
+        """nll_loss's gradient in its log-probabilities (..., C): g * -weight at each element's
+        target (``hit``: the one-hot of the targets not ignored), 0 elsewhere; ``weight`` is each
+        element's class weight (...), divided by ``total_weight`` for reduction 'mean'; ``g`` is
+        0-d, or of the elements' shape for reduction 'none'."""
+        xp = self.xp
+        if total_weight is not None:
+            weight = weight / total_weight
+        coef = xp.where(hit, -xp.expand_dims(weight, axis=-1), xp.zeros_like(hit, dtype=weight.dtype))
+        return (g if g.ndim == 0 else xp.expand_dims(g, axis=-1)) * coef
+
     def nll_coefficients(self, logp, target, row_weight, valid=None):
         """nll's gradient in the log-probabilities ``logp`` (N, C) for a loss gradient of 1:
         -row_weight at each row's target (each valid row's, where ``valid`` is given), 0

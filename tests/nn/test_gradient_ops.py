@@ -11,7 +11,7 @@ import gradkit as gk
 import gradkit.nn.functional as F
 from gradkit.autograd import gradcheck, gradgradcheck
 from gradkit.ops.nn import (CrossEntropyGrad, GeluGrad, LinearGradBias, LinearGradInput, LinearGradWeight,
-                            LogSoftmaxGrad, ReluGrad, SoftmaxGrad)
+                            LogSoftmaxGrad, NLLPickGrad, ReluGrad, SoftmaxGrad)
 from helpers import check_grads, host, rand64
 
 
@@ -78,6 +78,22 @@ def test_cross_entropy_grad_checks(device, reduction, targets):
     # the op's value, then its derivatives in the logits and in the loss's gradient
     assert gradcheck(lambda x: F.cross_entropy(x, t, reduction=reduction), (x,))
     check_grads(grad, (x, g))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nll_pick_grad_checks(device, reduction, weighted):
+    lp = rand64(4, 3, device=device, seed=0)
+    t = gk.tensor([0, 2, -100, 1], device=device)
+    w = rand64(3, device=device, low=0.5, high=1.5, requires_grad=False, seed=1) if weighted else None
+    g = rand64(*((4,) if reduction == "none" else ()), device=device, seed=2)
+
+    def grad(lp, g):
+        (glp,) = gk.autograd.grad(F.nll_loss(lp, t, w, reduction=reduction), lp, g, create_graph=True)
+        assert type(glp.grad_fn) is NLLPickGrad
+        return glp
+
+    check_grads(grad, (lp, g))
 
 
 def test_third_derivative_of_cross_entropy(device):

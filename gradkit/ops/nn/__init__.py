@@ -3,15 +3,16 @@ backward through gradient ops (each an op itself, so that higher orders come fre
 
 A hot op's gradient is an op whose forward is a backend kernel (ReluGrad, GeluGrad,
 LinearGradInput, LinearGradWeight, LinearGradBias, SoftmaxGrad, LogSoftmaxGrad,
-CrossEntropyGrad; their base is ``_gradient.GradientOp``): in a plain ``backward()``, where
-grad mode is off, it is its kernel on the arrays; with ``create_graph=True`` the same op is
-recorded, and its own backward is made of ops again.
+CrossEntropyGrad, NLLPickGrad; their base is ``_gradient.GradientOp``): in a plain
+``backward()``, where grad mode is off, it is its kernel on the arrays; with
+``create_graph=True`` the same op is recorded, and its own backward is made of ops again.
 """
 from .activation import Erf, GeluExact, GeluGrad, LogSigmoid, Relu, ReluGrad, erf, relu
 from .linear import Linear, LinearGradBias, LinearGradInput, LinearGradWeight
-from .loss import BinaryCrossEntropy, CrossEntropy, CrossEntropyGrad, MseLoss, NLLPick
+from .loss import BinaryCrossEntropy, CrossEntropy, CrossEntropyGrad, MseLoss, NLLPick, NLLPickGrad
 from .softmax import LogSoftmax, LogSoftmaxGrad, Softmax, SoftmaxGrad
 
 __all__ = ["Erf", "GeluExact", "GeluGrad", "LogSigmoid", "Relu", "ReluGrad", "erf", "relu", "Linear",
            "LinearGradBias", "LinearGradInput", "LinearGradWeight", "BinaryCrossEntropy", "CrossEntropy",
-           "CrossEntropyGrad", "MseLoss", "NLLPick", "LogSoftmax", "LogSoftmaxGrad", "Softmax", "SoftmaxGrad"]
+           "CrossEntropyGrad", "MseLoss", "NLLPick", "NLLPickGrad", "LogSoftmax", "LogSoftmaxGrad", "Softmax",
+           "SoftmaxGrad"]

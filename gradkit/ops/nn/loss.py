@@ -135,7 +135,7 @@ class NLLPick(Node):
         if check:  # off the CPU, where an error would need a sync: NaN marks a bad target
             bad = keep & ((target < 0) | (target >= n_classes))
             loss = xp.where(bad, xp.full_like(loss, math.nan), loss)
-        self.xp, self.hit, self.w, self.reduction = xp, hit, w, reduction
+        self.hit, self.w, self.total_w = hit, w, None
         if reduction == "none":
             return loss, w
         total = xp.sum(loss)
@@ -145,14 +145,32 @@ class NLLPick(Node):
         return total, w
 
     def backward(self, g, g_weight=None):
-        xp = self.xp
-        w = self.w
-        if self.reduction == "mean":
-            w = w / self.total_w
-        coef = xp.where(self.hit, -xp.expand_dims(w, axis=-1), xp.zeros_like(self.hit, dtype=w.dtype))
-        if self.reduction == "none":
-            g = g.unsqueeze(-1)
-        return g * Tensor._make(coef, g._device), None
+        return NLLPickGrad.run(g, None, {"hit": self.hit, "weight": self.w, "total_weight": self.total_w}), None
+
+
+class NLLPickGrad(GradientOp):
+    """NLLPick's gradient in its log-probabilities: g times the constant coefficients of
+    ``nll_pick_backward`` (-weight at each target, 0 elsewhere). Linear in g: its own
+    gradient sums u times those coefficients back to g's shape."""
+    kernel = "nll_pick_backward"
+    _backward_name = "NllLossBackwardBackward0"
+
+    def forward(self, backend, g, hit, weight, total_weight):
+        self.params = {"hit": hit, "weight": weight, "total_weight": total_weight}
+        self.g_shape = g.shape
+        return backend.nll_pick_backward(g, hit, weight, total_weight)
+
+    def backward(self, u):
+        t = u * self._coefficients(u)
+        return t.sum(-1) if self.g_shape else t.sum()
+
+    def _coefficients(self, like):
+        """The op's constant coefficients (its output for g = 1) as a tensor on ``like``'s device."""
+        device = like._device
+        backend = device.backend
+        params = self.params
+        one = backend.xp.ones((), dtype=params["weight"].dtype, device=params["weight"].device)
+        return Tensor._make(backend.nll_pick_backward(one, **params), device)
 
 
 class MseLoss(Node):
