@@ -9,7 +9,7 @@ import pytest
 
 import gradkit as gk
 import gradkit.nn.functional as F
-from gradkit.autograd import gradcheck, gradgradcheck
+from gradkit.autograd import gradcheck
 from gradkit.ops.nn import (CrossEntropyGrad, GeluGrad, LinearGradBias, LinearGradInput, LinearGradWeight,
                             LogSoftmaxGrad, NLLPickGrad, ReluGrad, SoftmaxGrad)
 from helpers import check_grads, host, rand64
