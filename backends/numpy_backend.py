@@ -30,6 +30,15 @@ def _rows(n):
     return rows
 
 
+@functools.lru_cache(maxsize=64)
+def _row_starts(n, c):
+    """The flat index of each row's first element in a C-ordered (n, c) array, made once per
+    shape (read-only: shared)."""
+    starts = np.arange(0, n * c, c)
+    starts.flags.writeable = False
+    return starts
+
+
 class NumpyBackend(Backend):
     name = "numpy"
     xp = np
@@ -150,6 +159,18 @@ class NumpyBackend(Backend):
             return np.ascontiguousarray(np.matmul(b, a.T).T)
         return np.matmul(a, b.T)
 
+    # the gradient ops' kernels are called once per layer in every backward: NumPy's own
+    # functions where the portable form would add a Python call or two around them
+    linear_grad_input = staticmethod(np.matmul)
+
+    def linear_grad_weight(self, g, x):
+        if g.ndim == 2 and x.ndim == 2 and g.shape[0] != 1:
+            return np.matmul(g.T, x)
+        return super().linear_grad_weight(g, x)
+
+    def linear_grad_bias(self, g):
+        return np.add.reduce(g if g.ndim == 2 else g.reshape(-1, g.shape[-1]), axis=0)
+
     # -- loss family ---------------------------------------------------------------
     def indices_in_range(self, idx, high):
         if idx.size == 0:
@@ -163,7 +184,14 @@ class NumpyBackend(Backend):
         return a[_rows(a.shape[0]), idx]
 
     def add_rows(self, a, idx, v):
-        a[_rows(a.shape[0]), idx] += v  # each row once: no repeated index to drop
+        if a.flags.c_contiguous:
+            # one flat index (row starts + targets) instead of a pair of index arrays, which
+            # NumPy's fancy += reads element by element in a slower loop. (The flat array is a
+            # view, so the adds land in a.)
+            n, c = a.shape
+            a.reshape(-1)[_row_starts(n, c) + idx] += v  # each row once: no repeated index to drop
+        else:
+            a[_rows(a.shape[0]), idx] += v
         return a
 
     # -- optimizer family ----------------------------------------------------------

@@ -108,9 +108,11 @@ PLANTS = [
         name="d-tanh-recording-path-1pct",
         bug="tanh's derivative is 1% off, only when the backward is recorded (create_graph=True)",
         edits=[Edit("gradkit/**/*.py", [
-            # tanh's gradient op, in the branch that records it (plain backward runs its kernel alone)
-            (r"(return grad_op\.apply\(node\.saved_output, g\))", r"\1 * 1.01"),
-        ], what="the recorded branch of tanh's gradient op (through_output)")],
+            # tanh's derivative in its table row; the factor applies only while grad mode is on,
+            # which during backward means create_graph=True
+            (r"(UnaryRow\(\"tanh\",[^\n]*?lambda n, g: )(TanhBackward\.run\(n\.saved_output, g\))",
+             r"\1\2 * (1.01 if __import__('gradkit').is_grad_enabled() else 1.0)"),
+        ], what="tanh's derivative in the unary table")],
         tests=["tests/ops/test_elementwise.py::test_unary_grads"],
     ),
     Plant(

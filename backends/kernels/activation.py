@@ -3,6 +3,11 @@ rounded as PyTorch rounds them on the device.
 """
 from __future__ import annotations
 
+import math
+
+_SQRT1_2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
 
 class ActivationKernels:
     xp = None  # the array-API namespace (set by the Backend)
@@ -34,3 +39,13 @@ class ActivationKernels:
     def sigmoid_backward(self, y, g):
         """sigmoid's gradient from its output ``y``: g * y * (1 - y)."""
         return g * y * (1.0 - y)
+
+    def gelu(self, a):
+        """The exact GELU a * Phi(a), Phi the standard normal CDF (through the special family's erf)."""
+        return a * (0.5 * (1.0 + self.erf(a * _SQRT1_2)))
+
+    def gelu_backward(self, x, g):
+        """The exact GELU's gradient from its input ``x``: g * (Phi(x) + x * phi(x))."""
+        cdf = 0.5 * (1.0 + self.erf(x * _SQRT1_2))
+        pdf = _INV_SQRT_2PI * self.exp(-0.5 * (x * x))
+        return g * (cdf + x * pdf)

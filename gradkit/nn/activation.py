@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..ops import creation as _creation
-from ..ops import elementwise as _E
+from ..ops.nn.activation import relu as _relu
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -23,7 +23,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return input.relu_() if self.inplace else _E.relu(input)  # F.relu, one call fewer (every MLP layer)
+        return input.relu_() if self.inplace else _relu(input)  # F.relu, one call fewer (every MLP layer)
 
     def extra_repr(self):
         return _inplace_repr(self.inplace)

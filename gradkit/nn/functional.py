@@ -1,9 +1,11 @@
 """``gradkit.nn.functional`` (``import gradkit.nn.functional as F``): activations, layers
 and losses as functions, with PyTorch's signatures and numbers.
 
-Everything here is built from gradkit ops, or from the fused nodes in ``_fused`` (one
-graph node with an array-API forward): log_softmax, softmax, exact GELU, logsigmoid,
-linear, binary_cross_entropy. All are differentiable twice.
+Each function parses PyTorch's arguments and calls ops: gradkit's, or nn's own in
+``gradkit.ops.nn`` (relu, log_softmax, softmax, exact GELU, logsigmoid, linear, the fused
+cross-entropy, nll, mse, binary_cross_entropy), whose gradients are ops again, so every
+function is differentiable to any order. The layers and utilities (linear, embedding,
+layer_norm, pad, ...) live in ``_functional_layers`` and are re-exported here.
 
 Value checks that need the data (class targets out of range, BCE inputs outside [0, 1])
 run on the CPU only, where they cost nothing; on an accelerator they would wait for the
@@ -16,16 +18,18 @@ import warnings
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
-from ..autograd.grad_mode import no_grad
-from ..autograd.node import finish_op
-from ..ops import creation as _creation
-from ..ops import elementwise as _E
-from ..ops import random as _random
 from ..ops import shape as _S
 from ..ops._core import cast as _cast
 from ..ops._core import check_same_device as _same_device
-from . import _fused
-from ._fused import erf  # noqa: F401  (also gradkit.nn.functional.erf)
+from ..ops.nn import activation as _A
+from ..ops.nn import loss as _L
+from ..ops.nn import softmax as _SM
+from ..ops.select import clamp as _clamp, where as _where
+from ..ops.unary import erf  # noqa: F401  (also gradkit.nn.functional.erf)
+from ..ops.unary import expm1 as _expm1, sigmoid as _sigmoid, tanh as _tanh
+from ._functional_layers import (  # noqa: F401  (nn.functional's layers and utilities)
+    _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, layer_norm, linear, normalize,
+    one_hot, pad)
 
 __all__ = [
     "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",
@@ -102,7 +106,7 @@ def relu(input, inplace=False):
     """max(x, 0); the gradient at 0 is 0."""
     if inplace:
         return input.relu_()
-    return _E.relu(input)
+    return _A.relu(input)
 
 
 def relu_(input):
@@ -114,7 +118,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         raise ValueError("min_val cannot be greater than max_val")
     if inplace:
         return input.clamp_(min_val, max_val)
-    return _E.clamp(input, min_val, max_val)
+    return _clamp(input, min_val, max_val)
 
 
 def relu6(input, inplace=False):
@@ -122,16 +126,16 @@ def relu6(input, inplace=False):
 
 
 def sigmoid(input):
-    return _E.sigmoid(input)
+    return _sigmoid(input)
 
 
 def tanh(input):
-    return _E.tanh(input)
+    return _tanh(input)
 
 
 def logsigmoid(input):
     """log(sigmoid(x)), stable for large |x|."""
-    return _fused.LogSigmoid.apply(_float_input(input, "log_sigmoid_forward"))
+    return _A.LogSigmoid.apply(_float_input(input, "log_sigmoid_forward"))
 
 
 def gelu(input, approximate="none"):
@@ -139,7 +143,7 @@ def gelu(input, approximate="none"):
     0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
     input = _float_input(input, "GeluKernelImpl")
     if approximate == "none":
-        return _fused.GeluExact.apply(input)
+        return _A.GeluExact.apply(input)
     if approximate == "tanh":
         inner = (input + 0.044715 * input * input * input) * math.sqrt(2.0 / math.pi)
         return 0.5 * input * (1.0 + inner.tanh())
@@ -147,7 +151,7 @@ def gelu(input, approximate="none"):
 
 
 def silu(input, inplace=False):
-    out = input * _E.sigmoid(input)
+    out = input * _sigmoid(input)
     if inplace:
         return input.copy_(out)
     return out
@@ -164,10 +168,10 @@ def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
     input = _float_input(input, "softplus")
     bx = input * beta if beta != 1 else input
-    soft = -_fused.LogSigmoid.apply(-bx)
+    soft = -_A.LogSigmoid.apply(-bx)
     if beta != 1:
         soft = soft / beta
-    return _E.where(bx > threshold, input, soft)
+    return _where(bx > threshold, input, soft)
 
 
 def softsign(input):
@@ -175,7 +179,7 @@ def softsign(input):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    out = _E.where(input > 0, input, input * negative_slope)
+    out = _where(input > 0, input, input * negative_slope)
     if inplace:
         return input.copy_(out)
     return out
@@ -183,8 +187,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha (exp(x) - 1) otherwise."""
-    neg = _E.expm1(_E.clamp(input, max=0.0))
-    out = _E.where(input > 0, input, neg * alpha if alpha != 1 else neg)
+    neg = _expm1(_clamp(input, max=0.0))
+    out = _where(input > 0, input, neg * alpha if alpha != 1 else neg)
     if inplace:
         return input.copy_(out)
     return out
@@ -202,8 +206,8 @@ def selu(input, inplace=False):
 
 
 def celu(input, alpha=1.0, inplace=False):
-    neg = _E.expm1(_E.clamp(input, max=0.0) / alpha) * alpha
-    out = _E.where(input > 0, input, neg)
+    neg = _expm1(_clamp(input, max=0.0) / alpha) * alpha
+    out = _where(input > 0, input, neg)
     if inplace:
         return input.copy_(out)
     return out
@@ -215,7 +219,7 @@ def prelu(input, weight):
         shape = [1] * input.ndim
         shape[1] = weight.numel()
         weight = weight.reshape(shape)
-    return _E.where(input > 0, input, input * weight)
+    return _where(input > 0, input, input * weight)
 
 
 def _prep_softmax(input, dim, dtype, name):
@@ -232,182 +236,21 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """x - logsumexp(x, dim), as one stable node (max-shifted)."""
     input, d, ndim = _prep_softmax(input, dim, dtype, "log_softmax")
     if ndim == 0:
-        return _fused.LogSoftmax.apply(input.reshape(1), dim=0).reshape(())
-    return _fused.LogSoftmax.apply(input, dim=d)
+        return _SM.LogSoftmax.apply(input.reshape(1), dim=0).reshape(())
+    return _SM.LogSoftmax.apply(input, dim=d)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(x) / sum(exp(x), dim), as one stable node (max-shifted)."""
     input, d, ndim = _prep_softmax(input, dim, dtype, "softmax")
     if ndim == 0:
-        return _fused.Softmax.apply(input.reshape(1), dim=0).reshape(())
-    return _fused.Softmax.apply(input, dim=d)
+        return _SM.Softmax.apply(input.reshape(1), dim=0).reshape(())
+    return _SM.Softmax.apply(input, dim=d)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim, dtype=dtype) if dim is not None else softmax(-input, _softmax_dim("softmin",
                                                                                                input.ndim), dtype=dtype)
-
-
-def dropout(input, p=0.5, training=True, inplace=False):
-    """Zeroes each element with probability p and scales the rest by 1/(1-p) (training
-    only; the identity otherwise)."""
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
-    if p == 1.0:
-        scale = _creation.zeros(input.shape, dtype=input.dtype, device=input.device)
-    else:
-        keep = _random.rand(input.shape, dtype=input.dtype, device=input.device) < (1.0 - p)
-        scale = _cast(keep, input.dtype) * (1.0 / (1.0 - p))
-    if inplace:
-        return input.mul_(scale)
-    return input * scale
-
-
-# --------------------------------------------------------------------------- layers
-def _kind(dt):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
-
-
-def linear(input, weight, bias=None):
-    """input @ weight.T + bias: (..., in) x (out, in) -> (..., out)."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"linear(): argument 'input' must be Tensor, not {type(input).__name__}")
-    device = input._device
-    if weight._device is not device or (bias is not None and bias._device is not device):
-        _same_device("linear", *((input, weight) if bias is None else (input, weight, bias)))
-    wd = weight._data.dtype  # equal array dtype objects answer without gradkit dtype lookups
-    if (input._data.dtype is not wd or (bias is not None and bias._data.dtype is not wd)) and \
-            (input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype)):
-        other = input.dtype if input.dtype is not weight.dtype else bias.dtype
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_kind(other)} and {_kind(weight.dtype)}")
-    shape = input._data.shape
-    if weight._data.ndim != 2:
-        if weight._data.ndim == 1:  # PyTorch allows a vector weight: a dot product
-            out = input @ weight
-            return out if bias is None else out + bias
-        raise RuntimeError(f"linear(): weight must be 1-D or 2-D, got {weight._data.ndim}-D")
-    if not shape or shape[-1] != weight._data.shape[1]:
-        if not shape:
-            raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are 0D and "
-                               f"{weight._data.ndim}D")
-        rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
-        cols = shape[-1] if shape else 0
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
-                           f"{weight._data.shape[1]}x{weight._data.shape[0]})")
-    if bias is None:
-        return _fused.Linear.apply(input, weight)
-    if len(shape) == 2:  # a layer on a batch: Linear.forward's 2-D case, without apply's dispatch
-        out = device.backend.matmul_nt(input._data, weight._data)
-        out += bias._data
-        return finish_op(object.__new__(_fused.Linear), (input, weight, bias), out, device)
-    return _fused.Linear.apply(input, weight, bias)
-
-
-def bilinear(input1, input2, weight, bias=None):
-    """y_k = x1^T W_k x2 + b_k; weight (out, in1, in2)."""
-    out = ((input1.unsqueeze(-2).unsqueeze(-2) @ weight) @ input2.unsqueeze(-2).unsqueeze(-1)).squeeze(-1).squeeze(-1)
-    return out if bias is None else out + bias
-
-
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
-    """Rows of ``weight`` at the indices in ``input``: (*) -> (*, dim). Rows at
-    ``padding_idx`` get no gradient."""
-    if not isinstance(input, Tensor) or input.dtype not in (D.int64, D.int32):
-        got = input.dtype if isinstance(input, Tensor) else type(input).__name__
-        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got {got} instead (while checking arguments for embedding)")
-    if padding_idx is not None:
-        n = weight.shape[0]
-        if not -n <= padding_idx < n:
-            raise ValueError("Padding_idx must be within num_embeddings")
-        padding_idx %= n
-    if max_norm is not None:
-        with no_grad():
-            flat = input.reshape(-1)
-            rows = weight[flat]
-            norms = rows.norm(norm_type, dim=1, keepdim=True)
-            scale = _E.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
-            weight[flat] = rows * scale
-    out = weight[input]
-    if padding_idx is not None and out.requires_grad:
-        keep = (input != padding_idx).unsqueeze(-1)
-        out = _E.where(keep, out, out.detach())
-    return out
-
-
-def _norm_shape(normalized_shape):
-    if isinstance(normalized_shape, int):
-        return (normalized_shape,)
-    return tuple(int(s) for s in normalized_shape)
-
-
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """Normalizes over the last len(normalized_shape) dims (biased variance), then
-    scales by weight and shifts by bias."""
-    shape = _norm_shape(normalized_shape)
-    k = len(shape)
-    if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
-                           f"{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}")
-    axes = tuple(range(-k, 0))
-    centered = input - input.mean(axes, keepdim=True)
-    var = (centered * centered).mean(axes, keepdim=True)
-    out = centered * (var + eps).rsqrt()
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
-
-
-def _verify_batch_size(shape):
-    n = shape[0]
-    for s in shape[2:]:
-        n *= s
-    if n == 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size {shape}")
-
-
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
-    """Normalizes each channel (dim 1) over the batch and the other dims. In training,
-    batch statistics (biased variance) are used and the running ones updated in place:
-    running = (1 - momentum) * running + momentum * batch (unbiased variance)."""
-    if input.ndim < 2:
-        raise ValueError(f"batch_norm expects an input with a channel dimension (N, C, ...), got {input.ndim}D")
-    c = input.shape[1]
-    view = (1, c) + (1,) * (input.ndim - 2)
-    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
-        if t is not None and t.numel() != c:
-            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()} (batch_norm of an input of shape "
-                               f"{list(input.shape)}: {c} channels in dim 1)")
-    if training:
-        _verify_batch_size(input.shape)
-        axes = (0,) + tuple(range(2, input.ndim))
-        mean = input.mean(axes, keepdim=True)
-        centered = input - mean
-        var = (centered * centered).mean(axes, keepdim=True)
-        if running_mean is not None or running_var is not None:
-            n = input.numel() // c
-            with no_grad():
-                if running_mean is not None:
-                    running_mean.copy_(running_mean * (1.0 - momentum) + mean.detach().reshape(c) * momentum)
-                if running_var is not None:
-                    unbiased = var.detach().reshape(c) * (n / max(n - 1, 1))
-                    running_var.copy_(running_var * (1.0 - momentum) + unbiased * momentum)
-        out = centered * (var + eps).rsqrt()
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
-        out = (input - running_mean.reshape(view)) * (running_var.reshape(view) + eps).rsqrt()
-    if weight is not None:
-        out = out * weight.reshape(view)
-    if bias is not None:
-        out = out + bias.reshape(view)
-    return out
 
 
 # --------------------------------------------------------------------------- regression losses
@@ -417,7 +260,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     reduction = _reduction(reduction, size_average, reduce)
     if weight is None and input_.dtype is target.dtype and input_.dtype.category == D.FLOAT:
         _same_device("mse_loss", input_, target)
-        return _fused.MseLoss.apply(input_, target, reduction=reduction)
+        return _L.MseLoss.apply(input_, target, reduction=reduction)
     diff = input_ - target
     return _weighted_reduce(diff * diff, weight, reduction, input)
 
@@ -434,7 +277,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     reduction = _reduction(reduction)
     d = input_ - target
     ad = d.abs()
-    loss = _E.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
+    loss = _where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
     if weight is not None:  # PyTorch: a weighted Huber 'mean' is the plain mean of the weighted losses
         if tuple(weight.shape) != tuple(input.shape):
             raise ValueError("Weights and input must have the same size.")
@@ -452,7 +295,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     ad = d.abs()
     if beta == 0.0:
         return _reduce(ad, reduction)
-    loss = _E.where(ad < beta, (0.5 / beta) * d * d, ad - 0.5 * beta)
+    loss = _where(ad < beta, (0.5 / beta) * d * d, ad - 0.5 * beta)
     return _reduce(loss, reduction)
 
 
@@ -468,7 +311,7 @@ def _nll(logp, target, weight, ignore_index, reduction, op):
     the checked class weights."""
     target, weight, cpu, _ = _check_class_targets(logp, target, weight, ignore_index, op)
     lp = _class_last(logp, 1)
-    loss, w = _fused.NLLPick.apply(lp, target, weight=None if weight is None else weight._data,
+    loss, w = _L.NLLPick.apply(lp, target, weight=None if weight is None else weight._data,
                                    ignore_index=ignore_index, reduction=reduction, check=not cpu)
     return loss, w, lp, weight
 
@@ -543,12 +386,10 @@ def _class_index_cross_entropy(input, target, ignore_index, reduction):
     else:  # the full checks: their errors, an int32 target cast, ignored rows
         _prep_softmax(input, 1, None, "log_softmax")
         target, _, cpu, in_range = _check_class_targets(input, target, None, ignore_index, "cross_entropy")
-        t = target._data
     # every target a class index, and ignore_index none: no row is ignored
     all_valid = in_range and not 0 <= ignore_index < c
-    node = object.__new__(_fused.CrossEntropy)
-    out = node.forward(backend, x, t, ignore_index, reduction, not cpu, all_valid)
-    return finish_op(node, (input, target), out, device)
+    return _L.CrossEntropy.apply(input, target, ignore_index=ignore_index, reduction=reduction, check=not cpu,
+                                 all_valid=all_valid)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
@@ -574,7 +415,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if label_smoothing <= 0.0:
         return nll
     smooth = -(lp * weight).sum(-1) if weight is not None else -lp.sum(-1)
-    smooth = _E.where(target == ignore_index, 0.0, smooth)
+    smooth = _where(target == ignore_index, 0.0, smooth)
     if reduction == "sum":
         smooth = smooth.sum()
     elif reduction == "mean":
@@ -612,7 +453,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     _same_device("binary_cross_entropy", input, target)
     if input.device.type == "cpu" and input.numel() and bool(((input < 0) | (input > 1)).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    loss = _fused.BinaryCrossEntropy.apply(input, _cast(target, input.dtype))
+    loss = _L.BinaryCrossEntropy.apply(input, _cast(target, input.dtype))
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -627,7 +468,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     _float_input(input, "binary_cross_entropy_with_logits")
     target = _cast(target, input.dtype)
-    log_sig = _fused.LogSigmoid.apply(input)
+    log_sig = _A.LogSigmoid.apply(input)
     if pos_weight is not None:
         log_weight = 1.0 + (pos_weight - 1.0) * target
         loss = (1.0 - target) * input - log_weight * log_sig
@@ -646,7 +487,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        loss = _E.where(target > 0, target * _E.where(target > 0, target, 1.0).log(), 0.0) - target * input
+        loss = _where(target > 0, target * _where(target > 0, target, 1.0).log(), 0.0) - target * input
     if reduction == "mean":
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
@@ -657,90 +498,3 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
-# --------------------------------------------------------------------------- utilities
-def one_hot(tensor, num_classes=-1):
-    """int64 (..., num_classes) with a 1 at each index of ``tensor``."""
-    if not isinstance(tensor, Tensor) or tensor.dtype is not D.int64:
-        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
-    if num_classes == -1:
-        if tensor.numel() == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        num_classes = int(tensor.max()) + 1
-    if tensor.device.type == "cpu" and tensor.numel():
-        if bool((tensor < 0).any()):
-            raise RuntimeError("Class values must be non-negative.")
-        if bool((tensor >= num_classes).any()):
-            raise RuntimeError("Class values must be smaller than num_classes.")
-    classes = _creation.arange(num_classes, device=tensor.device)
-    return _cast(tensor.unsqueeze(-1) == classes, D.int64)
-
-
-def _pad_index(n, left, right, mode, device):
-    idx = _creation.arange(-left, n + right, device=device)
-    if mode == "replicate":
-        return idx.clamp(0, n - 1)
-    if mode == "circular":
-        return idx.remainder(n)
-    if mode == "reflect":
-        if left >= n or right >= n:
-            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but "
-                               f"got: padding ({left}, {right}) at dimension of size {n}")
-        period = 2 * (n - 1) if n > 1 else 1
-        m = idx.remainder(period)
-        return _E.where(m >= n, period - m, m)
-    raise NotImplementedError(f"pad: unknown padding mode {mode!r} (use 'constant', 'reflect', 'replicate' or "
-                              f"'circular')")
-
-
-def pad(input, pad, mode="constant", value=None):
-    """Pads (or, with negative sizes, crops) the last len(pad) // 2 dims:
-    ``pad=(left, right, top, bottom, ...)`` starts from the last dim."""
-    pad = tuple(int(p) for p in pad)
-    if len(pad) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pad) // 2 > input.ndim:
-        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
-                           f"padding length {len(pad)} and input of dimension {input.ndim}")
-    if mode != "constant" and value not in (None, 0, 0.0):
-        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
-    out = input
-    for i in range(len(pad) // 2):
-        dim = input.ndim - 1 - i
-        left, right = pad[2 * i], pad[2 * i + 1]
-        n = out.shape[dim]
-        if mode != "constant":
-            if left < 0 or right < 0:
-                raise RuntimeError(f"pad: negative padding is only supported in constant mode (got {pad})")
-            if left or right:
-                out = out.index_select(dim, _pad_index(n, left, right, mode, input.device))
-            continue
-        if left < 0 or right < 0:
-            start, stop = max(-left, 0), n - max(-right, 0)
-            if stop < start:
-                raise RuntimeError(f"pad: the padded size of dimension {dim} would be negative (padding {pad} of size "
-                                   f"{n})")
-            out = out.narrow(dim, start, stop - start)
-        parts = []
-        fill = 0 if value is None else value
-        for size in (max(left, 0), max(right, 0)):
-            shape = list(out.shape)
-            shape[dim] = size
-            parts.append(_creation.full(tuple(shape), fill, dtype=input.dtype, device=input.device) if size else None)
-        if parts[0] is not None or parts[1] is not None:
-            out = _S.cat([t for t in (parts[0], out, parts[1]) if t is not None], dim)
-    return out
-
-
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    """input / max(||input||_p over dim, eps)."""
-    denom = input.norm(p, dim, keepdim=True).clamp_min(eps)
-    result = input / denom
-    if out is not None:
-        return out.copy_(result)
-    return result
-
-
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
-    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
-    return ((x1 / n1) * (x2 / n2)).sum(dim)

@@ -18,14 +18,13 @@ from typing import Callable, NamedTuple
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..autograd.grad_mode import is_grad_enabled_fast
-from ..autograd.node import Node, finish_op
+from ..autograd.node import Node
 from ._core import cast
+from ._gradient import GradientOp
+from .nn.activation import relu
 from ._table import Family, class_name, op_class
 from .select import where
 
-_make = Tensor._make
-_new = object.__new__
 FLOAT = D.FLOAT
 FAMILY = Family("unary")
 
@@ -86,35 +85,11 @@ def _unary(name, compute, backward=None, saves_input=False, saves_output=False, 
 
 
 # --------------------------------------------------------------------------- gradient ops
-class OutputGradOp(Node):
-    """The gradient of a unary op as an op on (the op's output y, the incoming gradient g),
-    its forward a backend kernel and its own backward written with ops."""
+class TanhBackward(GradientOp):
+    """tanh's gradient g * (1 - y^2), from tanh's output y."""
+    kernel = "tanh_backward"
     saves_inputs = (0, 1)
-
-    def forward(self, backend, y, g):
-        return self.kernel(backend, y, g)
-
-
-def through_output(grad_op):
-    """The derivative of an op whose gradient is ``grad_op`` (an OutputGradOp): recorded under
-    create_graph=True (so it can be differentiated again), else the kernel alone on the
-    arrays -- apply's result when nothing is recorded, without its dispatch (the backward of
-    every tanh in a network)."""
-    kernel = grad_op.kernel
-
-    def derivative(node, g):
-        if is_grad_enabled_fast():
-            return grad_op.apply(node.saved_output, g)
-        device = g._device
-        return _make(kernel(device.backend, node.saved_output_array(), g._data), device)
-
-    return derivative
-
-
-class TanhBackward(OutputGradOp):
-    """tanh's gradient g * (1 - y^2)."""
     _backward_name = "TanhBackwardBackward0"
-    kernel = staticmethod(lambda backend, y, g: backend.tanh_backward(y, g))
 
     def backward(self, gg):
         y, g = self.saved_tensors
@@ -122,10 +97,11 @@ class TanhBackward(OutputGradOp):
         return gy, (gg * (1.0 - y * y) if self.next_edges[1] is not None else None)
 
 
-class SigmoidBackward(OutputGradOp):
-    """sigmoid's gradient g * y * (1 - y)."""
+class SigmoidBackward(GradientOp):
+    """sigmoid's gradient g * y * (1 - y), from sigmoid's output y."""
+    kernel = "sigmoid_backward"
+    saves_inputs = (0, 1)
     _backward_name = "SigmoidBackwardBackward0"
-    kernel = staticmethod(lambda backend, y, g: backend.sigmoid_backward(y, g))
 
     def backward(self, gg):
         y, g = self.saved_tensors
@@ -255,8 +231,8 @@ TABLE = (
              aliases=("arctan",)),
     UnaryRow("sinh", lambda xp, a: xp.sinh(a), lambda n, g: g * n.saved_input.cosh(), "input"),
     UnaryRow("cosh", lambda xp, a: xp.cosh(a), lambda n, g: g * n.saved_input.sinh(), "input"),
-    UnaryRow("tanh", lambda xp, a: xp.tanh(a), through_output(TanhBackward), "output"),
-    UnaryRow("sigmoid", _sigmoid_kernel, through_output(SigmoidBackward), "output"),
+    UnaryRow("tanh", lambda xp, a: xp.tanh(a), lambda n, g: TanhBackward.run(n.saved_output, g), "output"),
+    UnaryRow("sigmoid", _sigmoid_kernel, lambda n, g: SigmoidBackward.run(n.saved_output, g), "output"),
     UnaryRow("abs", lambda xp, a: xp.abs(a), lambda n, g: g * n.saved_input.sign(), "input", dtype="same",
              aliases=("absolute",)),
     UnaryRow("square", lambda xp, a: a * a, lambda n, g: g * (2.0 * n.saved_input), "input", dtype="same",
@@ -291,28 +267,5 @@ def positive(input):
 FAMILY.export(positive)
 
 
-# --------------------------------------------------------------------------- relu
-# kept apart from the table: relu moves to the nn activation ops with a gradient op of its own
-class Relu(UnaryOp):
-    """max(x, 0), keeping NaN and -0. as PyTorch does; the gradient at 0 is 0."""
-    op_name = "relu"
-    float_only = False
-    saves_output = True
-
-    def forward(self, backend, a):
-        return backend.relu(a)
-
-    def backward(self, g):
-        if not is_grad_enabled_fast():  # no graph recorded: the same rule on the arrays, by the backend
-            return _make(g._device.backend.relu_backward(self.saved_output_array(), g._data), g._device)
-        return where(self.saved_output <= 0, 0.0, g)
-
-
-def relu(input):
-    if isinstance(input, Tensor):  # Relu.apply, minus its generic dispatch (a layer of every MLP)
-        device = input._device
-        return finish_op(_new(Relu), (input,), device.backend.relu(input._data), device)
-    return unary(Relu, input)
-
-
+# relu is a layer's op with a gradient op of its own (ops/nn/activation); exported with the family
 FAMILY.export(relu, inplace=True)

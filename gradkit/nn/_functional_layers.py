@@ -1,0 +1,263 @@
+"""``nn.functional``'s layers and utilities (dropout, linear, bilinear, embedding, layer_norm,
+batch_norm, one_hot, pad, normalize, cosine_similarity), re-exported by
+``gradkit.nn.functional``: they parse PyTorch's arguments and call ops.
+"""
+from __future__ import annotations
+
+import math
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
+from ..ops import creation as _creation
+from ..ops import random as _random
+from ..ops import shape as _S
+from ..ops._core import cast as _cast
+from ..ops._core import check_same_device as _same_device
+from ..ops.select import where as _where
+from ..ops.nn.linear import Linear as _Linear
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zeroes each element with probability p and scales the rest by 1/(1-p) (training
+    only; the identity otherwise)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        scale = _creation.zeros(input.shape, dtype=input.dtype, device=input.device)
+    else:
+        keep = _random.rand(input.shape, dtype=input.dtype, device=input.device) < (1.0 - p)
+        scale = _cast(keep, input.dtype) * (1.0 / (1.0 - p))
+    if inplace:
+        return input.mul_(scale)
+    return input * scale
+
+
+def _kind(dt):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
+
+
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias: (..., in) x (out, in) -> (..., out)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"linear(): argument 'input' must be Tensor, not {type(input).__name__}")
+    device = input._device
+    if weight._device is not device or (bias is not None and bias._device is not device):
+        _same_device("linear", *((input, weight) if bias is None else (input, weight, bias)))
+    wd = weight._data.dtype  # equal array dtype objects answer without gradkit dtype lookups
+    if (input._data.dtype is not wd or (bias is not None and bias._data.dtype is not wd)) and \
+            (input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype)):
+        other = input.dtype if input.dtype is not weight.dtype else bias.dtype
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_kind(other)} and {_kind(weight.dtype)}")
+    shape = input._data.shape
+    if weight._data.ndim != 2:
+        if weight._data.ndim == 1:  # PyTorch allows a vector weight: a dot product
+            out = input @ weight
+            return out if bias is None else out + bias
+        raise RuntimeError(f"linear(): weight must be 1-D or 2-D, got {weight._data.ndim}-D")
+    if not shape or shape[-1] != weight._data.shape[1]:
+        if not shape:
+            raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are 0D and "
+                               f"{weight._data.ndim}D")
+        rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
+        cols = shape[-1] if shape else 0
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} and "
+                           f"{weight._data.shape[1]}x{weight._data.shape[0]})")
+    if bias is None:
+        return _Linear.apply(input, weight)
+    return _Linear.apply(input, weight, bias)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = x1^T W_k x2 + b_k; weight (out, in1, in2)."""
+    out = ((input1.unsqueeze(-2).unsqueeze(-2) @ weight) @ input2.unsqueeze(-2).unsqueeze(-1)).squeeze(-1).squeeze(-1)
+    return out if bias is None else out + bias
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` at the indices in ``input``: (*) -> (*, dim). Rows at
+    ``padding_idx`` get no gradient."""
+    if not isinstance(input, Tensor) or input.dtype not in (D.int64, D.int32):
+        got = input.dtype if isinstance(input, Tensor) else type(input).__name__
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {got} instead (while checking arguments for embedding)")
+    if padding_idx is not None:
+        n = weight.shape[0]
+        if not -n <= padding_idx < n:
+            raise ValueError("Padding_idx must be within num_embeddings")
+        padding_idx %= n
+    if max_norm is not None:
+        with no_grad():
+            flat = input.reshape(-1)
+            rows = weight[flat]
+            norms = rows.norm(norm_type, dim=1, keepdim=True)
+            scale = _where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+            weight[flat] = rows * scale
+    out = weight[input]
+    if padding_idx is not None and out.requires_grad:
+        keep = (input != padding_idx).unsqueeze(-1)
+        out = _where(keep, out, out.detach())
+    return out
+
+
+def _norm_shape(normalized_shape):
+    if isinstance(normalized_shape, int):
+        return (normalized_shape,)
+    return tuple(int(s) for s in normalized_shape)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalizes over the last len(normalized_shape) dims (biased variance), then
+    scales by weight and shifts by bias."""
+    shape = _norm_shape(normalized_shape)
+    k = len(shape)
+    if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}")
+    axes = tuple(range(-k, 0))
+    centered = input - input.mean(axes, keepdim=True)
+    var = (centered * centered).mean(axes, keepdim=True)
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def _verify_batch_size(shape):
+    n = shape[0]
+    for s in shape[2:]:
+        n *= s
+    if n == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {shape}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalizes each channel (dim 1) over the batch and the other dims. In training,
+    batch statistics (biased variance) are used and the running ones updated in place:
+    running = (1 - momentum) * running + momentum * batch (unbiased variance)."""
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm expects an input with a channel dimension (N, C, ...), got {input.ndim}D")
+    c = input.shape[1]
+    view = (1, c) + (1,) * (input.ndim - 2)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()} (batch_norm of an input of shape "
+                               f"{list(input.shape)}: {c} channels in dim 1)")
+    if training:
+        _verify_batch_size(input.shape)
+        axes = (0,) + tuple(range(2, input.ndim))
+        mean = input.mean(axes, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(axes, keepdim=True)
+        if running_mean is not None or running_var is not None:
+            n = input.numel() // c
+            with no_grad():
+                if running_mean is not None:
+                    running_mean.copy_(running_mean * (1.0 - momentum) + mean.detach().reshape(c) * momentum)
+                if running_var is not None:
+                    unbiased = var.detach().reshape(c) * (n / max(n - 1, 1))
+                    running_var.copy_(running_var * (1.0 - momentum) + unbiased * momentum)
+        out = centered * (var + eps).rsqrt()
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
+        out = (input - running_mean.reshape(view)) * (running_var.reshape(view) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(view)
+    if bias is not None:
+        out = out + bias.reshape(view)
+    return out
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 (..., num_classes) with a 1 at each index of ``tensor``."""
+    if not isinstance(tensor, Tensor) or tensor.dtype is not D.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if tensor.numel() == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(tensor.max()) + 1
+    if tensor.device.type == "cpu" and tensor.numel():
+        if bool((tensor < 0).any()):
+            raise RuntimeError("Class values must be non-negative.")
+        if bool((tensor >= num_classes).any()):
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    classes = _creation.arange(num_classes, device=tensor.device)
+    return _cast(tensor.unsqueeze(-1) == classes, D.int64)
+
+
+def _pad_index(n, left, right, mode, device):
+    idx = _creation.arange(-left, n + right, device=device)
+    if mode == "replicate":
+        return idx.clamp(0, n - 1)
+    if mode == "circular":
+        return idx.remainder(n)
+    if mode == "reflect":
+        if left >= n or right >= n:
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but "
+                               f"got: padding ({left}, {right}) at dimension of size {n}")
+        period = 2 * (n - 1) if n > 1 else 1
+        m = idx.remainder(period)
+        return _where(m >= n, period - m, m)
+    raise NotImplementedError(f"pad: unknown padding mode {mode!r} (use 'constant', 'reflect', 'replicate' or "
+                              f"'circular')")
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pads (or, with negative sizes, crops) the last len(pad) // 2 dims:
+    ``pad=(left, right, top, bottom, ...)`` starts from the last dim."""
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
+    if mode != "constant" and value not in (None, 0, 0.0):
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.ndim - 1 - i
+        left, right = pad[2 * i], pad[2 * i + 1]
+        n = out.shape[dim]
+        if mode != "constant":
+            if left < 0 or right < 0:
+                raise RuntimeError(f"pad: negative padding is only supported in constant mode (got {pad})")
+            if left or right:
+                out = out.index_select(dim, _pad_index(n, left, right, mode, input.device))
+            continue
+        if left < 0 or right < 0:
+            start, stop = max(-left, 0), n - max(-right, 0)
+            if stop < start:
+                raise RuntimeError(f"pad: the padded size of dimension {dim} would be negative (padding {pad} of size "
+                                   f"{n})")
+            out = out.narrow(dim, start, stop - start)
+        parts = []
+        fill = 0 if value is None else value
+        for size in (max(left, 0), max(right, 0)):
+            shape = list(out.shape)
+            shape[dim] = size
+            parts.append(_creation.full(tuple(shape), fill, dtype=input.dtype, device=input.device) if size else None)
+        if parts[0] is not None or parts[1] is not None:
+            out = _S.cat([t for t in (parts[0], out, parts[1]) if t is not None], dim)
+    return out
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(||input||_p over dim, eps)."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps)
+    result = input / denom
+    if out is not None:
+        return out.copy_(result)
+    return result
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
+    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+

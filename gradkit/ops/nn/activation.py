@@ -1,0 +1,90 @@
+"""Activation ops: relu (with its gradient op), the exact GELU, logsigmoid.
+
+* ``relu``: max(x, 0), keeping NaN and -0. as PyTorch does; the gradient at 0 is 0. Its
+  gradient is the op ReluGrad(y, g): g where relu's output y is > 0, a kernel of the backend,
+  and linear in g, so its own backward is ReluGrad again (and nothing for y, in which its
+  derivative is zero wherever it exists).
+* ``gelu`` (exact): x * Phi(x), through the backend's erf (backends/kernels/special.py); its gradient is the op GeluGrad,
+  ``g * (Phi(x) + x * phi(x))``, a backend kernel.
+* ``logsigmoid``: min(x, 0) - log1p(exp(-|x|)), stable for any x; backward sigmoid(-x).
+"""
+from __future__ import annotations
+
+import math
+
+from ..._tensor import Tensor
+from ...autograd.node import Node
+from .._gradient import GradientOp
+
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+class Relu(Node):
+    """max(x, 0) of a tensor of any real dtype."""
+    saves_output = True
+
+    def forward(self, backend, a):
+        return backend.relu(a)
+
+    def backward(self, g):
+        return ReluGrad.run(self.saved_output, g)
+
+
+class ReluGrad(GradientOp):
+    """relu's gradient from its output y: ``g`` where y > 0 (or NaN), +0. elsewhere. Linear
+    in g, so its gradient in g is itself; in y it is zero wherever it exists."""
+    kernel = "relu_backward"
+    saves_inputs = (0,)
+    _backward_name = "ThresholdBackwardBackward0"
+
+    def backward(self, gg):
+        (y,) = self.saved_tensors
+        return None, ReluGrad.run(y, gg)
+
+
+def relu(input):
+    """max(x, 0); the gradient at 0 is 0."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"relu(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return Relu.apply(input)
+
+
+class GeluExact(Node):
+    saves_inputs = (0,)
+    _backward_name = "GeluBackward0"
+
+    def forward(self, backend, a):
+        return backend.gelu(a)
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        return GeluGrad.run(x, g)
+
+
+class GeluGrad(GradientOp):
+    """The exact GELU's gradient g * (Phi(x) + x * phi(x)), from its input x. Linear in g
+    (its gradient in g is itself); in x, g * phi(x) * (2 - x^2)."""
+    kernel = "gelu_backward"
+    saves_inputs = (0, 1)
+    _backward_name = "GeluBackwardBackward0"
+
+    def backward(self, u):
+        x, g = self.saved_tensors
+        gx = gg = None
+        if self.next_edges[0] is not None:
+            gx = u * g * (_INV_SQRT_2PI * (-0.5 * (x * x)).exp()) * (2.0 - x * x)
+        if self.next_edges[1] is not None:
+            gg = GeluGrad.run(x, u)
+        return gx, gg
+
+
+class LogSigmoid(Node):
+    saves_inputs = (0,)
+
+    def forward(self, backend, a):
+        xp = backend.xp
+        return xp.clip(a, None, 0.0) - xp.log1p(xp.exp(-xp.abs(a)))
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        return g * (-x).sigmoid()
