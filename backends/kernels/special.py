@@ -55,7 +55,7 @@ class SpecialKernels:
         lo, hi = 1.0 / cut, 1.0 / _SPLIT
         s = (1.0 / r - lo) * (2.0 / (hi - lo)) - 1.0
         tail = 1.0 - xp.exp(-(r * r)) / r * _clenshaw(large, s)
-        outer = xp.where(ax < cut, tail, xp.ones_like(a))
+        outer = xp.where(ax >= cut, xp.ones_like(a), tail)  # (NaN fails the test: it stays NaN)
         outer = xp.where(a < 0, -outer, outer)
         return xp.where(ax <= _SPLIT, inner, outer)
 

@@ -128,17 +128,6 @@ class Node:
         out._version = counter
         return out
 
-    def saved_output_array(self):
-        """The op's output as the backend array, with the same checks as ``saved_output``:
-        for backwards that, when no graph is being recorded (create_graph=False), work on
-        arrays directly."""
-        if self._released:
-            raise_freed(self)
-        data, counter, version, device = self._saved_output
-        if counter[0] != version:
-            raise_modified(self, None, version, counter[0], data, counter)
-        return data
-
     def needs_input_grad(self, i: int) -> bool:
         return self.next_edges[i] is not None
 

@@ -16,6 +16,7 @@ from .._size import Size
 from .._tensor import Tensor
 from ..autograd import enable_grad
 from ..ops import unary as E
+from ..ops.unary import erf  # noqa: F401  (the distributions' erf is gradkit.erf)
 from ..ops.creation import tensor as _tensor
 from ..ops.shape import broadcast_tensors
 
@@ -94,46 +95,6 @@ def _sum_rightmost(value: Tensor, dim: int) -> Tensor:
 
 
 # --------------------------------------------------------------------------- special functions
-def _erf_forward(xp, a):
-    """erf on any array-API namespace, to ~1e-15: the all-positive series
-    erf(x) = 2/sqrt(pi) exp(-x^2) sum_n (2x^2)^n x / (2n+1)!!  for |x| < 2, and
-    1 - erfc(|x|) with erfc's continued fraction beyond (where erf is within 5e-3 of +-1)."""
-    x = xp.astype(a, xp.float64)
-    ax = xp.abs(x)
-    small = ax < 2.0
-    zeros = xp.zeros_like(x)
-    xs = xp.where(small, x, zeros)
-    x2 = 2.0 * xs * xs
-    term = xs
-    total = xs
-    for n in range(1, 32):
-        term = term * x2 / (2 * n + 1)
-        total = total + term
-    series = (2.0 / math.sqrt(math.pi)) * xp.exp(-xs * xs) * total
-    # erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))); clipped to
-    # [2, 30] (erfc(30) underflows to 0 anyway) so the unused branch never overflows
-    xc = xp.where(small, zeros + 2.0, xp.where(ax > 30.0, zeros + 30.0, ax))
-    frac = xc
-    for k in range(40, 0, -1):
-        frac = xc + (k / 2.0) / frac
-    tail = 1.0 - xp.exp(-xc * xc) / (math.sqrt(math.pi) * frac)
-    out = xp.where(small, series, xp.sign(x) * tail)
-    return xp.astype(out, a.dtype)
-
-
-def _erf_backward(node, g):
-    x = node.saved_tensors[0]
-    return g * ((-(x * x)).exp() * (2.0 / math.sqrt(math.pi)))
-
-
-_Erf = E._unary("erf", _erf_forward, _erf_backward, saves_input=True)
-
-
-def erf(input: Tensor) -> Tensor:
-    """The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt (integers become floats)."""
-    return E.unary(_Erf, input)
-
-
 # Lanczos approximation (g = 7, 9 terms): relative error ~1e-15 for Re(z) > 0.5
 _LANCZOS_G = 7.0
 _LANCZOS = (0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,

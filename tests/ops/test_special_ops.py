@@ -71,6 +71,15 @@ def test_erf_values(device):
     np.testing.assert_allclose(got, [math.erf(v) for v in xs], rtol=0, atol=4e-15)
 
 
+@pytest.mark.parametrize("dtype", [gk.float32, gk.float64])
+def test_erf_edges(device, dtype):
+    # NaN stays NaN (PyTorch's erf(nan) is nan); the infinities give +-1
+    x = gk.tensor([math.nan, math.inf, -math.inf, 0.0, -0.0], dtype=dtype, device=device)
+    y = host(gk.erf(x))
+    assert np.isnan(y[0]) and y[1] == 1.0 and y[2] == -1.0
+    assert y[3] == 0.0 and math.copysign(1.0, y[4]) == -1.0
+
+
 def _logit_reference(p, eps=None):
     if eps is not None:
         p = min(max(p, eps), 1 - eps)
