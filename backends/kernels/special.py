@@ -50,7 +50,10 @@ class SpecialKernels:
         else:
             small, large, cut = _SMALL32, _LARGE32, 4.0
         ax = xp.abs(a)
-        inner = a * _clenshaw(small, ax * ax * (2.0 / (_SPLIT * _SPLIT)) - 1.0)
+        # each range's formula sees only its own range (clipped), so the unused one never
+        # overflows into inf - inf
+        near = xp.clip(a, -_SPLIT, _SPLIT)
+        inner = near * _clenshaw(small, near * near * (2.0 / (_SPLIT * _SPLIT)) - 1.0)
         r = xp.clip(ax, _SPLIT, cut)
         lo, hi = 1.0 / cut, 1.0 / _SPLIT
         s = (1.0 / r - lo) * (2.0 / (hi - lo)) - 1.0
