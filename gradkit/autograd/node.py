@@ -176,8 +176,8 @@ def finish_op(node, inputs, out, device):
     return _make(out, device)
 
 
-# The rare cases of recording, apart: a comprehension inside _record or finish_op would make
-# them keep their variables in cells (slower to read) on every call, comprehension or not.
+# The rare cases of recording, in functions of their own so that _record and finish_op, which
+# run once per recorded op, stay as small as the common case needs.
 def _picked(inputs, saves):
     n = len(inputs)
     return tuple([inputs[i] for i in saves if i < n])
