@@ -4,11 +4,11 @@ arrays would silently be first-order only). Where an op is first-order only by d
 custom Function marked @once_differentiable), differentiating its gradient raises a clear
 RuntimeError instead of giving zeros.
 
-Audit (when this file was written): every Node subclass in gradkit was run under
-create_graph=True by the suite; the backwards that touch raw arrays either multiply the
-incoming gradient by a constant mask (linear in the gradient, so still differentiable:
-NLLPick, MaxMinDim) or do so only when no graph is being recorded (fast paths that check
-the grad mode first: Relu, LogSoftmax, CrossEntropy)."""
+Audit: every Node subclass in gradkit is run under create_graph=True by the suite; the one
+backward that touches raw arrays multiplies the incoming gradient by a constant mask (linear
+in the gradient, so still differentiable: MaxMinDim). The hot ops' gradients are ops of their
+own (ops/_gradient.GradientOp): their kernels run on arrays only when no graph is recorded,
+and with create_graph=True they are recorded and differentiated by their own backwards."""
 from __future__ import annotations
 
 import pytest
@@ -23,7 +23,6 @@ from helpers import assert_recording_matches_plain
 
 # backwards that read raw arrays, reviewed: each multiplies the gradient by a constant
 REVIEWED_RAW_BACKWARDS = {
-    "NLLPick": "g * coef, coef a constant one-hot of -weights: linear in g, zero second derivative in lp",
     "MaxMinDim": "g * one_hot(indices): the indices are constants",
 }
 # nodes whose backward raises on purpose
@@ -96,7 +95,7 @@ def _cases(device):
     f64 = lambda v: gk.tensor(v, dtype=gk.float64, device=device)  # noqa: E731
     kink = f64([[-2.3, -0.7, 0.4, 1.9], [0.9, -1.4, 2.6, -0.2]]).requires_grad_()
     return {
-        # nn/_fused.py nodes
+        # nn's nodes (gradkit/ops/nn)
         "linear": (F.linear, (r(2, 3), r(4, 3, seed=1), r(4, seed=2))),
         "linear_3d_no_bias": (lambda x, w: F.linear(x, w), (r(2, 2, 3), r(4, 3, seed=1))),
         "log_softmax": (lambda x: F.log_softmax(x, 1), (r(2, 3),)),
