@@ -56,29 +56,12 @@ from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, \
     set_grad_enabled
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
-from .ops.creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_dlpack, from_numpy, full,
-                           full_like, linspace, logspace, meshgrid, ones, ones_like, tensor, zeros, zeros_like)
-from .ops.creation import range_ as range  # noqa: A001  (PyTorch's deprecated torch.range)
-from .ops import arith as _arith, compare as _compare, select as _select, unary as _unary  # noqa: E402
+from .ops.random import Generator, default_generator  # noqa: E402  (a class and an object, not op functions)
 
-# every elementwise function (aliases included), as each family's table lists it
-for _family in (_arith.FAMILY, _unary.FAMILY, _compare.FAMILY, _select.FAMILY):
+# every op family's functions (aliases included), as each family registers them
+for _family in _tensor_methods.FAMILIES:
     globals().update(_family.functions)
 del _family
-from .ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, count_nonzero, cumprod, cumsum,
-                            logsumexp, max, mean, min, nanmean, nansum, norm, prod, std, std_mean, sum, var,
-                            var_mean)
-from .ops.shape import (atleast_1d, atleast_2d, broadcast_shapes, broadcast_tensors, cat, chunk, clone, concat,
-                        concatenate, flip, fliplr, flipud, hstack, narrow, repeat_interleave, roll, split, stack,
-                        tensor_split, tile, tril, triu, unbind, vstack)
-from .ops.views import (broadcast_to, flatten, movedim, moveaxis, permute, ravel, reshape, squeeze, swapaxes, swapdims,
-                        t, transpose, unflatten, unsqueeze)
-from .ops.indexing import (argwhere, gather, index_select, masked_fill, masked_select, nonzero, scatter_add, take,
-                           take_along_dim)
-from .ops.linalg import addmm, bmm, diag, dot, ger, inner, matmul, mm, mv, outer, tensordot, trace, vdot
-from .ops.sorting import argsort, bincount, kthvalue, median, searchsorted, sort, topk, unique
-from .ops.random import (Generator, bernoulli, default_generator, initial_seed, manual_seed, multinomial, normal,
-                         rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed)
 from . import cuda  # noqa: E402
 from .serialization import load, save  # noqa: E402  (safetensors checkpoints, no pickle)
 

@@ -6,8 +6,8 @@ import types
 
 from . import _dtype as D
 from ._tensor import Tensor
-from .ops import arith, compare, creation, device, indexing, inplace, linalg, random, reduction as R, select, shape as S
-from .ops import sorting, unary, views as V
+from .ops import arith, compare, creation, device, indexing, inplace, linalg, random, reduction, select, shape
+from .ops import sorting, unary, views
 from .ops._core import cast
 
 
@@ -20,48 +20,18 @@ def _method(fn):
     return method
 
 
-# the elementwise families list their own functions, methods and in-place variants
-FAMILIES = (arith.FAMILY, unary.FAMILY, compare.FAMILY, select.FAMILY)
+# every op family registers its own functions, methods and in-place variants next to its ops;
+# no two families bind one name (tests/ops/test_family_bindings.py), so their order is free
+FAMILIES = (reduction.FAMILY, views.FAMILY, shape.FAMILY, indexing.FAMILY, linalg.FAMILY, sorting.FAMILY,
+            device.FAMILY, inplace.FAMILY, random.FAMILY, creation.FAMILY,
+            arith.FAMILY, unary.FAMILY, compare.FAMILY, select.FAMILY)
 
 
 def _bind_functions():
-    plain = {
-        # reductions
-        "sum": R.sum, "nansum": R.nansum, "mean": R.mean, "nanmean": R.nanmean, "prod": R.prod, "max": R.max,
-        "min": R.min, "amax": R.amax, "amin": R.amin, "aminmax": R.aminmax, "argmax": R.argmax, "argmin": R.argmin,
-        "var": R.var, "std": R.std, "norm": R.norm, "logsumexp": R.logsumexp, "cumsum": R.cumsum,
-        "cumprod": R.cumprod, "all": R.all, "any": R.any, "count_nonzero": R.count_nonzero,
-        # shape
-        "reshape": V.reshape, "view": V.view, "reshape_as": V.reshape_as, "view_as": V.view_as,
-        "permute": V.permute, "transpose": V.transpose, "swapaxes": V.swapaxes, "swapdims": V.swapdims, "t": V.t,
-        "movedim": V.movedim, "moveaxis": V.movedim, "squeeze": V.squeeze, "unsqueeze": V.unsqueeze,
-        "flatten": V.flatten, "ravel": V.ravel, "unflatten": V.unflatten, "expand": V.expand,
-        "expand_as": V.expand_as, "broadcast_to": V.broadcast_to, "split": S.split, "tensor_split": S.tensor_split,
-        "chunk": S.chunk, "unbind": S.unbind, "narrow": S.narrow, "clone": S.clone, "contiguous": S.contiguous,
-        "flip": S.flip, "fliplr": S.fliplr, "flipud": S.flipud, "roll": S.roll, "repeat": S.repeat, "tile": S.tile,
-        "repeat_interleave": S.repeat_interleave, "tril": S.tril, "triu": S.triu,
-        # indexing
-        "index_select": indexing.index_select, "take": indexing.take, "masked_select": indexing.masked_select,
-        "masked_fill": indexing.masked_fill, "gather": indexing.gather, "take_along_dim": indexing.take_along_dim,
-        "scatter_add": indexing.scatter_add, "nonzero": indexing.nonzero, "argwhere": indexing.argwhere,
-        # linalg
-        "matmul": linalg.matmul, "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "inner": linalg.inner,
-        "outer": linalg.outer, "ger": linalg.outer, "bmm": linalg.bmm, "addmm": linalg.addmm,
-        "trace": linalg.trace, "diag": linalg.diag,
-        # sorting
-        "sort": sorting.sort, "argsort": sorting.argsort, "topk": sorting.topk, "kthvalue": sorting.kthvalue,
-        "median": sorting.median, "unique": sorting.unique,
-        # devices and dtypes
-        "to": device.to, "cpu": device.cpu, "cuda": device.cuda, "type": device.type_,
-        # in place
-        "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
-        "bernoulli": random.bernoulli, "multinomial": random.multinomial,
-    }
     for family in FAMILIES:
-        plain.update(family.methods)
-    for name, fn in plain.items():
-        # a plain function is a method as it is (x.sum() calls sum(x) without a wrapper's frame)
-        setattr(Tensor, name, fn if isinstance(fn, types.FunctionType) else _method(fn))
+        for name, fn in family.methods.items():
+            # a plain function is a method as it is (x.sum() calls sum(x) without a wrapper's frame)
+            setattr(Tensor, name, fn if isinstance(fn, types.FunctionType) else _method(fn))
 
     def where(self, condition, other):
         """``x.where(condition, y)`` is ``where(condition, x, y)`` (PyTorch's argument order)."""
@@ -150,13 +120,9 @@ def _inplace_method(name, fn, symbol=None):
 
 def _bind_inplace():
     """``x.add_(y)`` and ``x += y``."""
-    table = {name: (fn, None) for name, fn in (
-        ("masked_fill", indexing.masked_fill), ("t", V.t), ("transpose", V.transpose), ("squeeze", V.squeeze),
-        ("unsqueeze", V.unsqueeze), ("tril", S.tril), ("triu", S.triu))}
     for family in FAMILIES:
-        table.update(family.inplace)
-    for name, (fn, symbol) in table.items():
-        setattr(Tensor, name + "_", _inplace_method(name, fn, symbol))
+        for name, (fn, symbol) in family.inplace.items():
+            setattr(Tensor, name + "_", _inplace_method(name, fn, symbol))
     for dunder, name in (("__iadd__", "add"), ("__isub__", "sub"), ("__imul__", "mul"), ("__itruediv__", "div")):
         setattr(Tensor, dunder, getattr(Tensor, name + "_"))
     Tensor.__ipow__ = Tensor.pow_
@@ -253,13 +219,13 @@ def _bind_conversions():
 def _bind_properties():
     def T(self):
         n = self._data.ndim
-        return self if n < 2 else V.permute(self, tuple(range(n - 1, -1, -1)))
+        return self if n < 2 else views.permute(self, tuple(range(n - 1, -1, -1)))
 
     def mT(self):
         if self._data.ndim < 2:
             raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
                                f"tensor.")
-        return V.transpose(self, -2, -1)
+        return views.transpose(self, -2, -1)
 
     Tensor.T = property(T, doc="The tensor with its dims reversed (the transpose of a matrix).")
     Tensor.mT = property(mT, doc="Transpose of the last two dims.")
@@ -293,7 +259,7 @@ def _bind_misc():
     def sum_to_size(self, *size):
         from .ops._core import sum_to
 
-        return sum_to(self, S._shape_arg("sum_to_size", size))
+        return sum_to(self, shape._shape_arg("sum_to_size", size))
 
     def data_ptr(self):
         iface = getattr(self._data, "__array_interface__", None)
@@ -314,10 +280,7 @@ def _bind_misc():
         strides = tuple(reversed(strides))
         return strides if dim is None else strides[dim]
 
-    def cumsum_(self, dim):
-        return inplace.inplace(self, lambda x: R.cumsum(x, dim), "cumsum_")
-
-    for fn in (apply_, map_, is_contiguous, is_nonzero, sum_to_size, data_ptr, storage_offset, stride, cumsum_):
+    for fn in (apply_, map_, is_contiguous, is_nonzero, sum_to_size, data_ptr, storage_offset, stride):
         setattr(Tensor, fn.__name__, fn)
     Tensor.__round__ = lambda self, ndigits=None: round(self.item(), ndigits) if ndigits is not None else \
         round(self.item())

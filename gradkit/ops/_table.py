@@ -1,8 +1,9 @@
 """What an op family hands the rest of gradkit: its public functions (gradkit's exports),
 the Tensor methods they become, and which of them have an in-place variant ``x.name_()``.
 
-The table-driven families (arith, unary, compare) fill a Family from their rows; the few
-hand-written functions of a family register themselves the same way, so gradkit/__init__.py
+The table-driven families (arith, unary, compare, select) fill a Family from their rows;
+every other family (reduction, views, shape, indexing, linalg, sorting, device, inplace,
+random, creation) registers its functions beside their definitions, so gradkit/__init__.py
 and gradkit/_tensor_methods.py bind every family with one loop and list none of its ops.
 """
 from __future__ import annotations
@@ -11,22 +12,26 @@ from __future__ import annotations
 class Family:
     def __init__(self, name: str):
         self.name = name
-        self.functions: dict = {}  # exported name (aliases included) -> function
+        self.functions: dict = {}  # gradkit's export name (aliases included) -> function
         self.methods: dict = {}  # Tensor method name -> function (self is its first argument)
         self.inplace: dict = {}  # name -> (function, operator symbol or None): Tensor.name_
         self.rows: list = []  # the table's rows, for tests that walk the table
 
-    def export(self, fn, *aliases, method=True, inplace=False, symbol=None):
-        """Registers ``fn`` under its name and ``aliases``: exported from gradkit, bound as a
-        Tensor method unless ``method`` is false, with ``name_`` variants when ``inplace``.
+    def export(self, fn, *aliases, name=None, export=True, method=True, inplace=False, symbol=None):
+        """Registers ``fn`` under ``name`` (its ``__name__`` unless given) and ``aliases``:
+        exported from gradkit unless ``export`` is false (Tensor-only methods such as ``view``
+        or ``to``), bound as a Tensor method unless ``method`` is false (factories such as
+        ``zeros``), with ``name_`` variants when ``inplace``. The flags hold for every name of
+        one call; an alias that differs (``vdot``: an export, no method) takes its own call.
         ``symbol`` ("+", "-", "*", "/") lets ``x.add_(y)`` run one in-place kernel when
         nothing is recorded."""
-        for name in (fn.__name__,) + aliases:
-            self.functions[name] = fn
+        for bound_name in (name or fn.__name__,) + aliases:
+            if export:
+                self.functions[bound_name] = fn
             if method:
-                self.methods[name] = fn
+                self.methods[bound_name] = fn
             if inplace:
-                self.inplace[name] = (fn, symbol)
+                self.inplace[bound_name] = (fn, symbol)
         return fn
 
 

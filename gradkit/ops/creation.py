@@ -9,6 +9,9 @@ from .. import _dtype as D
 from .._device import resolve
 from .._tensor import Tensor
 from ._core import shape_arg as _shape_arg
+from ._table import Family
+
+FAMILY = Family("creation")
 
 _make = Tensor._make
 
@@ -155,6 +158,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return _finish(arr, dev, requires_grad)
 
 
+FAMILY.export(tensor, method=False)
+
+
 def _check_integral(plain, dt):
     # Python floats into an integer tensor truncate (PyTorch does the same), but NaN/inf
     # can't be represented and must not silently become garbage
@@ -181,6 +187,7 @@ def as_tensor(data, dtype=None, device=None):
 
 
 asarray = as_tensor
+FAMILY.export(as_tensor, "asarray", method=False)
 
 
 def from_numpy(ndarray):
@@ -192,12 +199,18 @@ def from_numpy(ndarray):
     return _make(dev.backend.from_host(ndarray, dev), dev)
 
 
+FAMILY.export(from_numpy, method=False)
+
+
 def from_dlpack(ext_tensor):
     from .._device import Device
 
     kind, index = ext_tensor.__dlpack_device__()
     dev = resolve(Device("cuda", index) if int(kind) == 2 else "cpu")
     return _make(dev.backend.from_dlpack(ext_tensor, dev), dev)
+
+
+FAMILY.export(from_dlpack, method=False)
 
 
 def _legacy_tensor_init(self, *args, **kwargs):
@@ -246,6 +259,9 @@ def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
                    requires_grad)
 
 
+FAMILY.export(zeros, method=False)
+
+
 def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """ones(*size, *, dtype=None, device=None, requires_grad=False) -> Tensor
 
@@ -269,11 +285,17 @@ def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requi
                    requires_grad)
 
 
+FAMILY.export(ones, method=False)
+
+
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           memory_format=None):
     """Uninitialised memory of the given shape."""
     return _filled("empty", lambda xp, s, d, v: xp.empty(s, dtype=d, device=v), args, size, dtype, device,
                    requires_grad)
+
+
+FAMILY.export(empty, method=False)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -293,6 +315,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
                    requires_grad)
 
 
+FAMILY.export(full, method=False)
+
+
 def _like(op, factory, input, dtype, device, requires_grad, **kw):
     dt = dtype if dtype is not None else input.dtype
     dev = device if device is not None else input.device
@@ -303,17 +328,29 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return _like("zeros_like", zeros, input, dtype, device, requires_grad)
 
 
+FAMILY.export(zeros_like, method=False)
+
+
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _like("ones_like", ones, input, dtype, device, requires_grad)
+
+
+FAMILY.export(ones_like, method=False)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _like("empty_like", empty, input, dtype, device, requires_grad)
 
 
+FAMILY.export(empty_like, method=False)
+
+
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return full(input.shape, fill_value, dtype=dtype if dtype is not None else input.dtype,
                 device=device if device is not None else input.device, requires_grad=requires_grad)
+
+
+FAMILY.export(full_like, method=False)
 
 
 # --------------------------------------------------------------------------- ranges
@@ -353,6 +390,9 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     else:
         arr = xp.arange(start, start + n * step, step, dtype=_xp_dtype(backend, dt), device=backend.xp_device(dev))
     return _finish(arr, dev, requires_grad)
+
+
+FAMILY.export(arange, method=False)
 
 
 def _fma(xp, i, step, start):
@@ -398,6 +438,9 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return arange(0, n, dtype=dtype or D.get_default_dtype(), device=device, requires_grad=False) * step + start
 
 
+FAMILY.export(range_, name="range", method=False)  # PyTorch's deprecated torch.range
+
+
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     start, end = _num(start, "linspace"), _num(end, "linspace")
     if isinstance(steps, bool) or not hasattr(steps, "__index__"):
@@ -414,9 +457,15 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(arr, dev, requires_grad)
 
 
+FAMILY.export(linspace, method=False)
+
+
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     out = float(base) ** linspace(start, end, steps, dtype=D.float64, device=device)
     return out.to(dtype or D.get_default_dtype()).requires_grad_(requires_grad)
+
+
+FAMILY.export(logspace, method=False)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -428,6 +477,9 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
     arr = backend.xp.eye(n, m, dtype=_xp_dtype(backend, dt), device=backend.xp_device(dev))
     return _finish(arr, dev, requires_grad)
+
+
+FAMILY.export(eye, method=False)
 
 
 def meshgrid(*tensors, indexing="ij"):
@@ -442,6 +494,9 @@ def meshgrid(*tensors, indexing="ij"):
     if indexing == "xy" and len(out) >= 2:
         out = [o.transpose(0, 1) for o in out]
     return tuple(out)
+
+
+FAMILY.export(meshgrid, method=False)
 
 
 def polar(abs, angle):

@@ -6,6 +6,9 @@ from .._device import Device, resolve
 from .._tensor import Tensor
 from ..autograd.node import Node
 from ._core import cast
+from ._table import Family
+
+FAMILY = Family("device")
 
 _make = Tensor._make
 
@@ -79,6 +82,9 @@ def to(self: Tensor, *args, non_blocking=False, copy=False, memory_format=None, 
     return out
 
 
+FAMILY.export(to, export=False)
+
+
 def _moved(t, dst, dtype):
     # cast before moving to a device when that makes the transfer smaller
     return to_device(t, dst)
@@ -86,6 +92,9 @@ def _moved(t, dst, dtype):
 
 def cpu(self: Tensor, memory_format=None) -> Tensor:
     return to_device(self, resolve("cpu"))
+
+
+FAMILY.export(cpu, export=False)
 
 
 def cuda(self: Tensor, device=None, non_blocking=False, memory_format=None) -> Tensor:
@@ -99,6 +108,9 @@ def cuda(self: Tensor, device=None, non_blocking=False, memory_format=None) -> T
     if dst.type != "cuda":
         raise RuntimeError(f"cuda(): expected a CUDA device, got {dst}")
     return to_device(self, dst)
+
+
+FAMILY.export(cuda, export=False)  # gradkit.cuda is the module
 
 
 _TYPE_NAMES = {
@@ -119,3 +131,6 @@ def type_(self: Tensor, dtype=None, non_blocking=False, **kwargs):
         if key in _TYPE_NAMES:
             dtype = _TYPE_NAMES[key]
     return cast(self, D.as_dtype(dtype))
+
+
+FAMILY.export(type_, name="type", export=False)

@@ -8,6 +8,9 @@ from ..autograd.node import Node, _anomaly_or_capture
 from ._core import cast, check_same_device, sum_to
 from ._view_record import as_view, rebase_view
 from .inplace import check_inplace, store, writable
+from ._table import Family
+
+FAMILY = Family("indexing")
 
 _make = Tensor._make
 
@@ -315,13 +318,22 @@ def index_select(input, dim, index):
     return getitem(input, (slice(None),) * d + (index.reshape(-1),))
 
 
+FAMILY.export(index_select)
+
+
 def take(input, index):
     return getitem(input.reshape(-1), (index,))
+
+
+FAMILY.export(take)
 
 
 def masked_select(input, mask):
     input, mask = _broadcast_pair(input, mask)
     return getitem(input, (mask,))
+
+
+FAMILY.export(masked_select)
 
 
 def _broadcast_pair(a, b):
@@ -340,6 +352,9 @@ def masked_fill(input, mask, value):
                            f"{value._data.ndim} dimension(s).")
     out = where(mask, value, input)
     return cast(out, input.dtype) if out.dtype is not input.dtype else out
+
+
+FAMILY.export(masked_fill, inplace=True)
 
 
 def _along_dim_key(input, dim, index):
@@ -371,6 +386,9 @@ def gather(input, dim, index):
             from None
 
 
+FAMILY.export(gather)
+
+
 take_along_dim_ = gather
 
 
@@ -378,6 +396,9 @@ def take_along_dim(input, indices, dim=None):
     if dim is None:
         return take(input, indices.reshape(-1))
     return gather(input, dim, indices)
+
+
+FAMILY.export(take_along_dim)
 
 
 def scatter_add(input, dim, index, src):
@@ -394,6 +415,9 @@ def scatter_add(input, dim, index, src):
     return input + added
 
 
+FAMILY.export(scatter_add)
+
+
 def nonzero(input, *, as_tuple=False):
     xp = input._device.backend.xp
     coords = xp.nonzero(input._data if input._data.ndim else xp.reshape(input._data, (1,)))
@@ -407,5 +431,11 @@ def nonzero(input, *, as_tuple=False):
     return stack(coords, 1)
 
 
+FAMILY.export(nonzero)
+
+
 def argwhere(input):
     return nonzero(input)
+
+
+FAMILY.export(argwhere)

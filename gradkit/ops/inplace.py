@@ -9,6 +9,9 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node, _anomaly_or_capture
 from ._view_record import rebase_view
+from ._table import Family
+
+FAMILY = Family("inplace")
 
 _make = Tensor._make
 
@@ -200,6 +203,9 @@ def zero_(x: Tensor) -> Tensor:
     return x
 
 
+FAMILY.export(zero_, export=False)
+
+
 def fill_(x: Tensor, value) -> Tensor:
     check_inplace(x, "fill_")
     if isinstance(value, Tensor):
@@ -226,6 +232,9 @@ def fill_(x: Tensor, value) -> Tensor:
     return x
 
 
+FAMILY.export(fill_, export=False)
+
+
 def copy_(x: Tensor, src, non_blocking=False) -> Tensor:
     from ._core import cast, check_same_device
 
@@ -250,3 +259,6 @@ def copy_(x: Tensor, src, non_blocking=False) -> Tensor:
         store(x, target._data)
         return x
     return inplace(x, compute, "copy_")
+
+
+FAMILY.export(copy_, export=False)

@@ -4,6 +4,9 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..autograd.node import Node
 from ._core import check_same_device, sum_to
+from ._table import Family
+
+FAMILY = Family("linalg")
 
 
 def _dims(shape):
@@ -106,6 +109,9 @@ def matmul(input, other, *, out=None):
     return result
 
 
+FAMILY.export(matmul)
+
+
 def mm(input, mat2):
     _check("mm", input, mat2)
     if input._data.ndim != 2:
@@ -113,6 +119,9 @@ def mm(input, mat2):
     if mat2._data.ndim != 2:
         raise RuntimeError(f"mat2 must be a matrix (mm got a {mat2._data.ndim}-D tensor)")
     return matmul(input, mat2)
+
+
+FAMILY.export(mm)
 
 
 def mv(input, vec):
@@ -125,6 +134,9 @@ def mv(input, vec):
     return matmul(input, vec)
 
 
+FAMILY.export(mv)
+
+
 def dot(input, other):
     _check("dot", input, other)
     if input._data.ndim != 1 or other._data.ndim != 1:
@@ -134,6 +146,8 @@ def dot(input, other):
 
 inner = dot
 vdot = dot
+FAMILY.export(dot, "inner")
+FAMILY.export(dot, name="vdot", method=False)
 
 
 def bmm(input, mat2):
@@ -148,6 +162,9 @@ def bmm(input, mat2):
     return matmul(input, mat2)
 
 
+FAMILY.export(bmm)
+
+
 def outer(input, vec2):
     _check("outer", input, vec2)
     if input._data.ndim != 1 or vec2._data.ndim != 1:
@@ -156,11 +173,15 @@ def outer(input, vec2):
 
 
 ger = outer
+FAMILY.export(outer, "ger")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     prod = mm(mat1, mat2)
     return (input * beta if beta != 1 else input) + (prod * alpha if alpha != 1 else prod)
+
+
+FAMILY.export(addmm)
 
 
 def tensordot(a, b, dims=2):
@@ -179,6 +200,9 @@ def tensordot(a, b, dims=2):
     return (left @ right).reshape(tuple(a.shape[i] for i in free_a) + tuple(b.shape[i] for i in free_b))
 
 
+FAMILY.export(tensordot, method=False)
+
+
 def trace(input):
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
@@ -187,6 +211,9 @@ def trace(input):
 
     idx = arange(n, device=input.device)
     return input[idx, idx].sum()
+
+
+FAMILY.export(trace)
 
 
 def diag(input, diagonal=0):
@@ -206,3 +233,6 @@ def diag(input, diagonal=0):
     idx = arange(max(n, 0), device=input.device)
     rows, cols = (idx, idx + diagonal) if diagonal >= 0 else (idx - diagonal, idx)
     return input[rows, cols]
+
+
+FAMILY.export(diag)

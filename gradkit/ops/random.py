@@ -11,6 +11,9 @@ from .._tensor import Tensor
 from .. import backends as _backends
 from ..backends import loaded_backends
 from .creation import _finish, _size, _xp_dtype
+from ._table import Family
+
+FAMILY = Family("random")
 
 _make = Tensor._make
 _seed = [None]
@@ -51,6 +54,9 @@ def manual_seed(seed) -> Generator:
     return default_generator
 
 
+FAMILY.export(manual_seed, method=False)
+
+
 def seed() -> int:
     import secrets
 
@@ -59,8 +65,14 @@ def seed() -> int:
     return s
 
 
+FAMILY.export(seed, method=False)
+
+
 def initial_seed() -> int:
     return default_generator._seed
+
+
+FAMILY.export(initial_seed, method=False)
 
 
 def _seed_new_backend(backend):
@@ -93,9 +105,15 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
     return _random("rand", lambda b, s, d, v: b.uniform(s, d, v), args, size, dtype, device, requires_grad)
 
 
+FAMILY.export(rand, method=False)
+
+
 def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Standard normal."""
     return _random("randn", lambda b, s, d, v: b.normal(s, d, v), args, size, dtype, device, requires_grad)
+
+
+FAMILY.export(randn, method=False)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -116,18 +134,30 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
                    requires_grad, default=D.int64)
 
 
+FAMILY.export(randint, method=False)
+
+
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     return rand(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+
+
+FAMILY.export(rand_like, method=False)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     return randn(input.shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
 
 
+FAMILY.export(randn_like, method=False)
+
+
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=dtype or input.dtype, device=device or input.device)
+
+
+FAMILY.export(randint_like, method=False)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -138,6 +168,9 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     arr = backend.permutation(int(n), dev)
     dt = D.as_dtype(dtype) if dtype is not None else D.int64
     return _finish(backend.xp.astype(arr, _xp_dtype(backend, dt)), dev, requires_grad)
+
+
+FAMILY.export(randperm, method=False)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -172,6 +205,9 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     return out.requires_grad_(requires_grad) if requires_grad else out
 
 
+FAMILY.export(normal, method=False)
+
+
 def bernoulli(input, p=None, *, generator=None):
     """0/1 draws with probabilities ``input`` (or the scalar ``p``), in input's dtype."""
     probs = input if p is None else input.new_full(input.shape, float(p))
@@ -186,6 +222,9 @@ def bernoulli(input, p=None, *, generator=None):
         probs = probs.to(D.float32)
     u = rand(probs.shape, dtype=probs.dtype, device=probs.device)
     return (u < probs).to(input.dtype)
+
+
+FAMILY.export(bernoulli)
 
 
 def _check_probs(rows):
@@ -233,6 +272,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         idx = xp.astype(idx, xp.int64)
     out = _make(idx, dev)
     return out if input.dim() == 2 else out.squeeze(0)
+
+
+FAMILY.export(multinomial)
 
 
 def _multinomial_counts(probs, total_count, sample_shape):

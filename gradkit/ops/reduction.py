@@ -11,6 +11,9 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
 from ._core import cast
+from ._table import Family
+
+FAMILY = Family("reduction")
 
 _make = Tensor._make
 FLOAT = D.FLOAT
@@ -119,11 +122,17 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None,
     return Sum.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims))
 
 
+FAMILY.export(sum)
+
+
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     from .compare import isnan
     from .select import where
 
     return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
+
+
+FAMILY.export(nansum)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None, out=None):
@@ -136,6 +145,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
             f"Got: {input.dtype}")
     axes = normalize_dims("mean", input._data.ndim, dim, axis)
     return Mean.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims))
+
+
+FAMILY.export(mean)
 
 
 class Mean(Sum):
@@ -159,6 +171,9 @@ def nanmean(input, dim=None, keepdim=False):
 
     valid = ~isnan(input)
     return nansum(input, dim, keepdim) / sum(valid, dim, keepdim)
+
+
+FAMILY.export(nanmean)
 
 
 class Prod(Node):
@@ -189,6 +204,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     input = cast(input, dt)
     axes = normalize_dims("prod", input._data.ndim, dim, axis)
     return Prod.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims))
+
+
+FAMILY.export(prod)
 
 
 def _named(out, name):
@@ -289,6 +307,8 @@ def _max_min(name, largest):
 
 max = _max_min("max", True)
 min = _max_min("min", False)
+FAMILY.export(max)
+FAMILY.export(min)
 
 
 def amax(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
@@ -296,13 +316,22 @@ def amax(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     return _named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=True), "AmaxBackward0")
 
 
+FAMILY.export(amax)
+
+
 def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     axes = normalize_dims("amin", input._data.ndim, dim if dim != () else None, axis)
     return _named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=False), "AminBackward0")
 
 
+FAMILY.export(amin)
+
+
 def aminmax(input, *, dim=None, keepdim=False):
     return amin(input, dim if dim is not None else (), keepdim), amax(input, dim if dim is not None else (), keepdim)
+
+
+FAMILY.export(aminmax)
 
 
 def _arg(name, fn_name):
@@ -328,6 +357,8 @@ def _arg(name, fn_name):
 
 argmax = _arg("argmax", "argmax")
 argmin = _arg("argmin", "argmin")
+FAMILY.export(argmax)
+FAMILY.export(argmin)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
@@ -343,6 +374,9 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     total = sum(centered * centered, axes, keepdim=keep)
     # too few elements for the correction: 0/0 gives nan, as PyTorch returns
     return _named(total / builtins.max(n - correction, 0), "VarBackward0")
+
+
+FAMILY.export(var)
 
 
 def _var_args(dim, unbiased, correction):
@@ -375,12 +409,21 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     return StdFromVar.apply(var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims))
 
 
+FAMILY.export(std)
+
+
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, _var_args(dim, None, 0)[0], keepdim)
 
 
+FAMILY.export(var_mean, method=False)
+
+
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, _var_args(dim, None, 0)[0], keepdim)
+
+
+FAMILY.export(std_mean, method=False)
 
 
 class Norm2(Node):
@@ -429,6 +472,9 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=None, keep
     return where(zero, 0.0, where(zero, 1.0, total) ** (1.0 / p))
 
 
+FAMILY.export(norm)
+
+
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(x))) computed stably by shifting with the max."""
     from .compare import isinf
@@ -443,6 +489,9 @@ def logsumexp(input, dim, keepdim=False):
     if not keepdim:
         out = out.squeeze(axes) if axes is not None else out.reshape(())
     return out
+
+
+FAMILY.export(logsumexp)
 
 
 class Cumsum(Node):
@@ -466,6 +515,9 @@ def cumsum(input, dim=None, *, dtype=None, axis=None):
     return Cumsum.apply(input, dim=d)
 
 
+FAMILY.export(cumsum, inplace=True)
+
+
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim`` (differentiable for inputs without zeros)."""
     dt = _reduce_dtype(input, dtype)
@@ -483,6 +535,9 @@ def cumprod(input, dim, *, dtype=None):
     return stack(outs, d)
 
 
+FAMILY.export(cumprod)
+
+
 def _all_any(name):
     def reduce(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
         xp = input._device.backend.xp
@@ -496,7 +551,12 @@ def _all_any(name):
 
 all = _all_any("all")
 any = _all_any("any")
+FAMILY.export(all)
+FAMILY.export(any)
 
 
 def count_nonzero(input, dim=None):
     return sum(input != 0, dim)
+
+
+FAMILY.export(count_nonzero)

@@ -11,6 +11,9 @@ from ._core import cast, check_same_device
 from ._view_record import as_view
 from .indexing import getitem
 from .views import _named, _wrap_insert, expand, flatten, squeeze, unsqueeze
+from ._table import Family
+
+FAMILY = Family("shape")
 
 def broadcast_tensors(*tensors):
     from ._core import broadcast_shapes_checked
@@ -19,11 +22,17 @@ def broadcast_tensors(*tensors):
     return tuple(expand(t, shape) for t in tensors)
 
 
+FAMILY.export(broadcast_tensors, method=False)
+
+
 def broadcast_shapes(*shapes):
     from ._core import broadcast_shapes_checked
 
     return Size(broadcast_shapes_checked("broadcast_shapes", *[tuple(s) if not isinstance(s, int) else (s,)
                                                                 for s in shapes]))
+
+
+FAMILY.export(broadcast_shapes, method=False)
 
 
 class Cat(Node):
@@ -74,6 +83,7 @@ def cat(tensors, dim=0, *, axis=None, out=None):
 
 
 concat = concatenate = cat
+FAMILY.export(cat, "concat", "concatenate", method=False)
 
 
 def _tensor_list(op, tensors):
@@ -116,13 +126,22 @@ def stack(tensors, dim=0, *, axis=None, out=None):
     return result
 
 
+FAMILY.export(stack, method=False)
+
+
 def hstack(tensors):
     tensors = list(tensors)
     return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
 
 
+FAMILY.export(hstack, method=False)
+
+
 def vstack(tensors):
     return cat([t.reshape(1, -1) if t._data.ndim < 2 else t for t in tensors], 0)
+
+
+FAMILY.export(vstack, method=False)
 
 
 class Split(Node):
@@ -179,6 +198,9 @@ def split(tensor, split_size_or_sections, dim=0):
     return tuple(as_view(p, tensor, ((getitem, lead + (slice(lo, hi),)),)) for p, (lo, hi) in zip(pieces, bounds))
 
 
+FAMILY.export(split)
+
+
 def tensor_split(input, indices_or_sections, dim=0):
     n = input._data.shape[_wrap_dim(dim, input._data.ndim, "tensor_split")]
     if isinstance(indices_or_sections, int):
@@ -191,6 +213,9 @@ def tensor_split(input, indices_or_sections, dim=0):
     return split(input, sizes, dim)
 
 
+FAMILY.export(tensor_split)
+
+
 def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
@@ -199,9 +224,15 @@ def chunk(input, chunks, dim=0):
     return split(input, size, dim)
 
 
+FAMILY.export(chunk)
+
+
 def unbind(input, dim=0):
     d = _wrap_dim(dim, input._data.ndim, "unbind")
     return tuple(squeeze(p, d) for p in split(input, 1, d))
+
+
+FAMILY.export(unbind)
 
 
 def narrow(input, dim, start, length):
@@ -215,6 +246,9 @@ def narrow(input, dim, start, length):
         raise RuntimeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}).")
     key = (slice(None),) * d + (slice(start, start + length),)
     return input[key]
+
+
+FAMILY.export(narrow)
 
 
 class Clone(Node):
@@ -232,8 +266,14 @@ def clone(input, *, memory_format=None):
     return Clone.apply(input)
 
 
+FAMILY.export(clone)
+
+
 def contiguous(input, memory_format=None):
     return input
+
+
+FAMILY.export(contiguous, export=False)
 
 
 class Flip(Node):
@@ -253,12 +293,21 @@ def flip(input, *dims):
     return Flip.apply(input, dims=dims)
 
 
+FAMILY.export(flip)
+
+
 def fliplr(input):
     return flip(input, 1)
 
 
+FAMILY.export(fliplr)
+
+
 def flipud(input):
     return flip(input, 0)
+
+
+FAMILY.export(flipud)
 
 
 class Roll(Node):
@@ -281,6 +330,9 @@ def roll(input, shifts, dims=None):
     dims = tuple(_wrap_dim(d, ndim, "roll") for d in dims) if isinstance(dims, (tuple, list)) else \
         _wrap_dim(dims, ndim, "roll")
     return Roll.apply(input, shifts=shifts, dims=dims)
+
+
+FAMILY.export(roll)
 
 
 class Tile(Node):
@@ -307,11 +359,17 @@ def repeat(input, *sizes):
     return _named(Tile.apply(x, reps=sizes), "RepeatBackward0")
 
 
+FAMILY.export(repeat, export=False)
+
+
 def tile(input, dims):
     dims = tuple(dims)
     if len(dims) < input._data.ndim:
         dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
+
+
+FAMILY.export(tile)
 
 
 def repeat_interleave(input, repeats, dim=None):
@@ -327,20 +385,35 @@ def repeat_interleave(input, repeats, dim=None):
     return flatten(x, d, d + 1)
 
 
+FAMILY.export(repeat_interleave)
+
+
 def atleast_1d(t):
     return t.reshape(1) if t._data.ndim == 0 else t
+
+
+FAMILY.export(atleast_1d, method=False)
 
 
 def atleast_2d(t):
     return t.reshape(1, -1) if t._data.ndim < 2 else t
 
 
+FAMILY.export(atleast_2d, method=False)
+
+
 def tril(input, diagonal=0):
     return _tri(input, diagonal, lower=True)
 
 
+FAMILY.export(tril, inplace=True)
+
+
 def triu(input, diagonal=0):
     return _tri(input, diagonal, lower=False)
+
+
+FAMILY.export(triu, inplace=True)
 
 
 def _tri(input, k, lower):

@@ -5,6 +5,9 @@ from collections import namedtuple
 
 from .._tensor import Tensor, _wrap_dim
 from .reduction import one_hot_along  # noqa: F401  (re-exported for topk users)
+from ._table import Family
+
+FAMILY = Family("sorting")
 
 _make = Tensor._make
 return_types = namedtuple("return_types", ["values", "indices"])
@@ -25,6 +28,9 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return _make(xp.astype(idx, xp.int64), input._device)
 
 
+FAMILY.export(argsort)
+
+
 def sort(input, dim=-1, descending=False, stable=False):
     """Values and indices; the values carry gradients back to their positions."""
     idx = argsort(input, dim, descending, stable)
@@ -33,6 +39,9 @@ def sort(input, dim=-1, descending=False, stable=False):
     from .indexing import gather
 
     return return_types(gather(input, dim, idx), idx)
+
+
+FAMILY.export(sort)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
@@ -44,6 +53,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     from .indexing import gather
 
     return return_types(gather(input, d, idx), idx)
+
+
+FAMILY.export(topk)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -58,6 +70,9 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return return_types(v, i)
 
 
+FAMILY.export(kthvalue)
+
+
 def median(input, dim=None, keepdim=False):
     """Lower median, as in PyTorch."""
     if dim is None:
@@ -65,6 +80,9 @@ def median(input, dim=None, keepdim=False):
         return sort(flat).values[(flat.numel() - 1) // 2]
     d = _wrap_dim(dim, input._data.ndim, "median")
     return kthvalue(input, (input._data.shape[d] + 1) // 2, d, keepdim)
+
+
+FAMILY.export(median)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -86,11 +104,17 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out[0] if len(out) == 1 else tuple(out)
 
 
+FAMILY.export(unique)
+
+
 def searchsorted(sorted_sequence, values, *, right=False, side=None):
     xp = sorted_sequence._device.backend.xp
     side = side or ("right" if right else "left")
     v = values._data if isinstance(values, Tensor) else xp.asarray(values, dtype=sorted_sequence._data.dtype)
     return _make(xp.astype(xp.searchsorted(sorted_sequence._data, v, side=side), xp.int64), sorted_sequence._device)
+
+
+FAMILY.export(searchsorted, method=False)
 
 
 def bincount(input, weights=None, minlength=0):
@@ -101,3 +125,6 @@ def bincount(input, weights=None, minlength=0):
     if weights is None:
         return hits.sum(0)
     return (hits.to(weights.dtype) * weights.reshape(-1, 1)).sum(0)
+
+
+FAMILY.export(bincount, method=False)

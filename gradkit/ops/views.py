@@ -12,6 +12,9 @@ from ..autograd.node import Node
 from ._core import shape_arg as _shape_arg
 from ._core import sum_to
 from ._view_record import as_view
+from ._table import Family
+
+FAMILY = Family("views")
 
 _make = Tensor._make
 
@@ -61,10 +64,16 @@ def reshape(input, *shape):
     return as_view(out, input, ((reshape, shape),))
 
 
+FAMILY.export(reshape)
+
+
 def view(input, *shape):
     if len(shape) == 1 and (isinstance(shape[0], D.dtype) or isinstance(shape[0], str)):
         raise NotImplementedError("view(dtype) reinterpretation is not supported by gradkit")
     return reshape(input, *shape)
+
+
+FAMILY.export(view, export=False)
 
 
 class Alias(Node):
@@ -86,6 +95,7 @@ def reshape_as(input, other):
 
 
 view_as = reshape_as
+FAMILY.export(reshape_as, "view_as", export=False)
 
 
 class Permute(Node):
@@ -114,6 +124,9 @@ def permute(input, *dims):
     return as_view(Permute.apply(input, dims=dims), input, ((permute, dims),))
 
 
+FAMILY.export(permute)
+
+
 def transpose(input, dim0, dim1):
     ndim = input._data.ndim
     if ndim == 0:
@@ -126,6 +139,8 @@ def transpose(input, dim0, dim1):
 
 
 swapaxes = swapdims = transpose
+FAMILY.export(transpose, inplace=True)
+FAMILY.export(transpose, "swapdims", name="swapaxes")
 
 
 def t(input):
@@ -133,6 +148,9 @@ def t(input):
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
     out = transpose(input, 0, 1) if input._data.ndim == 2 else as_view(_alias(input), input, ())
     return _named(out, "TBackward0")
+
+
+FAMILY.export(t, inplace=True)
 
 
 def movedim(input, source, destination):
@@ -148,6 +166,7 @@ def movedim(input, source, destination):
 
 
 moveaxis = movedim
+FAMILY.export(movedim, "moveaxis")
 
 
 def _wrap_insert(dim, ndim, op):
@@ -162,6 +181,9 @@ def unsqueeze(input, dim):
     shape.insert(_wrap_insert(dim, len(shape), "unsqueeze"), 1)
     shape = tuple(shape)
     return as_view(_named(Reshape.apply(input, shape=shape), "UnsqueezeBackward0"), input, ((reshape, shape),))
+
+
+FAMILY.export(unsqueeze, inplace=True)
 
 
 def squeeze(input, dim=None):
@@ -179,6 +201,9 @@ def squeeze(input, dim=None):
     return as_view(_named(Reshape.apply(input, shape=new), name), input, ((reshape, new),))
 
 
+FAMILY.export(squeeze, inplace=True)
+
+
 def flatten(input, start_dim=0, end_dim=-1):
     shape = input._data.shape
     if not shape:
@@ -193,8 +218,14 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, new)
 
 
+FAMILY.export(flatten)
+
+
 def ravel(input):
     return reshape(input, (-1,))
+
+
+FAMILY.export(ravel)
 
 
 def unflatten(input, dim, sizes):
@@ -207,6 +238,9 @@ def unflatten(input, dim, sizes):
                            f"({shape[d]}) in the input tensor")
     sizes = infer_shape("unflatten", sizes, shape[d])
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+FAMILY.export(unflatten)
 
 
 class Expand(Node):
@@ -249,9 +283,18 @@ def expand(input, *sizes):
     return as_view(Expand.apply(input, shape=target), input, ((expand, target),))
 
 
+FAMILY.export(expand, export=False)
+
+
 def expand_as(input, other):
     return expand(input, other.shape)
 
 
+FAMILY.export(expand_as, export=False)
+
+
 def broadcast_to(input, shape):
     return expand(input, tuple(shape))
+
+
+FAMILY.export(broadcast_to)
