@@ -61,7 +61,14 @@ class Node:
             out = node.forward(device.backend, inputs[0]._data, inputs[1]._data, inputs[2]._data, **params)
         else:
             out = node.forward(device.backend, *[t._data for t in inputs], **params)
-        return finish_op(node, inputs, out, device)
+        # recorded when grad mode is on and some input requires grad; otherwise the plain result
+        if is_grad_enabled_fast():
+            for t in inputs:
+                if t._requires_grad:
+                    return node._record(inputs, out, device)
+        if type(out) is tuple:
+            return _plain_outputs(out, device)
+        return _make(out, device)
 
     def _record(self, inputs, out, device):
         """Makes this node (its forward has run, giving ``out``) the grad_fn of the outputs:
@@ -163,21 +170,8 @@ class Node:
         raise NotImplementedError(f"{self._backward_name} is not differentiable")
 
 
-def finish_op(node, inputs, out, device):
-    """The end of ``apply``, also for the hot paths that run an op's forward themselves
-    (linear layers, relu, cross-entropy): ``node`` (its forward has given ``out``) is
-    recorded when grad mode is on and some input requires grad; otherwise the plain result."""
-    if is_grad_enabled_fast():
-        for t in inputs:
-            if t._requires_grad:
-                return node._record(inputs, out, device)
-    if type(out) is tuple:
-        return _plain_outputs(out, device)
-    return _make(out, device)
-
-
-# The rare cases of recording, in functions of their own so that _record and finish_op, which
-# run once per recorded op, stay as small as the common case needs.
+# The rare cases of recording, in functions of their own so that apply and _record, which
+# run once per op, stay as small as the common case needs.
 def _picked(inputs, saves):
     n = len(inputs)
     return tuple([inputs[i] for i in saves if i < n])
