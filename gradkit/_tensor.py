@@ -196,7 +196,7 @@ class Tensor:
         if self.grad_fn is not None:
             if self._base is not None and self._extra is not None:
                 view = self._extra.get("view")
-                if view is not None and view[1] != self._version[0]:
+                if view is not None and view.version != self._version[0]:
                     _refresh_view(self, view)  # the base changed in place since this view's history was made
             return (self.grad_fn, self._output_nr)
         if self._requires_grad:

@@ -30,12 +30,6 @@ class ViewRecord:
         self.version = version
         self._positions = None  # (base shape, index key), made on the first write through the view
 
-    def __getitem__(self, index):
-        # Tensor._edge reads record[1]: the version the view's history was made at
-        if index != 1:
-            raise IndexError(index)
-        return self.version
-
     def replay(self, base: Tensor) -> Tensor:
         """This view, made afresh from ``base`` (recorded in the current grad mode)."""
         for op, arg in self.steps:
