@@ -18,7 +18,8 @@ from .._tensor import Tensor
 from .optimizer import Optimizer, _to_scalar
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
-           "CosineAnnealingLR", "OneCycleLR"]
+           "CosineAnnealingLR", "OneCycleLR", "PolynomialLR", "CyclicLR", "CosineAnnealingWarmRestarts",
+           "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being "
@@ -471,3 +472,9 @@ class OneCycleLR(LRScheduler):
                 else:
                     group["momentum"] = computed_momentum
         return lrs
+
+
+# the rest of PyTorch's schedulers live in their own module (this one would pass the size
+# limit); imported last because they subclass LRScheduler
+from .lr_scheduler_more import (ChainedScheduler, CosineAnnealingWarmRestarts, CyclicLR, PolynomialLR,  # noqa: E402
+                                ReduceLROnPlateau, SequentialLR)
