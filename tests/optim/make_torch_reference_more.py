@@ -50,6 +50,22 @@ SCHEDULERS = {
         [S.ConstantLR(o, factor=0.1, total_iters=2), S.ExponentialLR(o, gamma=0.9)]), 30),
     "ChainedScheduler_warmup_cosine": ("SGD", {}, lambda o: S.ChainedScheduler(
         [S.LinearLR(o, start_factor=0.2, total_iters=5), S.CosineAnnealingLR(o, T_max=12)], optimizer=o), 30),
+    "LinearLR_decay": ("SGD", {}, lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.05, total_iters=25), 30),
+    "LinearLR_long_warmup": ("SGD", {}, lambda o: S.LinearLR(o, start_factor=0.01, total_iters=20), 30),
+    "ConstantLR_long": ("SGD", {}, lambda o: S.ConstantLR(o, factor=0.25, total_iters=17), 30),
+}
+
+# two parameter groups (lr 0.1 and 0.2), each entry the list of both lrs
+TWO_GROUPS = {
+    "CyclicLR_lists": ("SGD", {"momentum": 0.9}, lambda o: S.CyclicLR(
+        o, base_lr=[0.01, 0.02], max_lr=[0.1, 0.3], step_size_up=3, base_momentum=[0.8, 0.7],
+        max_momentum=[0.9, 0.95]), 30),
+    "CosineAnnealingWarmRestarts": ("SGD", {}, lambda o: S.CosineAnnealingWarmRestarts(o, T_0=5, eta_min=0.01), 30),
+    "PolynomialLR": ("SGD", {}, lambda o: S.PolynomialLR(o, total_iters=20, power=0.5), 30),
+    "LinearLR": ("SGD", {}, lambda o: S.LinearLR(o, start_factor=0.5, end_factor=0.1, total_iters=12), 30),
+    "SequentialLR_warmup_constant": ("SGD", {}, lambda o: S.SequentialLR(
+        o, [S.LinearLR(o, start_factor=0.1, total_iters=5), S.ConstantLR(o, factor=0.5, total_iters=10)],
+        milestones=[6]), 30),
 }
 
 # ReduceLROnPlateau is stepped with these metrics
@@ -71,6 +87,22 @@ def scheduler_sequences():
         lrs, moms = _sequence(opt, make(opt), steps)
         print(f"    {name!r}: ({lrs!r},\n        {moms!r}),")
     print("}")
+
+    print("TORCH_TWO_GROUPS = {")
+    for name, (opt_name, opt_kwargs, make, steps) in TWO_GROUPS.items():
+        opt = _optimizer(opt_name, groups=2, **opt_kwargs)
+        lrs, _ = _sequence(opt, make(opt), steps, groups=2)
+        print(f"    {name!r}: {lrs!r},")
+    print("}")
+
+    opt = _optimizer()
+    sched = S.PolynomialLR(opt, total_iters=6, power=3.0)
+    closed = []
+    for epoch in (4, 2, 9, 6, 0):
+        opt.step()
+        sched.step(epoch)
+        closed.append(sched.get_last_lr()[0])
+    print(f"TORCH_POLYNOMIAL_CLOSED_FORM = {closed!r}")
 
     opt = _optimizer()
     sched = S.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=3, eta_min=0.005)
