@@ -378,6 +378,24 @@ def test_errors_match_torch():
         S.ChainedScheduler([S.StepLR(opt, 2), S.StepLR(other, 2)])
 
 
+def test_linear_and_constant_errors_match_torch():
+    opt = _optimizer()
+    for factor in (1.5, -0.1):
+        with pytest.raises(ValueError, match="^Constant multiplicative factor expected to be between 0 and 1.$"):
+            S.ConstantLR(opt, factor=factor)
+    for start in (0, 1.2):
+        with pytest.raises(ValueError, match="^Starting multiplicative factor expected to be greater than 0 and less "
+                                             "or equal to 1.$"):
+            S.LinearLR(opt, start_factor=start)
+    with pytest.raises(ValueError, match="^Ending multiplicative factor expected to be between 0 and 1.$"):
+        S.LinearLR(opt, end_factor=1.5)
+    with pytest.raises(ValueError, match="^base_momentum must have the same length as optimizer.param_groups. "
+                                         "base_momentum has 2 values, param_groups has 1.$"):
+        S.CyclicLR(_optimizer(), 0.01, 0.1, base_momentum=[0.1, 0.2])
+    with pytest.raises(ValueError, match="^could not convert string to float: 'abc'$"):
+        S.ReduceLROnPlateau(opt).step("abc")
+
+
 def test_plateau_min_lrs_after_a_new_group():
     opt = _optimizer()
     sched = S.ReduceLROnPlateau(opt, patience=0, min_lr=[0.05])
