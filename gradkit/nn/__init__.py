@@ -7,8 +7,8 @@
     loss = nn.CrossEntropyLoss()(net(X), y)
 """
 from . import functional, init, utils  # noqa: F401
-from .activation import (CELU, ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6,
-                         Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign, Tanh)
+from .activation import (CELU, ELU, GELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid,
+                         LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign, Tanh)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .layers import (BatchNorm1d, BatchNorm2d, BatchNorm3d, Bilinear, Dropout, Embedding, Flatten, Identity,
                      LayerNorm, LazyLinear, Linear, Unflatten)
@@ -23,7 +23,7 @@ __all__ = [
     "Identity", "Linear", "LazyLinear", "Bilinear", "Flatten", "Unflatten", "Dropout", "Embedding", "LayerNorm",
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
     "ReLU", "ReLU6", "Sigmoid", "Tanh", "GELU", "SiLU", "Mish", "Softmax", "LogSoftmax", "Softmin", "LeakyReLU",
-    "ELU", "SELU", "CELU", "Softplus", "Softsign", "LogSigmoid", "Hardtanh", "PReLU",
+    "ELU", "SELU", "CELU", "Softplus", "Softsign", "LogSigmoid", "Hardtanh", "PReLU", "Hardswish", "Hardsigmoid", "GLU",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "KLDivLoss",
 ]
