@@ -16,9 +16,10 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    SmoothL1Loss)
 from .module import Module
 from .parameter import Parameter, UninitializedParameter
+from . import modules  # noqa: E402,F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
 
 __all__ = [
-    "Module", "Parameter", "UninitializedParameter", "functional", "init", "utils",
+    "Module", "Parameter", "UninitializedParameter", "functional", "init", "utils", "modules",
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     "Identity", "Linear", "LazyLinear", "Bilinear", "Flatten", "Unflatten", "Dropout", "Embedding", "LayerNorm",
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
