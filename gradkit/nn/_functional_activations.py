@@ -115,7 +115,10 @@ def prelu(input, weight):
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
     count = weight.numel()
-    if count != 1:
+    if count == 1:
+        if weight.ndim:  # the output has the input's shape, a 0-d one included
+            weight = weight.reshape(())
+    else:
         if input.ndim == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
         channels = input.shape[1] if input.ndim >= 2 else 1
