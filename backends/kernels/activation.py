@@ -71,7 +71,7 @@ class ActivationKernels:
         return xp.where((x > -3.0) & (x < 3.0), g * (1.0 / 6.0), xp.zeros_like(g))
 
     def hardtanh_backward(self, x, g, min_val, max_val):
-        """hardtanh's gradient from its input ``x``: g strictly inside (min_val, max_val), 0 at
-        and beyond the bounds (where clamp's gradient would pass g at the bounds)."""
+        """hardtanh's gradient from its input ``x``: 0 at and beyond the bounds (where clamp's
+        gradient would pass g at the bounds), g elsewhere (NaN included, as in PyTorch)."""
         xp = self.xp
-        return xp.where((x > min_val) & (x < max_val), g, xp.zeros_like(g))
+        return xp.where((x <= min_val) | (x >= max_val), xp.zeros_like(g), g)

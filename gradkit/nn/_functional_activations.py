@@ -45,6 +45,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """clamp(x, min_val, max_val); the gradient is 0 at the bounds, as in PyTorch."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if isinstance(input, Tensor) and input.dtype.category == D.INT:  # PyTorch truncates the bounds: ints stay ints
+        min_val, max_val = int(min_val), int(max_val)
     if not isinstance(input, Tensor) or input.dtype.category != D.FLOAT:
         return input.clamp_(min_val, max_val) if inplace else _clamp(input, min_val, max_val)
     if inplace:

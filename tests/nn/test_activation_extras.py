@@ -365,3 +365,19 @@ def test_new_names_are_exported():
         assert name in nn.__all__ and getattr(nn, name) is getattr(nn.modules.activation, name)
     for name in ("hardswish", "hardsigmoid", "glu"):
         assert name in F.__all__
+
+
+def test_nan_gradients_match_torch(device):
+    # PyTorch: hardswish and hardtanh pass the gradient at NaN, hardsigmoid gives 0
+    x = gradkit.tensor([float("nan"), 1.0], device=device)
+    for fn, expected in ((F.hardswish, [1.0, 5 / 6]), (F.hardsigmoid, [0.0, 1 / 6]), (F.hardtanh, [1.0, 0.0]),
+                         (F.relu6, [1.0, 1.0])):
+        y, g = _grad(fn, x)
+        assert np.isnan(host(y)[0])
+        close(g, expected, rtol=1e-6)
+
+
+def test_hardtanh_keeps_integers_as_torch():
+    assert host(F.relu6(gradkit.tensor([1, 7, -2]))).tolist() == [1, 6, 0]
+    out = F.hardtanh(gradkit.tensor([1, 7, -2]), -1.5, 2.5)
+    assert out.dtype == gradkit.int64 and host(out).tolist() == [1, 2, -1]
