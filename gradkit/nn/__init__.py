@@ -8,7 +8,8 @@
 """
 from . import functional, init, utils  # noqa: F401
 from .activation import (CELU, ELU, GELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid,
-                         LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign, Tanh)
+                         LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign,
+                         Tanh)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .layers import (BatchNorm1d, BatchNorm2d, BatchNorm3d, Bilinear, Dropout, Embedding, Flatten, Identity,
                      LayerNorm, LazyLinear, Linear, Unflatten)
@@ -16,7 +17,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    SmoothL1Loss)
 from .module import Module
 from .parameter import Parameter, UninitializedParameter
-from . import modules  # noqa: E402,F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
+from . import modules  # noqa: F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
 
 __all__ = [
     "Module", "Parameter", "UninitializedParameter", "functional", "init", "utils", "modules",

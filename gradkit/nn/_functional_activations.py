@@ -18,7 +18,8 @@ __all__ = ["hardtanh", "relu6", "hardswish", "hardsigmoid", "silu", "mish", "sof
            "in_place"]
 
 _TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-                      "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                      "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                      "bool": "Bool"}
 
 
 def _floating(input, op, kernel=None):
