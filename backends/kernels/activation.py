@@ -49,3 +49,29 @@ class ActivationKernels:
         cdf = 0.5 * (1.0 + self.erf(x * _SQRT1_2))
         pdf = _INV_SQRT_2PI * self.exp(-0.5 * (x * x))
         return g * (cdf + x * pdf)
+
+    def hardswish(self, a):
+        """a * relu6(a + 3) / 6, in PyTorch's order of operations (the same rounding)."""
+        return a * self.xp.clip(a + 3.0, 0.0, 6.0) / 6.0
+
+    def hardswish_backward(self, x, g):
+        """hardswish's gradient from its input ``x``: 0 for x <= -3, g * (x / 3 + 1/2) for
+        -3 < x < 3, g from 3 on (PyTorch's choice at the two kinks)."""
+        xp = self.xp
+        return xp.where(x <= -3.0, xp.zeros_like(g), xp.where(x < 3.0, g * (x / 3.0 + 0.5), g))
+
+    def hardsigmoid(self, a):
+        """relu6(a + 3) / 6."""
+        return self.xp.clip(a + 3.0, 0.0, 6.0) / 6.0
+
+    def hardsigmoid_backward(self, x, g):
+        """hardsigmoid's gradient from its input ``x``: g / 6 strictly inside (-3, 3), 0 elsewhere
+        (a product with 1/6 as PyTorch rounds it)."""
+        xp = self.xp
+        return xp.where((x > -3.0) & (x < 3.0), g * (1.0 / 6.0), xp.zeros_like(g))
+
+    def hardtanh_backward(self, x, g, min_val, max_val):
+        """hardtanh's gradient from its input ``x``: 0 at and beyond the bounds (where clamp's
+        gradient would pass g at the bounds), g elsewhere (NaN included, as in PyTorch)."""
+        xp = self.xp
+        return xp.where((x <= min_val) | (x >= max_val), xp.zeros_like(g), g)

@@ -7,8 +7,9 @@
     loss = nn.CrossEntropyLoss()(net(X), y)
 """
 from . import functional, init, utils  # noqa: F401
-from .activation import (CELU, ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6,
-                         Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign, Tanh)
+from .activation import (CELU, ELU, GELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid,
+                         LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign,
+                         Tanh)
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .layers import (BatchNorm1d, BatchNorm2d, BatchNorm3d, Bilinear, Dropout, Embedding, Flatten, Identity,
                      LayerNorm, LazyLinear, Linear, Unflatten)
@@ -16,14 +17,15 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    SmoothL1Loss)
 from .module import Module
 from .parameter import Parameter, UninitializedParameter
+from . import modules  # noqa: F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
 
 __all__ = [
-    "Module", "Parameter", "UninitializedParameter", "functional", "init", "utils",
+    "Module", "Parameter", "UninitializedParameter", "functional", "init", "utils", "modules",
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     "Identity", "Linear", "LazyLinear", "Bilinear", "Flatten", "Unflatten", "Dropout", "Embedding", "LayerNorm",
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
     "ReLU", "ReLU6", "Sigmoid", "Tanh", "GELU", "SiLU", "Mish", "Softmax", "LogSoftmax", "Softmin", "LeakyReLU",
-    "ELU", "SELU", "CELU", "Softplus", "Softsign", "LogSigmoid", "Hardtanh", "PReLU",
+    "ELU", "SELU", "CELU", "Softplus", "Softsign", "LogSigmoid", "Hardtanh", "PReLU", "Hardswish", "Hardsigmoid", "GLU",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "KLDivLoss",
 ]

@@ -27,13 +27,16 @@ from ..ops.nn import softmax as _SM
 from ..ops.select import clamp as _clamp, where as _where
 from ..ops.unary import erf  # noqa: F401  (also gradkit.nn.functional.erf)
 from ..ops.unary import expm1 as _expm1, sigmoid as _sigmoid, tanh as _tanh
+from ._functional_activations import (  # noqa: F401  (nn.functional's pointwise activations)
+    glu, hardsigmoid, hardswish, hardtanh, in_place as _in_place, mish, prelu, relu6, silu, softplus, softsign)
 from ._functional_layers import (  # noqa: F401  (nn.functional's layers and utilities)
     _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, layer_norm, linear, normalize,
     one_hot, pad)
 
 __all__ = [
     "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",
-    "leaky_relu", "elu", "selu", "celu", "softplus", "softsign", "logsigmoid", "hardtanh", "prelu", "dropout",
+    "leaky_relu", "elu", "selu", "celu", "softplus", "softsign", "logsigmoid", "hardtanh", "prelu", "hardswish",
+    "hardsigmoid", "glu", "dropout",
     "linear", "bilinear", "embedding", "layer_norm", "batch_norm", "mse_loss", "l1_loss", "huber_loss",
     "smooth_l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "kl_div", "one_hot", "pad", "normalize", "cosine_similarity", "erf",
@@ -113,18 +116,6 @@ def relu_(input):
     return input.relu_()
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    if min_val > max_val:
-        raise ValueError("min_val cannot be greater than max_val")
-    if inplace:
-        return input.clamp_(min_val, max_val)
-    return _clamp(input, min_val, max_val)
-
-
-def relu6(input, inplace=False):
-    return hardtanh(input, 0.0, 6.0, inplace)
-
-
 def sigmoid(input):
     return _sigmoid(input)
 
@@ -150,48 +141,18 @@ def gelu(input, approximate="none"):
     raise RuntimeError(f"approximate argument must be either none or tanh (got {approximate!r})")
 
 
-def silu(input, inplace=False):
-    out = input * _sigmoid(input)
-    if inplace:
-        return input.copy_(out)
-    return out
-
-
-def mish(input, inplace=False):
-    out = input * softplus(input).tanh()
-    if inplace:
-        return input.copy_(out)
-    return out
-
-
-def softplus(input, beta=1.0, threshold=20.0):
-    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
-    input = _float_input(input, "softplus")
-    bx = input * beta if beta != 1 else input
-    soft = -_A.LogSigmoid.apply(-bx)
-    if beta != 1:
-        soft = soft / beta
-    return _where(bx > threshold, input, soft)
-
-
-def softsign(input):
-    return input / (1.0 + input.abs())
-
-
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    out = _where(input > 0, input, input * negative_slope)
     if inplace:
-        return input.copy_(out)
-    return out
+        return _in_place(input, lambda x: leaky_relu(x, negative_slope))
+    return _where(input > 0, input, input * negative_slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha (exp(x) - 1) otherwise."""
-    neg = _expm1(_clamp(input, max=0.0))
-    out = _where(input > 0, input, neg * alpha if alpha != 1 else neg)
     if inplace:
-        return input.copy_(out)
-    return out
+        return _in_place(input, lambda x: elu(x, alpha))
+    neg = _expm1(_clamp(input, max=0.0))
+    return _where(input > 0, input, neg * alpha if alpha != 1 else neg)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -199,27 +160,16 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
-    out = elu(input, _SELU_ALPHA) * _SELU_SCALE
     if inplace:
-        return input.copy_(out)
-    return out
+        return _in_place(input, selu)
+    return elu(input, _SELU_ALPHA) * _SELU_SCALE
 
 
 def celu(input, alpha=1.0, inplace=False):
-    neg = _expm1(_clamp(input, max=0.0) / alpha) * alpha
-    out = _where(input > 0, input, neg)
     if inplace:
-        return input.copy_(out)
-    return out
-
-
-def prelu(input, weight):
-    """x for x > 0, weight * x otherwise; ``weight`` has 1 or C (= input.shape[1]) entries."""
-    if weight.numel() != 1 and input.ndim >= 2:
-        shape = [1] * input.ndim
-        shape[1] = weight.numel()
-        weight = weight.reshape(shape)
-    return _where(input > 0, input, input * weight)
+        return _in_place(input, lambda x: celu(x, alpha))
+    neg = _expm1(_clamp(input, max=0.0) / alpha) * alpha
+    return _where(input > 0, input, neg)
 
 
 def _prep_softmax(input, dim, dtype, name):

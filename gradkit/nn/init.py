@@ -14,8 +14,8 @@ import warnings
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 
-__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
-           "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
+__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
+           "orthogonal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -60,20 +60,25 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
         return tensor.normal_(mean, std)
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fills with N(mean, std^2) restricted to [a, b] (values outside are redrawn)."""
-    _check(tensor, "trunc_normal_")
-    from ..ops.select import where
-    from ..ops.random import randn
+def _norm_cdf(x):
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fills with N(mean, std^2) truncated to [a, b] (a and b are values, not numbers of
+    standard deviations), by inverting the normal CDF on a uniform draw between CDF(a) and
+    CDF(b): no rejection loop, so a narrow or far-off window costs no more than a wide one."""
+    _check(tensor, "trunc_normal_")
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be "
+                      "incorrect.", stacklevel=2)
+    low, high = _norm_cdf((a - mean) / std), _norm_cdf((b - mean) / std)
     with no_grad():
-        out = randn(tensor.shape, dtype=tensor.dtype, device=tensor.device) * std + mean
-        for _ in range(100):
-            bad = (out < a) | (out > b)
-            if not bool(bad.any()):
-                break
-            out = where(bad, randn(tensor.shape, dtype=tensor.dtype, device=tensor.device) * std + mean, out)
-        tensor.copy_(out.clamp(a, b))
+        tensor.uniform_(2 * low - 1, 2 * high - 1)
+        tensor.erfinv_()
+        tensor.mul_(std * math.sqrt(2.0))
+        tensor.add_(mean)
+        tensor.clamp_(min=a, max=b)
     return tensor
 
 
@@ -101,6 +106,56 @@ def eye_(tensor):
 
     with no_grad():
         tensor.copy_(eye(tensor.shape[0], tensor.shape[1], dtype=tensor.dtype, device=tensor.device))
+    return tensor
+
+
+def dirac_(tensor, groups=1):
+    """The Dirac delta of a convolution's weight (out, in, *kernel): a 1 at the kernel's centre
+    where out channel == in channel (within each of ``groups``), so the convolution passes as
+    many input channels through unchanged as it can."""
+    _check(tensor, "dirac_")
+    ndim = tensor.ndim
+    if ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tuple(tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    centre = tuple(s // 2 for s in sizes[2:])
+    with no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(per_group, sizes[1])):
+                tensor[(g * per_group + d, d) + centre] = 1
+    return tensor
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    """A (semi-)orthogonal matrix (Saxe et al., 2013), from the QR decomposition of a normal
+    draw, with R's diagonal made positive so that the result is uniform over orthogonal
+    matrices; dims after the first are flattened, and the result is scaled by ``gain``."""
+    _check(tensor, "orthogonal_")
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    from ..ops.linalg import diag
+    from ..ops.random import randn
+
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    with no_grad():
+        flat = randn(rows, cols, dtype=tensor.dtype, device=tensor.device)
+        if rows < cols:
+            flat = flat.t()
+        device = flat._device
+        q, r = device.backend.xp.linalg.qr(flat._data)
+        q, r = Tensor._make(q, device), Tensor._make(r, device)
+        q = q * diag(r).sign()
+        if rows < cols:
+            q = q.t()
+        tensor.copy_(q.reshape(tensor.shape))
+        tensor.mul_(gain)
     return tensor
 
 

@@ -1,10 +1,12 @@
-"""``nn.utils``: gradient clipping and parameter/vector conversion."""
+"""``nn.utils``: gradient clipping and parameter/vector conversion; ``nn.utils.rnn``: padding
+sequences of different lengths into a batch."""
 from __future__ import annotations
 
 import math
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
+from . import rnn  # noqa: F401  (nn.utils.rnn.pad_sequence)
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 

@@ -7,6 +7,10 @@
 * ``gelu`` (exact): x * Phi(x), through the backend's erf (backends/kernels/special.py); its gradient is the op GeluGrad,
   ``g * (Phi(x) + x * phi(x))``, a backend kernel.
 * ``logsigmoid``: min(x, 0) - log1p(exp(-|x|)), stable for any x; backward sigmoid(-x).
+* ``hardswish``, ``hardsigmoid``, ``hardtanh``: piecewise-linear, one kernel each way instead of
+  a chain of clamps and products, with PyTorch's gradients at the kinks (hardtanh's is 0 at its
+  bounds, where clamp's passes the gradient). Their gradient ops are linear in g; in x the
+  derivative is 1/3 inside hardswish's curved part and zero for the others.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import math
 
 from ..._tensor import Tensor
 from ...autograd.node import Node
+from ..select import where as _where
 from .._gradient import GradientOp
 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -88,3 +93,77 @@ class LogSigmoid(Node):
     def backward(self, g):
         (x,) = self.saved_tensors
         return g * (-x).sigmoid()
+
+
+class Hardswish(Node):
+    saves_inputs = (0,)
+
+    def forward(self, backend, a):
+        return backend.hardswish(a)
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        return HardswishGrad.run(x, g)
+
+
+class HardswishGrad(GradientOp):
+    """hardswish's gradient from its input x: g * (x / 3 + 1/2) on (-3, 3), g above. Linear in
+    g (its gradient in g is itself); in x, g / 3 on (-3, 3)."""
+    kernel = "hardswish_backward"
+    saves_inputs = (0, 1)
+    _backward_name = "HardswishBackwardBackward0"
+
+    def backward(self, u):
+        x, g = self.saved_tensors
+        gx = gg = None
+        if self.next_edges[0] is not None:
+            gx = _where((x > -3.0) & (x < 3.0), u * g / 3.0, 0.0)
+        if self.next_edges[1] is not None:
+            gg = HardswishGrad.run(x, u)
+        return gx, gg
+
+
+class Hardsigmoid(Node):
+    saves_inputs = (0,)
+
+    def forward(self, backend, a):
+        return backend.hardsigmoid(a)
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        return HardsigmoidGrad.run(x, g)
+
+
+class HardsigmoidGrad(GradientOp):
+    """hardsigmoid's gradient g / 6 on (-3, 3) from its input x: linear in g, constant in x."""
+    kernel = "hardsigmoid_backward"
+    saves_inputs = (0,)
+    _backward_name = "HardsigmoidBackwardBackward0"
+
+    def backward(self, u):
+        (x,) = self.saved_tensors
+        return None, HardsigmoidGrad.run(x, u)
+
+
+class Hardtanh(Node):
+    """clamp(x, min_val, max_val) of a floating-point tensor, with hardtanh's gradient."""
+    saves_inputs = (0,)
+
+    def forward(self, backend, a, min_val, max_val):
+        self.bounds = {"min_val": min_val, "max_val": max_val}
+        return backend.xp.clip(a, min_val, max_val)
+
+    def backward(self, g):
+        (x,) = self.saved_tensors
+        return HardtanhGrad.run(x, g, self.bounds)
+
+
+class HardtanhGrad(GradientOp):
+    """hardtanh's gradient: g strictly between the bounds, from the input x."""
+    kernel = "hardtanh_backward"
+    saves_inputs = (0,)
+    _backward_name = "HardtanhBackwardBackward0"
+
+    def backward(self, u):
+        (x,) = self.saved_tensors
+        return None, HardtanhGrad.run(x, u, self.params)

@@ -1,0 +1,16 @@
+"""``nn.modules``: PyTorch's module paths (``torch.nn.modules.linear.Linear``,
+``torch.nn.modules.activation.ReLU``, ...), which scripts import from. Each submodule
+re-exports the classes defined elsewhere in ``gradkit.nn``: the same objects, so
+``nn.modules.linear.Linear is nn.Linear``."""
+from .activation import *  # noqa: F401,F403
+from .batchnorm import *  # noqa: F401,F403
+from .container import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .flatten import *  # noqa: F401,F403
+from .linear import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .module import Module  # noqa: F401
+from .normalization import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403
+from . import (activation, batchnorm, container, dropout, flatten, linear, loss, module,  # noqa: F401
+               normalization, sparse)

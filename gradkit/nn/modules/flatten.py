@@ -1,0 +1,4 @@
+"""``torch.nn.modules.flatten``'s path to ``Flatten`` and ``Unflatten``."""
+from ..layers import Flatten, Unflatten
+
+__all__ = ["Flatten", "Unflatten"]

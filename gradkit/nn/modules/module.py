@@ -1,0 +1,3 @@
+"""``torch.nn.modules.module``'s path to ``Module``."""
+from ..module import *  # noqa: F401,F403
+from ..module import __all__  # noqa: F401
