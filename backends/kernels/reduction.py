@@ -18,3 +18,59 @@ class ReductionKernels:
 
     def cumsum(self, array, axis):
         return self.xp.cumulative_sum(array, axis=axis)
+
+    def cumulative_extreme(self, array, axis, largest):
+        """Running max (``largest``) or min along ``axis`` and the index each value came from.
+        Ties and NaNs take the latest index and a NaN stays once seen, as PyTorch's cummax and
+        cummin do. The array API has no running max, so the scan steps along the axis."""
+        xp = self.xp
+        moved = xp.moveaxis(array, axis, 0)
+        n = moved.shape[0]
+        if n == 0:
+            return array, xp.zeros(array.shape, dtype=xp.int64, device=array.device)
+        floating = xp.isdtype(array.dtype, "real floating")
+        current = moved[0]
+        where_from = xp.zeros(current.shape, dtype=xp.int64, device=array.device)
+        values, indices = [current], [where_from]
+        for i in range(1, n):
+            x = moved[i]
+            take = (x >= current) if largest else (x <= current)
+            if floating:
+                take = take | xp.isnan(x)
+            current = xp.where(take, x, current)
+            where_from = xp.where(take, xp.asarray(i, dtype=xp.int64, device=array.device), where_from)
+            values.append(current)
+            indices.append(where_from)
+        return xp.moveaxis(xp.stack(values), 0, axis), xp.moveaxis(xp.stack(indices), 0, axis)
+
+    def logcumsumexp(self, array, axis):
+        """log(cumsum(exp(x))) as a running logaddexp, so no element underflows against a
+        larger one elsewhere in its slice."""
+        xp = self.xp
+        moved = xp.moveaxis(array, axis, 0)
+        if moved.shape[0] == 0:
+            return array
+        current = moved[0]
+        out = [current]
+        for i in range(1, moved.shape[0]):
+            current = xp.logaddexp(current, moved[i])
+            out.append(current)
+        return xp.moveaxis(xp.stack(out), 0, axis)
+
+    def histogram_counts(self, array, edges, bins):
+        """Counts of ``array``'s elements in the ``bins`` bins between ``edges`` (bins + 1
+        increasing values; the last bin holds its right edge; elements outside and NaNs are
+        left out). A position from the linear formula, moved by one where rounding put it on
+        the wrong side of an edge (PyTorch's histc); counted by sorting, not by a one-hot."""
+        xp = self.xp
+        flat = xp.reshape(array, (-1,))
+        lo, hi = edges[0], edges[bins]
+        flat = flat[(flat >= lo) & (flat <= hi)]
+        pos = xp.astype(xp.floor((flat - lo) * bins / (hi - lo)), xp.int64)
+        pos = xp.clip(pos, 0, bins - 1)
+        pos = xp.where(xp.take(edges, pos) > flat, pos - 1, pos)
+        step_up = (pos < bins - 1) & (xp.take(edges, xp.clip(pos + 1, 0, bins)) <= flat)
+        pos = xp.where(step_up, pos + 1, pos)
+        pos = xp.sort(pos)
+        bounds = xp.searchsorted(pos, xp.arange(bins + 1, dtype=xp.int64, device=array.device))
+        return xp.astype(bounds[1:] - bounds[:-1], array.dtype)
