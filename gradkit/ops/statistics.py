@@ -1,4 +1,4 @@
-"""Order statistics and histograms: quantile, nanquantile (from a sort: the gradient reaches
+"""Order statistics, histograms and the signed infinity tests: quantile, nanquantile (from a sort: the gradient reaches
 the one or two elements each quantile interpolates between) and histc (counts: no gradient,
 as in PyTorch)."""
 from __future__ import annotations
@@ -127,3 +127,29 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 
 
 FAMILY.export(histc)
+
+
+def _infinite_of_sign(input, positive):
+    xp = input._device.backend.xp
+    data = input._data
+    if input.dtype.category != D.FLOAT:  # integers and bools hold no infinity
+        return _make(xp.zeros(data.shape, dtype=xp.bool, device=data.device), input._device)
+    return _make(xp.isinf(data) & ((data > 0) if positive else (data < 0)), input._device)
+
+
+# isinf's signed forms sit with the value tests of this module rather than in compare's
+# table, whose rows are elementwise ops with derivatives
+def isposinf(input, *, out=None):
+    """True where ``input`` is +inf."""
+    return _infinite_of_sign(input, positive=True)
+
+
+FAMILY.export(isposinf)
+
+
+def isneginf(input, *, out=None):
+    """True where ``input`` is -inf."""
+    return _infinite_of_sign(input, positive=False)
+
+
+FAMILY.export(isneginf)
