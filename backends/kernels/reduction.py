@@ -29,11 +29,11 @@ class ReductionKernels:
         if n == 0:
             return array, xp.zeros(array.shape, dtype=xp.int64, device=array.device)
         floating = xp.isdtype(array.dtype, "real floating")
-        current = moved[0]
+        current = moved[0, ...]
         where_from = xp.zeros(current.shape, dtype=xp.int64, device=array.device)
         values, indices = [current], [where_from]
         for i in range(1, n):
-            x = moved[i]
+            x = moved[i, ...]
             take = (x >= current) if largest else (x <= current)
             if floating:
                 take = take | xp.isnan(x)
@@ -50,27 +50,24 @@ class ReductionKernels:
         moved = xp.moveaxis(array, axis, 0)
         if moved.shape[0] == 0:
             return array
-        current = moved[0]
+        current = moved[0, ...]
         out = [current]
         for i in range(1, moved.shape[0]):
-            current = xp.logaddexp(current, moved[i])
+            current = xp.logaddexp(current, moved[i, ...])
             out.append(current)
         return xp.moveaxis(xp.stack(out), 0, axis)
 
-    def histogram_counts(self, array, edges, bins):
-        """Counts of ``array``'s elements in the ``bins`` bins between ``edges`` (bins + 1
-        increasing values; the last bin holds its right edge; elements outside and NaNs are
-        left out). A position from the linear formula, moved by one where rounding put it on
-        the wrong side of an edge (PyTorch's histc); counted by sorting, not by a one-hot."""
+    def histogram_counts(self, array, low, high, bins):
+        """Counts of ``array``'s elements in ``bins`` equal bins from ``low`` to ``high`` (the
+        last bin holds its right edge; elements outside and NaNs are left out). An element's
+        bin is (x - low) * bins / (high - low) rounded down, in the array's dtype, as PyTorch's
+        histc computes it; counted by sorting the bins, not with a one-hot."""
         xp = self.xp
         flat = xp.reshape(array, (-1,))
-        lo, hi = edges[0], edges[bins]
-        flat = flat[(flat >= lo) & (flat <= hi)]
-        pos = xp.astype(xp.floor((flat - lo) * bins / (hi - lo)), xp.int64)
-        pos = xp.clip(pos, 0, bins - 1)
-        pos = xp.where(xp.take(edges, pos) > flat, pos - 1, pos)
-        step_up = (pos < bins - 1) & (xp.take(edges, xp.clip(pos + 1, 0, bins)) <= flat)
-        pos = xp.where(step_up, pos + 1, pos)
-        pos = xp.sort(pos)
+        low = xp.asarray(low, dtype=array.dtype, device=array.device)
+        high = xp.asarray(high, dtype=array.dtype, device=array.device)
+        flat = flat[(flat >= low) & (flat <= high)]
+        pos = xp.astype(xp.floor((flat - low) * bins / (high - low)), xp.int64)
+        pos = xp.sort(xp.clip(pos, 0, bins - 1))
         bounds = xp.searchsorted(pos, xp.arange(bins + 1, dtype=xp.int64, device=array.device))
         return xp.astype(bounds[1:] - bounds[:-1], array.dtype)

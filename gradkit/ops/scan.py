@@ -67,8 +67,9 @@ FAMILY.export(cummax)
 FAMILY.export(cummin)
 
 
-# the most negative finite value of each float dtype: log(0) that stays finite
-_LOWEST = {"float16": -65504.0, "float32": -3.4028234663852886e38, "float64": -1.7976931348623157e308}
+# log(0) kept finite: a sixteenth of each float dtype's most negative value, so that the
+# sums of a few of them in the gradient's own gradients stay finite too (exp of it is 0)
+_LOWEST = {"float16": -65504.0 / 16, "float32": -3.4028234663852886e38 / 16, "float64": -1.7976931348623157e308 / 16}
 
 
 class LogCumSumExp(Node):
@@ -88,7 +89,8 @@ class LogCumSumExp(Node):
         # grad_j = sum_{i >= j} g_i exp(x_j - out_i), summed in log space by sign (positive
         # and negative parts of g apart) so that neither exp(x) nor exp(-out) overflows
         floor = _LOWEST[g.dtype.name]
-        log_abs = g.abs().log()
+        magnitude = g.abs()
+        log_abs = where(magnitude == 0, 1.0, magnitude).log()  # zeros take the floor below
         positive = where(g > 0, log_abs, floor)
         negative = where(g < 0, log_abs, floor)
 

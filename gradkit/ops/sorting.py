@@ -147,7 +147,7 @@ def _unique_slices(op, input, dim, return_inverse, return_counts, consecutive):
             order = xp.take(order, xp.argsort(xp.take(keys[:, column], order), stable=True))
     ordered = xp.take(rows, order, axis=0)
     if n:
-        changed = xp.any(ordered[1:] != ordered[:-1], axis=1)
+        changed = xp.any(ordered[1:, :] != ordered[:-1, :], axis=1)
         starts_group = xp.concat((xp.ones((1,), dtype=xp.bool, device=rows.device), changed))
     else:
         starts_group = xp.zeros((0,), dtype=xp.bool, device=rows.device)

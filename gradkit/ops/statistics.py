@@ -1,6 +1,7 @@
-"""Order statistics, histograms and the signed infinity tests: quantile, nanquantile (from a sort: the gradient reaches
-the one or two elements each quantile interpolates between) and histc (counts: no gradient,
-as in PyTorch)."""
+"""Order statistics and histograms: quantile, nanquantile (from a sort: the gradient
+reaches the one or two elements each quantile interpolates between) and histc (counts: no
+gradient, as in PyTorch); and isposinf/isneginf, the signed tests for infinity.
+"""
 from __future__ import annotations
 
 import math
@@ -106,8 +107,6 @@ FAMILY.export(nanquantile)
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """Counts in ``bins`` equal bins between ``min`` and ``max`` (the data's own range when
     both are equal); elements outside are ignored. Counts have no gradient."""
-    from .creation import linspace
-
     if input.dtype.category != D.FLOAT:
         raise NotImplementedError(f'"histogram_cpu" not implemented for \'{_kind(input.dtype)}\'')
     if bins <= 0:
@@ -121,9 +120,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         lo, hi = lo - 1, hi + 1
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
-    edges = linspace(lo, hi, bins + 1, dtype=input.dtype, device=input.device)
     backend = input._device.backend
-    return _make(backend.histogram_counts(input.detach()._data, edges._data, bins), input._device)
+    return _make(backend.histogram_counts(input.detach()._data, lo, hi, bins), input._device)
 
 
 FAMILY.export(histc)
