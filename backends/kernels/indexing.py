@@ -285,7 +285,7 @@ class DiagonalKernels:
         rows, cols = moved.shape[-2], moved.shape[-1]
         length = max(0, min(rows - max(-offset, 0), cols - max(offset, 0)))
         row_idx, col_idx = self._diagonal_positions(length, offset, array.device)
-        return self.getitem(moved, (Ellipsis, row_idx, col_idx))
+        return self.getitem(moved, (slice(None),) * (moved.ndim - 2) + (row_idx, col_idx))
 
     def diagonal_scatter(self, values, shape, offset, axis1, axis2, device):
         """zeros(shape) with ``values`` (the diagonal's layout: its entries along the last
@@ -294,6 +294,7 @@ class DiagonalKernels:
         order = [i for i in range(len(shape)) if i not in (axis1, axis2)] + [axis1, axis2]
         moved_shape = tuple(shape[i] for i in order)
         row_idx, col_idx = self._diagonal_positions(values.shape[-1], offset, values.device)
-        out = self.index_add(moved_shape, values.dtype, device, (Ellipsis, row_idx, col_idx), values)
+        key = (slice(None),) * (len(shape) - 2) + (row_idx, col_idx)
+        out = self.index_add(moved_shape, values.dtype, device, key, values)
         return xp.moveaxis(out, (-2, -1), (axis1, axis2))
 

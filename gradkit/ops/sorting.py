@@ -159,8 +159,11 @@ def _unique_slices(op, input, dim, return_inverse, return_counts, consecutive):
         inverse = xp.take(group, xp.argsort(order)) if n else group
         out.append(_make(xp.astype(inverse, xp.int64), input._device))
     if return_counts:
-        ends = xp.concat((starts[1:], xp.asarray([n], dtype=starts.dtype, device=rows.device)))
-        out.append(_make(xp.astype(ends - starts, xp.int64), input._device))
+        counts = starts
+        if n:
+            ends = xp.concat((starts[1:], xp.asarray([n], dtype=starts.dtype, device=rows.device)))
+            counts = ends - starts
+        out.append(_make(xp.astype(counts, xp.int64), input._device))
     return out[0] if len(out) == 1 else tuple(out)
 
 
