@@ -26,9 +26,7 @@ class CumulativeExtreme(Node):
     def forward(self, backend, a, dim, largest):
         self.dim = dim
         self._backward_name = "CummaxBackward0" if largest else "CumminBackward0"
-        values, indices = backend.cumulative_extreme(a, dim, largest)
-        self.indices = indices
-        return values, indices
+        return backend.cumulative_extreme(a, dim, largest)
 
     def backward(self, g, g_indices=None):
         if g is None:
@@ -36,7 +34,7 @@ class CumulativeExtreme(Node):
         from .creation import zeros_like
         from .indexing import scatter_add
 
-        return scatter_add(zeros_like(g), self.dim, _make(self.indices, g._device), g)
+        return scatter_add(zeros_like(g), self.dim, self.indices, g)
 
 
 def _cumulative_extreme(name, largest):
@@ -53,6 +51,8 @@ def _cumulative_extreme(name, largest):
             values, indices = CumulativeExtreme.apply(cast(input, D.uint8), dim=d, largest=largest)
             return return_type(cast(values, D.bool_), indices)
         values, indices = CumulativeExtreme.apply(input, dim=d, largest=largest)
+        if values.grad_fn is not None:  # the gradient's scatter positions: the indices output itself
+            values.grad_fn.indices = indices
         return return_type(values, indices)
 
     scan.__name__ = name
