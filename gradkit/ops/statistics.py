@@ -8,6 +8,7 @@ import math
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from ._core import _out
 from ._table import Family
 from .inplace import _kind
 from .reduction import one_dim
@@ -90,7 +91,7 @@ def _quantile(op, input, q, dim, keepdim, interpolation, ignore_nan):
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """The q-th quantiles of ``input`` (all elements, or along ``dim``); a 1-D ``q`` puts its
     dim first. A slice holding a NaN gives NaN."""
-    return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
+    return _out(_quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False), out)
 
 
 FAMILY.export(quantile)
@@ -98,7 +99,7 @@ FAMILY.export(quantile)
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """quantile() over the non-NaN elements of each slice (NaN where a slice has none)."""
-    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
+    return _out(_quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True), out)
 
 
 FAMILY.export(nanquantile)
@@ -121,7 +122,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     backend = input._device.backend
-    return _make(backend.histogram_counts(input.detach()._data, lo, hi, bins), input._device)
+    return _out(_make(backend.histogram_counts(input.detach()._data, lo, hi, bins), input._device), out)
 
 
 FAMILY.export(histc)
@@ -139,7 +140,7 @@ def _infinite_of_sign(input, positive):
 # table, whose rows are elementwise ops with derivatives
 def isposinf(input, *, out=None):
     """True where ``input`` is +inf."""
-    return _infinite_of_sign(input, positive=True)
+    return _out(_infinite_of_sign(input, positive=True), out)
 
 
 FAMILY.export(isposinf)
@@ -147,7 +148,7 @@ FAMILY.export(isposinf)
 
 def isneginf(input, *, out=None):
     """True where ``input`` is -inf."""
-    return _infinite_of_sign(input, positive=False)
+    return _out(_infinite_of_sign(input, positive=False), out)
 
 
 FAMILY.export(isneginf)

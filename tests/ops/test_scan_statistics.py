@@ -220,3 +220,16 @@ def test_isposinf_isneginf(device):
     assert_values(z.isposinf(), [True, False, False, False])
     assert_values(gk.isposinf(gk.tensor([1, 2], device=device)), [False, False])
     assert_values(gk.isneginf(gk.tensor([True], device=device)), [False])
+
+
+def test_out_arguments(device):
+    x = const(QX, device)
+    out = gk.empty(3, dtype=gk.float64, device=device)
+    assert gk.nanquantile(x, 0.5, dim=1, out=out) is out
+    assert_values(out, [1.5, 4, 2])
+    counts = gk.empty(2, device=device)
+    gk.histc(const([1., 2, 2], device, dtype=gk.float32), 2, out=counts)
+    assert_values(counts, [1., 2])
+    flags = gk.empty(2, dtype=gk.bool, device=device)
+    gk.isneginf(const([-INF, 1.], device), out=flags)
+    assert_values(flags, [True, False])
