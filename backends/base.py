@@ -13,7 +13,7 @@ from __future__ import annotations
 from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
-from .kernels.indexing import IndexingKernels
+from .kernels.indexing import DiagonalKernels, IndexingKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
@@ -27,7 +27,7 @@ class BackendUnavailable(RuntimeError):
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

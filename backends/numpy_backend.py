@@ -70,6 +70,17 @@ class NumpyBackend(Backend):
     def memory_info(self, device=None) -> dict:
         return {}
 
+    diagonal_is_view = True
+
+    def diagonal(self, array, offset, axis1, axis2):
+        # np.diagonal's view is read-only: the same strides, writable, so that writes through
+        # x.diagonal() reach x as in PyTorch
+        moved = np.moveaxis(array, (axis1, axis2), (-2, -1))
+        corner = moved[..., :, offset:] if offset >= 0 else moved[..., -offset:, :]
+        length = max(0, min(corner.shape[-2], corner.shape[-1]))
+        return np.lib.stride_tricks.as_strided(corner, corner.shape[:-2] + (length,),
+                                               corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],))
+
     def reshape_is_view(self, array, shape) -> bool:
         if isinstance(array, np.ndarray) and array.flags.c_contiguous:
             return True

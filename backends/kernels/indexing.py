@@ -265,3 +265,36 @@ def assign_at(array, key, values):
         array[key] = values
     else:
         array[split[0]][split[1]] = values
+
+
+class DiagonalKernels:
+    """A diagonal of two axes, read (``diagonal``) and written into zeros (``diagonal_scatter``).
+    The portable read gathers, so it is a copy; a backend whose read is a writable view of
+    the array says so with ``diagonal_is_view`` (autograd then treats it as a view)."""
+    xp = None
+    diagonal_is_view = False
+
+    def _diagonal_positions(self, length, offset, device):
+        xp = self.xp
+        steps = xp.arange(length, dtype=xp.int64, device=device)
+        return steps + max(-offset, 0), steps + max(offset, 0)
+
+    def diagonal(self, array, offset, axis1, axis2):
+        xp = self.xp
+        moved = xp.moveaxis(array, (axis1, axis2), (-2, -1))
+        rows, cols = moved.shape[-2], moved.shape[-1]
+        length = max(0, min(rows - max(-offset, 0), cols - max(offset, 0)))
+        row_idx, col_idx = self._diagonal_positions(length, offset, array.device)
+        return self.getitem(moved, (slice(None),) * (moved.ndim - 2) + (row_idx, col_idx))
+
+    def diagonal_scatter(self, values, shape, offset, axis1, axis2, device):
+        """zeros(shape) with ``values`` (the diagonal's layout: its entries along the last
+        axis) on the diagonal of ``axis1``, ``axis2``."""
+        xp = self.xp
+        order = [i for i in range(len(shape)) if i not in (axis1, axis2)] + [axis1, axis2]
+        moved_shape = tuple(shape[i] for i in order)
+        row_idx, col_idx = self._diagonal_positions(values.shape[-1], offset, values.device)
+        key = (slice(None),) * (len(shape) - 2) + (row_idx, col_idx)
+        out = self.index_add(moved_shape, values.dtype, device, key, values)
+        return xp.moveaxis(out, (-2, -1), (axis1, axis2))
+

@@ -501,3 +501,41 @@ FAMILY.export(meshgrid, method=False)
 
 def polar(abs, angle):
     raise NotImplementedError("gradkit has no complex dtypes")
+
+
+def _triangle_indices(op, row, col, offset, dtype, device, lower):
+    from .inplace import _kind
+
+    dt = D.int64 if dtype is None else D.as_dtype(dtype)
+    if dt not in (D.int32, D.int64):
+        raise NotImplementedError(f'"{op}" not implemented for \'{_kind(dt)}\'')
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    rows = arange(row, device=device).reshape(row, 1)
+    cols = arange(col, device=device).reshape(1, col)
+    inside = (cols - rows <= offset) if lower else (cols - rows >= offset)
+    from .indexing import nonzero
+    from .shape import stack
+
+    # nonzero lists the positions row by row, the order PyTorch gives
+    r, c = nonzero(inside, as_tuple=True)
+    return stack((r, c)).to(dt)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, column) coordinates of a row x col matrix's lower triangle (on and below
+    the diagonal ``offset``), as a 2 x N tensor in row-major order."""
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device, lower=True)
+
+
+FAMILY.export(tril_indices, method=False)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The coordinates of the upper triangle (on and above the diagonal ``offset``)."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device, lower=False)
+
+
+FAMILY.export(triu_indices, method=False)

@@ -286,8 +286,11 @@ class Flip(Node):
         return g.flip(self.dims)
 
 
-def flip(input, *dims):
-    dims = _shape_arg("flip", dims)
+def flip(input, *args, dims=None):
+    """Reverses the order along ``dims`` (positional, as ints or one sequence, or ``dims=``)."""
+    if dims is not None and args:
+        raise TypeError("flip() got multiple values for argument 'dims'")
+    dims = _shape_arg("flip", args if dims is None else (dims,) if isinstance(dims, int) else tuple(dims))
     ndim = input._data.ndim
     dims = tuple(_wrap_dim(d, ndim, "flip") for d in dims)
     return Flip.apply(input, dims=dims)
@@ -372,17 +375,70 @@ def tile(input, dims):
 FAMILY.export(tile)
 
 
-def repeat_interleave(input, repeats, dim=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeats each element (or each slice along ``dim``) ``repeats`` times: an int, or a
+    tensor of counts (one per slice, or one for all). ``repeat_interleave(counts)`` alone
+    gives each index i counts[i] times. ``output_size`` is the result's length along dim."""
+    if repeats is None:  # the one-argument form: input holds the counts
+        counts = input
+        if counts._data.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        from .creation import arange
+
+        positions = arange(counts.numel(), dtype=counts.dtype, device=counts.device)
+        return repeat_interleave(positions, counts.reshape(-1), 0, output_size=output_size)
     if dim is None:
         input, dim = input.flatten(), 0
     d = _wrap_dim(dim, input._data.ndim, "repeat_interleave")
-    if not isinstance(repeats, int):
-        raise NotImplementedError("repeat_interleave with a tensor of repeats is not supported by gradkit")
+    if isinstance(repeats, Tensor):
+        return _repeat_by_counts(input, repeats, d, output_size)
+    if not isinstance(repeats, int) or isinstance(repeats, bool):
+        raise TypeError(f"repeat_interleave(): argument 'repeats' must be Tensor or int, not "
+                        f"{type(repeats).__name__}")
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    if input._data.ndim == 0:
+        input = input.reshape(1)
+    if output_size is not None and output_size != repeats * input._data.shape[d]:
+        raise RuntimeError("allocated size does not match required size")
     x = unsqueeze(input, d + 1)
     shape = list(x.shape)
     shape[d + 1] = repeats
     x = expand(x, tuple(shape))
     return flatten(x, d, d + 1)
+
+
+def _repeat_by_counts(input, counts, d, output_size):
+    from .indexing import index_select
+
+    if counts.dtype not in (D.int32, D.int64):
+        from .inplace import _kind
+
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{_kind(counts.dtype)}\'')
+    if counts._data.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if input._data.ndim == 0:
+        input = input.reshape(1)
+    n = input._data.shape[d]
+    if counts.numel() == 1:
+        counts = counts.reshape(1).expand(n)
+    elif counts.numel() != n:
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                           f"{counts.numel()} and input.size({d}) = {n}")
+    xp = counts._device.backend.xp
+    data = xp.astype(counts._data, xp.int64)
+    if n and bool(xp.any(data < 0)):
+        raise RuntimeError("repeats can not be negative")
+    ends = xp.cumulative_sum(data)
+    total = int(ends[-1]) if n else 0
+    if output_size is not None and output_size != total:
+        raise RuntimeError("allocated size does not match required size")
+    # output position p reads the slice whose run of repeats covers p
+    index = xp.searchsorted(ends, xp.arange(total, dtype=xp.int64, device=data.device), side="right")
+    index = Tensor._make(xp.astype(index, counts._data.dtype), counts._device)
+    if input.device != counts.device:
+        index = index.to(input.device)
+    return index_select(input, d, index)
 
 
 FAMILY.export(repeat_interleave)
@@ -429,3 +485,78 @@ def _tri(input, k, lower):
     from .select import where
 
     return where(keep, input, 0)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """A tensor whose diagonal (offset, dim1, dim2) holds the last dim of ``input`` and is
+    zero elsewhere (a batch of diagonal matrices)."""
+    from .views import DiagonalScatter, _diagonal_dims
+
+    ndim = input._data.ndim + 1
+    d1, d2 = _diagonal_dims("diag_embed", ndim, dim1, dim2)
+    x = input if input._data.ndim else input.reshape(1)
+    n = x._data.shape[-1] + abs(offset)
+    rest = iter(x._data.shape[:-1])
+    shape = tuple(n if i in (d1, d2) else next(rest) for i in range(ndim))
+    return DiagonalScatter.apply(x, shape=shape, offset=offset, dim1=d1, dim2=d2, device=x._device)
+
+
+FAMILY.export(diag_embed)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-D tensor, as rows (the first tensor's
+    element changes slowest); one tensor is returned as it is."""
+    for t in tensors:
+        if t._data.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t._data.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    if any(t.dtype is not tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    shape = tuple(t._data.shape[0] for t in tensors)
+    columns = []
+    for i, t in enumerate(tensors):
+        grid = t.reshape(tuple(-1 if k == i else 1 for k in range(len(tensors)))).expand(shape)
+        columns.append(grid.reshape(-1))
+    return stack(columns, 1)
+
+
+FAMILY.export(cartesian_prod, method=False)
+
+
+def column_stack(tensors):
+    """Joins tensors as columns: 0-d and 1-D tensors become one column each."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("column_stack expects a non-empty TensorList")
+    columns = [t.reshape(t.numel(), 1) if t._data.ndim <= 1 else t for t in tensors]
+    return cat(columns, 1)
+
+
+FAMILY.export(column_stack, method=False)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotates by 90 degrees ``k`` times in the plane of ``dims``, from the first dim towards
+    the second."""
+    dims = tuple(dims)
+    ndim = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {ndim}")
+    d0, d1 = _wrap_dim(dims[0], ndim, "rot90"), _wrap_dim(dims[1], ndim, "rot90")
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    k %= 4
+    if k == 1:
+        return flip(input, d1).transpose(d0, d1)
+    if k == 2:
+        return flip(input, d0, d1)
+    if k == 3:
+        return flip(input, d0).transpose(d0, d1)
+    return clone(input)
+
+
+FAMILY.export(rot90)

@@ -86,8 +86,11 @@ FAMILY.export(median)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct elements in ascending order (``sorted=False`` gives them sorted too, as
+    PyTorch does on the CPU), or with ``dim`` the distinct slices along dim in lexicographic
+    order; optionally where each element (slice) went and how many there were of each."""
     if dim is not None:
-        raise NotImplementedError("unique(dim=...) is not supported by gradkit")
+        return _unique_slices("unique", input, dim, return_inverse, return_counts, consecutive=False)
     xp = input._device.backend.xp
     res = xp.unique_all(xp.reshape(input._data, (-1,)))
     values = _make(res.values, input._device)
@@ -105,6 +108,63 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 FAMILY.export(unique)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Collapses each run of equal consecutive elements (slices along ``dim``) to one."""
+    if dim is not None:
+        return _unique_slices("unique_consecutive", input, dim, return_inverse, return_counts, consecutive=True)
+    flat = input.reshape(1, -1) if input._data.ndim else input.reshape(1, 1)
+    values, inverse, counts = _unique_slices("unique_consecutive", flat, 1, True, True, consecutive=True)
+    out = [values.reshape(-1)]
+    if return_inverse:
+        out.append(inverse.reshape(input.shape))
+    if return_counts:
+        out.append(counts)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+FAMILY.export(unique_consecutive)
+
+
+def _unique_slices(op, input, dim, return_inverse, return_counts, consecutive):
+    """unique / unique_consecutive along ``dim``: each slice is compared as a whole."""
+    xp = input._device.backend.xp
+    if input._data.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = _wrap_dim(dim, input._data.ndim, op)
+    moved = xp.moveaxis(input._data, d, 0)
+    n, rest = moved.shape[0], moved.shape[1:]
+    width = 1
+    for size in rest:
+        width *= size
+    rows = xp.reshape(moved, (n, width))
+    order = xp.arange(n, dtype=xp.int64, device=rows.device)
+    if not consecutive:
+        # lexicographic order of the rows: stable sorts by each column, the last column first
+        keys = xp.astype(rows, xp.uint8) if rows.dtype == xp.bool else rows
+        for column in range(width - 1, -1, -1):
+            order = xp.take(order, xp.argsort(xp.take(keys[:, column], order), stable=True))
+    ordered = xp.take(rows, order, axis=0)
+    if n:
+        changed = xp.any(ordered[1:, :] != ordered[:-1, :], axis=1)
+        starts_group = xp.concat((xp.ones((1,), dtype=xp.bool, device=rows.device), changed))
+    else:
+        starts_group = xp.zeros((0,), dtype=xp.bool, device=rows.device)
+    starts = xp.nonzero(starts_group)[0]
+    values = xp.moveaxis(xp.reshape(xp.take(ordered, starts, axis=0), (starts.shape[0],) + rest), 0, d)
+    out = [_make(values, input._device)]
+    if return_inverse:
+        group = xp.cumulative_sum(xp.astype(starts_group, xp.int64)) - 1
+        inverse = xp.take(group, xp.argsort(order)) if n else group
+        out.append(_make(xp.astype(inverse, xp.int64), input._device))
+    if return_counts:
+        counts = starts
+        if n:
+            ends = xp.concat((starts[1:], xp.asarray([n], dtype=starts.dtype, device=rows.device)))
+            counts = ends - starts
+        out.append(_make(xp.astype(counts, xp.int64), input._device))
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def searchsorted(sorted_sequence, values, *, right=False, side=None):

@@ -298,3 +298,56 @@ def broadcast_to(input, shape):
 
 
 FAMILY.export(broadcast_to)
+
+
+class Diagonal(Node):
+    """A diagonal of two dims, moved to the last dim; the gradient is zeros with g on that
+    diagonal (DiagonalScatter), whose own gradient is this op again."""
+    _backward_name = "DiagonalBackward0"
+
+    def forward(self, backend, a, offset, dim1, dim2):
+        self.shape, self.offset, self.dim1, self.dim2 = a.shape, offset, dim1, dim2
+        return backend.diagonal(a, offset, dim1, dim2)
+
+    def backward(self, g):
+        return DiagonalScatter.apply(g, shape=self.shape, offset=self.offset, dim1=self.dim1, dim2=self.dim2,
+                                     device=g._device)
+
+
+class DiagonalScatter(Node):
+    """zeros(shape) with the input on the diagonal (offset, dim1, dim2): diag_embed, and
+    diagonal's gradient."""
+    _backward_name = "DiagEmbedBackward0"
+
+    def forward(self, backend, values, shape, offset, dim1, dim2, device):
+        self.offset, self.dim1, self.dim2 = offset, dim1, dim2
+        return backend.diagonal_scatter(values, shape, offset, dim1, dim2, device)
+
+    def backward(self, g):
+        return Diagonal.apply(g, offset=self.offset, dim1=self.dim1, dim2=self.dim2)
+
+
+def _diagonal_dims(op, ndim, dim1, dim2):
+    d1, d2 = _wrap_dim(dim1, ndim, op), _wrap_dim(dim2, ndim, op)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of dims ``dim1`` and ``dim2`` (above it for ``offset`` > 0, below for
+    < 0) as the last dim of a view: writes through it reach ``input``."""
+    ndim = input._data.ndim
+    d1, d2 = _diagonal_dims("diagonal", ndim, dim1, dim2)
+    out = Diagonal.apply(input, offset=offset, dim1=d1, dim2=d2)
+    if input._device.backend.diagonal_is_view:
+        return as_view(out, input, ((_diagonal_step, (offset, d1, d2)),))
+    return as_view(out, input)  # a copy on this backend: it shares the version counter only
+
+
+def _diagonal_step(base, args):
+    offset, d1, d2 = args
+    return diagonal(base, offset, d1, d2)
+
+
+FAMILY.export(diagonal)

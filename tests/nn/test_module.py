@@ -378,7 +378,7 @@ def test_parameter_works_with_every_op_path(device):
     p = nn.Parameter(t64([[1.0, -2.0], [3.0, 0.5]], device))
     outs = [p + 1, 1 - p, p * p, p / 2, p ** 2, -p, p.exp(), p.relu(), p[0], p[:, 1], p.T, p.sum(0), p.mean(),
             p.reshape(4), gradkit.cat([p, p]), gradkit.where(p > 0, p, 0.0), p.clamp(-1, 1), p @ p, p.max(),
-            p.softmax if hasattr(p, "softmax") else p.abs(), p.unsqueeze(0), p.to(gradkit.float32)]
+            p.softmax(1) if hasattr(p, "softmax") else p.abs(), p.unsqueeze(0), p.to(gradkit.float32)]
     total = sum(o.sum() for o in outs)
     total.backward()
     assert p.grad.shape == (2, 2)

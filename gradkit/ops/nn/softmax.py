@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ...autograd.node import Node
 from .._gradient import GradientOp
+from .._table import Family
 
 
 class LogSoftmax(Node):
@@ -71,3 +72,37 @@ class SoftmaxGrad(GradientOp):
         if self.next_edges[1] is not None:  # d/dg is symmetric: the op itself, on u
             gg = SoftmaxGrad.run(y, u, {"axis": dim})
         return gy, gg
+
+
+# gradkit.softmax / Tensor.softmax (and log_softmax): PyTorch's top-level entry points, where
+# dim is required (nn.functional's versions keep their deprecated implicit dim)
+def _softmax_entry(node, kernel_name):
+    def entry(input, dim, dtype=None):
+        from ... import _dtype as D
+        from ..._tensor import _wrap_dim
+        from .._core import cast
+        from ..inplace import _kind
+
+        if dtype is not None:
+            input = cast(input, D.as_dtype(dtype))
+        if input.dtype.category != D.FLOAT:
+            raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_kind(input.dtype)}\'')
+        ndim = input._data.ndim
+        d = _wrap_dim(dim, ndim, node.__name__.lower())
+        if ndim == 0:
+            return node.apply(input.reshape(1), dim=0).reshape(())
+        return node.apply(input, dim=d)
+
+    return entry
+
+
+softmax = _softmax_entry(Softmax, "softmax_lastdim_kernel_impl")
+softmax.__name__ = "softmax"
+softmax.__doc__ = "exp(x) / sum(exp(x), dim), max-shifted; ``dtype`` casts the input first."
+log_softmax = _softmax_entry(LogSoftmax, "log_softmax_lastdim_kernel_impl")
+log_softmax.__name__ = "log_softmax"
+log_softmax.__doc__ = "x - logsumexp(x, dim), max-shifted; ``dtype`` casts the input first."
+
+FAMILY = Family("softmax")
+FAMILY.export(softmax)
+FAMILY.export(log_softmax)
