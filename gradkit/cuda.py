@@ -109,14 +109,9 @@ def set_rng_state(new_state, device="cuda") -> None:
     in PyTorch, which queues the call until CUDA starts (so a CPU-only run resumes from a
     checkpoint saved on a GPU); a state that is not a uint8 tensor is refused either way."""
     from ._device import Device
-    from .ops.random import _restore_state
-    from ._tensor import Tensor
-    from . import _dtype
+    from .ops.random import _check_state, _restore_state
 
-    if not isinstance(new_state, Tensor):
-        raise TypeError(f"expected a gradkit.ByteTensor, but got {type(new_state).__name__}")
-    if new_state.dtype is not _dtype.uint8:
-        raise TypeError("RNG state must be a gradkit.ByteTensor")
+    _check_state(new_state)
     if not is_available():
         return
     target = _cuda_device(device)

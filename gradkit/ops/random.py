@@ -56,11 +56,16 @@ def _state_tensor(device):
     return tensor(host, dtype=D.uint8, device="cpu")
 
 
-def _restore_state(device, new_state):
+def _check_state(new_state):
+    """PyTorch's refusals of something that is not a state (its size is the backend's to judge)."""
     if not isinstance(new_state, Tensor):
         raise TypeError(f"expected a gradkit.ByteTensor, but got {type(new_state).__name__}")
     if new_state.dtype is not D.uint8:
         raise TypeError("RNG state must be a gradkit.ByteTensor")
+
+
+def _restore_state(device, new_state):
+    _check_state(new_state)
     device.backend.set_rng_state(new_state._device.backend.to_host(new_state._data), device)
 
 
