@@ -48,6 +48,10 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
 def _compare(actual, expected, path, options):
     if isinstance(actual, Tensor) and isinstance(expected, Tensor):
         return _located(_compare_tensors, actual, expected, path, options)
+    if _is_host_array(actual) and _is_host_array(expected):  # two NumPy arrays, compared as CPU tensors
+        from .ops.creation import as_tensor
+
+        return _located(_compare_tensors, as_tensor(actual), as_tensor(expected), path, options)
     if _is_scalar(actual) and _is_scalar(expected):
         return _located(_compare_scalars, actual, expected, path, options)
     if actual is None and expected is None:
@@ -79,6 +83,10 @@ def _located(compare, actual, expected, path, options):
             where = "".join(f"[{key!r}]" for key in path)
             failure.message += f"\n\nThe failure occurred for item {where}"
         raise
+
+
+def _is_host_array(value) -> bool:
+    return type(value).__name__ == "ndarray" and type(value).__module__ == "numpy"
 
 
 def _is_scalar(value) -> bool:

@@ -128,3 +128,14 @@ def test_options_and_refusals():
            "a", "a")
     _fails(TypeError, "No comparison pair was able to handle inputs of type <class 'gradkit.Tensor'> and "
            "<class 'float'>.", a, 1.0)
+
+
+def test_numpy_arrays_compare_as_tensors():
+    np = pytest.importorskip("numpy")
+    assert_close(np.array([1., 2.]), np.array([1., 2.]))
+    _fails(AssertionError, "Tensor-likes are not close!\n\nMismatched elements: 1 / 2 (50.0%)\n"
+           "Greatest absolute difference: 0.10000000000000009 at index (1,) (up to 1e-07 allowed)\n"
+           "Greatest relative difference: 0.04761904761904766 at index (1,) (up to 1e-07 allowed)",
+           np.array([1., 2.]), np.array([1., 2.1]))
+    _fails(TypeError, "No comparison pair was able to handle inputs of type <class 'gradkit.Tensor'> and "
+           "<class 'numpy.ndarray'>.", gradkit.tensor(A), np.array(A, dtype=np.float32))
