@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ._device import Device, KNOWN_TYPES, device_from_env
 from .base import Backend, BackendUnavailable
+# PyTorch's settings namespace (torch.backends.cudnn.benchmark = True and kin) lives here too
+from . import cuda, cudnn, mps  # noqa: E402,F401
 
 _backends: dict = {}
 # called with each backend as it is created (gradkit seeds its generator there)

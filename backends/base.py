@@ -22,8 +22,10 @@ from .kernels.reduction import ReductionKernels
 from .kernels.special import SpecialKernels
 
 
-class BackendUnavailable(RuntimeError):
-    """Raised when a device is asked for whose array library or hardware is missing."""
+# Raised when a device is asked for whose array library or hardware is missing. It is
+# RuntimeError itself, not a subclass: PyTorch raises RuntimeError there, and notebooks and
+# logs show the exception's class name; the message says why and what to install.
+BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,

@@ -162,6 +162,24 @@ class CupyBackend(Backend):
         self._seed = seed
         self._generators.clear()
 
+    # A device's state is its cuRAND generator's state buffer (one state per GPU thread the
+    # generator was sized for), copied out as bytes; restoring copies them back in place.
+    def get_rng_state(self, device):
+        with self.xp_device(device):
+            buffer = self._generator(device).bit_generator._state
+            return self._cupy.asnumpy(buffer).view(np.uint8)
+
+    def set_rng_state(self, state, device) -> None:
+        with self.xp_device(device):
+            gen = self._generator(device)
+            buffer = gen.bit_generator._state
+            raw = np.ascontiguousarray(state, dtype=np.uint8)
+            if raw.size != buffer.nbytes:
+                raise RuntimeError(f"Expected a cuRAND generator state of size {buffer.nbytes} but found the input "
+                                   f"RNG state size to be {raw.size}")
+            buffer[...] = self._cupy.asarray(raw.view(buffer.dtype))
+            gen._binomial_state = None  # a cache drawn from the old stream
+
     def uniform(self, shape, dtype, device):
         with self.xp_device(device):
             gen = self._generator(device)

@@ -21,6 +21,33 @@ _SAME_SIZE_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 _INT8_ONE = np.int8(1)
 _F32 = np.dtype(np.float32)
 
+# A PCG64 generator's whole state as bytes, as get_rng_state hands it out: the 128-bit state
+# and increment, then the half-used 64-bit draw NumPy keeps for 32-bit requests (a flag and
+# the spare 32 bits), little-endian. Draws differ from PyTorch's Mersenne Twister anyway, so
+# the layout is gradkit's own; only the round trip has to hold.
+RNG_STATE_BYTES = 40
+
+
+def pcg64_state_bytes(rng):
+    state = rng.bit_generator.state
+    words = (state["state"]["state"].to_bytes(16, "little") + state["state"]["inc"].to_bytes(16, "little")
+             + int(state["has_uint32"]).to_bytes(4, "little") + int(state["uinteger"]).to_bytes(4, "little"))
+    return np.frombuffer(words, dtype=np.uint8).copy()
+
+
+def pcg64_from_state_bytes(state):
+    raw = np.ascontiguousarray(state, dtype=np.uint8).tobytes()
+    if len(raw) != RNG_STATE_BYTES:
+        raise RuntimeError(f"Expected a PCG64 generator state of size {RNG_STATE_BYTES} but found the input RNG "
+                           f"state size to be {len(raw)}")
+    bit_generator = np.random.PCG64()
+    bit_generator.state = {
+        "bit_generator": "PCG64",
+        "state": {"state": int.from_bytes(raw[:16], "little"), "inc": int.from_bytes(raw[16:32], "little")},
+        "has_uint32": int.from_bytes(raw[32:36], "little"), "uinteger": int.from_bytes(raw[36:40], "little"),
+    }
+    return np.random.Generator(bit_generator)
+
 
 @functools.lru_cache(maxsize=64)
 def _rows(n):
@@ -242,6 +269,12 @@ class NumpyBackend(Backend):
     # -- random family -------------------------------------------------------------
     def seed(self, seed: int) -> None:
         self._rng = np.random.Generator(np.random.PCG64(seed))
+
+    def get_rng_state(self, device):
+        return pcg64_state_bytes(self._rng)
+
+    def set_rng_state(self, state, device) -> None:
+        self._rng = pcg64_from_state_bytes(state)
 
     def uniform(self, shape, dtype, device):
         return self._rng.random(shape, dtype=_float_for_rng(dtype)).astype(dtype, copy=False)

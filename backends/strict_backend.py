@@ -12,7 +12,7 @@ from sys import getrefcount
 import numpy as np
 
 from .base import SOLE_HOLDER_REFS, Backend, BackendUnavailable
-from .numpy_backend import DEFAULT_SEED
+from .numpy_backend import DEFAULT_SEED, pcg64_from_state_bytes, pcg64_state_bytes
 
 
 class StrictBackend(Backend):
@@ -80,6 +80,12 @@ class StrictBackend(Backend):
     # -- random family -------------------------------------------------------------
     def seed(self, seed: int) -> None:
         self._rng = np.random.Generator(np.random.PCG64(seed))
+
+    def get_rng_state(self, device):
+        return pcg64_state_bytes(self._rng)
+
+    def set_rng_state(self, state, device) -> None:
+        self._rng = pcg64_from_state_bytes(state)
 
     def uniform(self, shape, dtype, device):
         # float32 drawn as float32: a float64 draw rounded to float32 can become 1.0

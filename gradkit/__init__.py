@@ -45,8 +45,8 @@ def _silence_ieee_warnings():
 _silence_ieee_warnings()
 
 from . import _dtype  # noqa: E402
-from ._dtype import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32,
-                     int64, promote_types, set_default_dtype, uint8)
+from ._dtype import (bool_ as bool, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16,
+                     int32, int64, promote_types, set_default_dtype, uint8)
 from ._size import Size
 from ._tensor import Tensor
 from . import autograd  # noqa: E402  (needs Tensor)
@@ -64,6 +64,9 @@ for _family in _tensor_methods.FAMILIES:
 del _family
 from . import cuda  # noqa: E402
 from .serialization import load, save  # noqa: E402  (safetensors checkpoints, no pickle)
+from .backends._runtime import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,  # noqa: E402
+                                get_num_threads, is_deterministic_algorithms_warn_only_enabled,
+                                set_deterministic_debug_mode, set_num_threads, use_deterministic_algorithms)
 
 float = float32  # noqa: A001  (PyTorch's aliases shadow the builtins inside this namespace only)
 double = float64
@@ -94,11 +97,20 @@ def _lazy(name):
     return importlib.import_module(f"gradkit.{name}")
 
 
+_LAZY_SUBMODULES = ("distributions", "backends", "testing", "accelerator", "utils", "data", "datasets", "optim", "nn",
+                    "func", "viz", "special")
+
+
 def __getattr__(name):
-    # Submodules that pull in more code load on first use.
-    if name in ("distributions", "backends", "testing", "utils", "data", "datasets", "optim", "nn", "func", "viz",
-                "special"):
-        module = _lazy(name)
+    # Submodules that pull in more code load on first use. Whatever goes wrong while one
+    # loads surfaces as AttributeError (chained to the cause): hasattr(gradkit, name) and
+    # getattr(gradkit, name, default) answer for any name, as they do for torch.
+    if name in _LAZY_SUBMODULES:
+        try:
+            module = _lazy(name)
+        except Exception as exc:
+            raise AttributeError(f"module 'gradkit' has no attribute {name!r} (gradkit.{name} failed to load: "
+                                 f"{type(exc).__name__}: {exc})") from exc
         globals()[name] = module
         return module
     raise AttributeError(f"module 'gradkit' has no attribute {name!r}")

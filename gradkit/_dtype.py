@@ -195,3 +195,82 @@ def _dtype_of_array_slow(key) -> dtype:
         raise TypeError(f"gradkit does not support arrays of dtype {key}")
     table[key] = found
     return found
+
+
+# PyTorch's legacy scalar-type names, which its error messages use ("Float did not match Double")
+SCALAR_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                     "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def scalar_type_name(d: dtype) -> str:
+    return SCALAR_TYPE_NAMES[d.name]
+
+
+# IEEE limits written down rather than asked of an array library: gradkit/ imports none, and
+# the numbers are fixed by the formats. ``resolution`` is PyTorch's 10**-floor(digits10).
+_FLOAT_LIMITS = {
+    # bits, eps, max, tiny (smallest normal), resolution
+    "float16": (16, 0.0009765625, 65504.0, 6.103515625e-05, 0.001),
+    "float32": (32, 1.1920928955078125e-07, 3.4028234663852886e+38, 1.1754943508222875e-38, 1e-06),
+    "float64": (64, 2.220446049250313e-16, 1.7976931348623157e+308, 2.2250738585072014e-308, 1e-15),
+}
+
+
+def _checked_dtype(obj, kind):
+    if not isinstance(obj, dtype):
+        raise TypeError(f"{kind}(): argument 'type' (position 1) must be gradkit.dtype, not {type(obj).__name__}")
+    return obj
+
+
+class finfo:
+    """Machine limits of a floating dtype, with torch.finfo's attributes (the default dtype
+    when none is given)."""
+    __slots__ = ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype")
+
+    def __init__(self, type=None):
+        d = _default_float if type is None else _checked_dtype(type, "finfo")
+        if d.category != FLOAT:
+            raise TypeError("gradkit.finfo() requires a floating point input type. Use gradkit.iinfo to handle "
+                            "'gradkit.finfo'")
+        self.bits, self.eps, self.max, self.tiny, self.resolution = _FLOAT_LIMITS[d.name]
+        self.min = -self.max
+        self.smallest_normal = self.tiny
+        self.dtype = d.name
+
+    def __eq__(self, other):
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype, with torch.iinfo's attributes."""
+    __slots__ = ("bits", "max", "min", "dtype")
+
+    def __init__(self, type):
+        d = _checked_dtype(type, "iinfo")
+        if d is bool_:
+            raise TypeError("gradkit.bool is not supported by gradkit.iinfo")
+        if d.category != INT:
+            raise TypeError("gradkit.iinfo() requires an integer input type. Use gradkit.finfo to handle "
+                            "'gradkit.iinfo'")
+        self.bits = 8 * d.itemsize
+        if d.is_signed:
+            self.min, self.max = -(1 << (self.bits - 1)), (1 << (self.bits - 1)) - 1
+        else:
+            self.min, self.max = 0, (1 << self.bits) - 1
+        self.dtype = d.name
+
+    def __eq__(self, other):
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -114,6 +114,15 @@ class Tensor:
     def is_cpu(self) -> bool:
         return self._device.type == "cpu"
 
+    # device kinds PyTorch has and gradkit does not: asked by scripts that pick a device
+    @property
+    def is_xpu(self) -> bool:
+        return False
+
+    @property
+    def is_mps(self) -> bool:
+        return False
+
     def is_floating_point(self) -> bool:
         return self.dtype.category == _dtype.FLOAT
 
@@ -272,10 +281,13 @@ class Tensor:
             raise TypeError(
                 f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to "
                 f"host memory first.")
-        arr = self._data
-        if dtype is not None:
-            arr = arr.astype(dtype)
-        return arr
+        # a computed 0-d result can be held as a NumPy scalar; NumPy requires an ndarray
+        # back (np.asarray of a list of such tensors fails otherwise), and a scalar's own
+        # __array__ gives the 0-d one (an ndarray's gives itself)
+        arr = self._data.__array__()
+        if dtype is not None and arr.dtype != dtype:
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
 
     def __dlpack__(self, *args, **kwargs):
         return self._data.__dlpack__(*args, **kwargs)

@@ -94,6 +94,54 @@ def manual_seed(seed) -> None:
 manual_seed_all = manual_seed
 
 
+def get_rng_state(device="cuda"):
+    """The generator state of a CUDA device as a uint8 CPU tensor; RuntimeError saying why
+    where CUDA cannot work."""
+    from ._device import Device
+    from .ops.random import _state_tensor
+
+    target = _cuda_device(device)
+    return _device_call(lambda backend: _state_tensor(Device("cuda", target)))
+
+
+def set_rng_state(new_state, device="cuda") -> None:
+    """Restores a state from get_rng_state. Without CUDA it is accepted and does nothing, as
+    in PyTorch, which queues the call until CUDA starts (so a CPU-only run resumes from a
+    checkpoint saved on a GPU); a state that is not a uint8 tensor is refused either way."""
+    from ._device import Device
+    from .ops.random import _check_state, _restore_state
+
+    _check_state(new_state)
+    if not is_available():
+        return
+    target = _cuda_device(device)
+    _device_call(lambda backend: _restore_state(Device("cuda", target), new_state))
+
+
+def get_rng_state_all() -> list:
+    """Every CUDA device's generator state (an empty list without CUDA, as in PyTorch)."""
+    return [get_rng_state(index) for index in range(device_count())]
+
+
+def set_rng_state_all(new_states) -> None:
+    for index, state in enumerate(new_states):
+        set_rng_state(state, index)
+
+
+def _cuda_device(device) -> int:
+    """The index a CUDA generator call means ('cuda' is the current device), after checking
+    that CUDA works."""
+    _require()
+    if isinstance(device, int):
+        return device
+    from ._device import Device
+
+    dev = Device(device)
+    if dev.type != "cuda":
+        raise ValueError(f"Expected a cuda device, but got: {dev}")
+    return current_device() if dev.index is None else dev.index
+
+
 def _created_backend():
     """The CUDA backend if CUDA work was done in this process, else None (asks nothing of
     cupy)."""

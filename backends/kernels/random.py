@@ -10,6 +10,15 @@ class RandomKernels:
     def seed(self, seed: int) -> None:
         raise NotImplementedError
 
+    def get_rng_state(self, device):
+        """The generator of ``device`` as a host uint8 array (NumPy), for set_rng_state."""
+        raise NotImplementedError
+
+    def set_rng_state(self, state, device) -> None:
+        """Restores a state from get_rng_state (a host uint8 array); RuntimeError if it has
+        the wrong size."""
+        raise NotImplementedError
+
     def uniform(self, shape, dtype, device):
         raise NotImplementedError
 

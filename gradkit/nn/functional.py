@@ -52,6 +52,19 @@ def _float_input(input, op):
     return input
 
 
+def _float_target(input, target):
+    """PyTorch's refusals of a non-float BCE target: the loss's (1 - target) * input is
+    written into the target's dtype, which a float result can't be cast to (and for bool,
+    1 - target is itself refused)."""
+    category = target.dtype.category
+    if category == D.BOOL:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if category != D.FLOAT:
+        raise RuntimeError(f"result type {D.scalar_type_name(input.dtype)} can't be cast to the desired output type "
+                           f"{D.scalar_type_name(target.dtype)}")
+
+
 def _legacy_reduction(size_average, reduce):
     warnings.warn("size_average and reduce args will be deprecated, please use reduction='{}' instead.".format(
         "none" if reduce is False else ("mean" if size_average is not False else "sum")), stacklevel=3)
@@ -417,6 +430,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     _float_input(input, "binary_cross_entropy_with_logits")
+    _float_target(input, target)
     target = _cast(target, input.dtype)
     log_sig = _A.LogSigmoid.apply(input)
     if pos_weight is not None:

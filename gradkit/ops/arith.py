@@ -374,6 +374,36 @@ def _no_int_zero_divisor(name):
     return check, check_scalar
 
 
+# PyTorch's pow of a float tensor by a scalar exponent, rounded as PyTorch rounds it (CPU and
+# CUDA kernels alike): squares and cubes by repeated multiplication ((x * x) * x), -2 as the
+# reciprocal of the square, +-0.5 through sqrt. Other float32 exponents: PyTorch's CPU loop
+# calls the double-precision pow and rounds once to float32, and so does this (NumPy's float32
+# pow is off by one ulp in about one element in seven). PyTorch's vectorised loop over long
+# contiguous runs uses SLEEF's powf instead, which differs from both in about 2% of elements
+# by one ulp; PyTorch's own results for the same values then depend on layout (a strided
+# tensor takes the scalar loop), and only a port of SLEEF would follow them.
+_POW_SHORTCUTS = {
+    3: lambda xp, a: a * a * a,
+    -2: lambda xp, a: 1.0 / (a * a),
+    0.5: lambda xp, a: xp.sqrt(a),
+    -0.5: lambda xp, a: 1.0 / xp.sqrt(a),
+}
+_POW_NATIVE = (0, 1, 2, -1)  # x ** 2 is x * x, x ** -1 is 1 / x in every array library
+
+
+def _pow_kernel(xp, a, b):
+    # float16 is left to the library, which computes it in float32 as PyTorch does
+    if type(b) in (int, float) and b not in _POW_NATIVE and not isinstance(a, (int, float)):
+        single = a.dtype == xp.float32
+        if single or a.dtype == xp.float64:
+            shortcut = _POW_SHORTCUTS.get(b)
+            if shortcut is not None:
+                return shortcut(xp, a)
+            if single:
+                return xp.astype(xp.astype(a, xp.float64) ** b, xp.float32)
+    return a ** b
+
+
 def _no_negative_int_power(t, s, reverse):
     if not reverse and t.dtype.category == D.INT and s < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -393,7 +423,7 @@ TABLE = (
               check=_floor_divide_checks[0], check_scalar=_floor_divide_checks[1]),
     BinaryRow("remainder", _d_remainder, _remainder_kernel, check=_remainder_checks[0],
               check_scalar=_remainder_checks[1]),
-    BinaryRow("pow", _d_pow, lambda xp, a, b: a ** b, check_scalar=_no_negative_int_power,
+    BinaryRow("pow", _d_pow, _pow_kernel, check_scalar=_no_negative_int_power,
               node_names=("PowBackward1", "PowBackward0", "PowBackward2")),
     BinaryRow("atan2", _d_atan2, _atan2_kernel, int_to_float=True, out=False, aliases=("arctan2",)),
 )

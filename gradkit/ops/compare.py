@@ -162,6 +162,11 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    # PyTorch compares like with like: no promotion between float32 and float64 (or any pair)
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
+        raise RuntimeError(f"{D.scalar_type_name(input.dtype)} did not match {D.scalar_type_name(other.dtype)}")
+    if isinstance(input, Tensor) and input.dtype is D.bool_:  # booleans are close when equal
+        return bool((input == other).all())
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 

@@ -40,6 +40,34 @@ class Generator:
 
         return self.manual_seed(secrets.randbits(63)).initial_seed()
 
+    def get_state(self):
+        """The state of this device's generator as a uint8 CPU tensor (set_state restores it)."""
+        return _state_tensor(self.device)
+
+    def set_state(self, new_state):
+        _restore_state(self.device, new_state)
+        return self
+
+
+def _state_tensor(device):
+    from .creation import tensor
+
+    host = device.backend.get_rng_state(device)
+    return tensor(host, dtype=D.uint8, device="cpu")
+
+
+def _check_state(new_state):
+    """PyTorch's refusals of something that is not a state (its size is the backend's to judge)."""
+    if not isinstance(new_state, Tensor):
+        raise TypeError(f"expected a gradkit.ByteTensor, but got {type(new_state).__name__}")
+    if new_state.dtype is not D.uint8:
+        raise TypeError("RNG state must be a gradkit.ByteTensor")
+
+
+def _restore_state(device, new_state):
+    _check_state(new_state)
+    device.backend.set_rng_state(new_state._device.backend.to_host(new_state._data), device)
+
 
 default_generator = Generator()
 
@@ -73,6 +101,24 @@ def initial_seed() -> int:
 
 
 FAMILY.export(initial_seed, method=False)
+
+
+def get_rng_state():
+    """The CPU generator's state: a uint8 tensor that set_rng_state takes back. Its bytes are
+    gradkit's generator (PCG64), not PyTorch's Mersenne Twister: a state moves between
+    gradkit runs, not between the two libraries."""
+    return _state_tensor(resolve("cpu"))
+
+
+FAMILY.export(get_rng_state, method=False)
+
+
+def set_rng_state(new_state) -> None:
+    """Restores the CPU generator from get_rng_state: the draws after it repeat."""
+    _restore_state(resolve("cpu"), new_state)
+
+
+FAMILY.export(set_rng_state, method=False)
 
 
 def _seed_new_backend(backend):

@@ -178,12 +178,26 @@ FAMILY.export(searchsorted, method=False)
 
 
 def bincount(input, weights=None, minlength=0):
-    n = max(int(input.max()) + 1 if input.numel() else 0, minlength)
+    from .. import _dtype as D
     from .creation import arange
 
+    # PyTorch's checks, in its order: the dtype, minlength, then the values
+    if input.dtype.category != D.INT:
+        kernel = "bincount_cuda" if input.device.type == "cuda" else "bincount_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{D.scalar_type_name(input.dtype)}\'')
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if input.ndim != 1 or (input.numel() and int(input.min()) < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights.ndim != 1 or weights.shape[0] != input.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    n = max(int(input.max()) + 1 if input.numel() else 0, minlength)
     hits = (input.reshape(-1, 1) == arange(n, device=input.device).reshape(1, -1))
     if weights is None:
         return hits.sum(0)
+    # float32 weights count in float32; any other dtype in float64, as PyTorch
+    if weights.dtype is not D.float32:
+        weights = weights.to(D.float64)
     return (hits.to(weights.dtype) * weights.reshape(-1, 1)).sum(0)
 
 
