@@ -3,9 +3,9 @@ device, ``device=`` on every factory, and moving tensors (with their gradients) 
 devices.
 
 CUDA without CuPy: PyTorch built without CUDA raises ``AssertionError("Torch not compiled
-with CUDA enabled")``. gradkit raises ``gradkit.backends.BackendUnavailable``, a
-RuntimeError subclass, whose message says why (cupy not installed / no device / driver too
-old) and what to install. An AssertionError would vanish under ``python -O`` and is not
+with CUDA enabled")``. gradkit raises ``RuntimeError`` (``gradkit.backends.BackendUnavailable``
+is that name), whose message says why (cupy not installed / no device / driver too old) and
+what to install. An AssertionError would vanish under ``python -O`` and is not
 what ``except RuntimeError`` in user code expects.
 """
 from __future__ import annotations
