@@ -30,6 +30,15 @@ def pytest_configure(config):
     config._gradkit_cuda = cuda_available()
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """One line on why the cuda cases were skipped (also under -q, where pytest prints no header)."""
+    if config._gradkit_cuda:
+        return
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "[cuda" in r.nodeid or "-cuda" in r.nodeid]
+    if skipped:
+        terminalreporter.write_line(f"gradkit: {len(skipped)} cuda cases skipped: {gradkit.cuda.unavailable_reason()}")
+
+
 def slow_enabled(config) -> bool:
     return "slow" in (config.getoption("markexpr") or "") or bool(os.environ.get("GRADKIT_SLOW"))
 
