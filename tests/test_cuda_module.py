@@ -6,6 +6,7 @@ back as RuntimeError, and CUDA-marked tests skip cleanly."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -164,5 +165,6 @@ def test_cuda_marked_tests_skip_cleanly_with_a_gpuless_cupy(tmp_path):
                           os.path.join("tests", "ops", "test_view_record.py")],
                          capture_output=True, text=True, env=env, timeout=300, cwd=root)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "failed" not in run.stdout and "error" not in run.stdout.lower()
+    # no failed or erroring test in pytest's counts (the skip reason itself may quote cupy's error)
+    assert not re.search(r"\b\d+ (failed|errors?)\b", run.stdout), run.stdout
     assert "no CUDA device" in run.stdout  # the skip reason of the cuda parameters
