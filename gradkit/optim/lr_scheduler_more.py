@@ -14,7 +14,8 @@ import warnings
 from bisect import bisect_right
 from functools import partial
 
-from .lr_scheduler import (EPOCH_DEPRECATION_WARNING, LRScheduler, _format_param, _param_groups_val_list,
+from .lr_scheduler import (EPOCH_DEPRECATION_WARNING, LRScheduler, _check_cycle_momentum, _format_param,
+                           _param_groups_val_list, _set_momentum, _start_cycle_momentum,
                            _update_param_group_val, _warn_get_lr_called_within_step)
 from .optimizer import Optimizer
 
@@ -80,20 +81,11 @@ class CyclicLR(LRScheduler):
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
-            self.use_beta1 = "betas" in self.optimizer.defaults
+            self.use_beta1 = _check_cycle_momentum(optimizer)
             self.base_momentums = _format_param("base_momentum", optimizer, base_momentum)
             self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
-                for m_momentum, b_momentum, group in zip(self.max_momentums, self.base_momentums,
-                                                         optimizer.param_groups):
-                    if self.use_beta1:
-                        group["betas"] = (m_momentum, *group["betas"][1:])
-                    else:
-                        group["momentum"] = m_momentum
-                    group["max_momentum"] = m_momentum
-                    group["base_momentum"] = b_momentum
+                _start_cycle_momentum(optimizer, self.max_momentums, self.base_momentums, self.use_beta1)
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
@@ -146,10 +138,7 @@ class CyclicLR(LRScheduler):
             for group, base_momentum, max_momentum in zip(self.optimizer.param_groups, self.base_momentums,
                                                           self.max_momentums):
                 momentum = max_momentum - (max_momentum - base_momentum) * scale_factor * self.scale_fn(scale_at)
-                if self.use_beta1:
-                    group["betas"] = (momentum, *group["betas"][1:])
-                else:
-                    group["momentum"] = momentum
+                _set_momentum(group, momentum, self.use_beta1)
         return lrs
 
     def state_dict(self):
