@@ -5,7 +5,7 @@ The sampler stays in the calling process and hands each batch's indices to worke
 yields the same batches in the same order whatever ``num_workers`` is, shuffled or not.
 Up to ``prefetch_factor * N`` tasks are outstanding at once.
 
-Tensors refuse pickle (see ``Tensor.__reduce__``), so a worker sends each tensor of a batch
+Tensors refuse pickle, so a worker sends each tensor of a batch
 as its host array plus dtype, device and requires_grad, and the calling process rebuilds it;
 tensors hidden inside objects other than dicts, lists and tuples can't cross.
 
@@ -327,6 +327,7 @@ class MultiProcessIter:
             self._wanted += 1
             if isinstance(out, str) and out == _END:
                 self._active[wid] = False
+                self._send()
                 continue
             self._send()
             if isinstance(out, _Failure):

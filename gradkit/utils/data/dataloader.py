@@ -29,11 +29,15 @@ class DataLoader:
 
     Where it differs:
 
-    - ``num_workers``, ``prefetch_factor``, ``persistent_workers``, ``worker_init_fn``,
-      ``multiprocessing_context``, ``timeout``, ``pin_memory`` and ``pin_memory_device`` are
-      accepted and checked but loading always happens in the calling process (gradkit starts
-      no worker processes; ``worker_init_fn`` is not called and ``get_worker_info()`` is
-      ``None``). ``pin_memory`` does nothing.
+    - ``num_workers > 0`` loads in that many worker processes (see ``_workers``), with
+      ``worker_init_fn``, ``persistent_workers``, ``prefetch_factor``, ``timeout``,
+      ``multiprocessing_context`` and ``get_worker_info()`` as in PyTorch, and yields the
+      same batches in the same order as ``num_workers=0``. Worker ``i`` is seeded with
+      ``base_seed + i``; the base seed is derived from the loader's generator seed and the
+      pass number rather than drawn from it (PyTorch draws it), so using workers does not
+      change the shuffling order. A worker that dies raises a RuntimeError naming its pid.
+      Batches are always yielded in order (``in_order=False`` is accepted); ``pin_memory``
+      and ``pin_memory_device`` are accepted and do nothing.
     - ``device=`` (a gradkit extension) moves every tensor of each batch to that device, so a
       loop needs no ``X.to(device)``: ``DataLoader(ds, 64, shuffle=True, device="cuda")``.
     - Batches of a ``TensorDataset`` (also through ``Subset``/``random_split``) with the
