@@ -226,3 +226,16 @@ def test_batches_come_back_on_their_device(device):
     got = list(DataLoader(ds, 4, num_workers=2, multiprocessing_context=FORK))
     assert [_plain(b) for b in got] == expected
     assert all(t.device == X.device for b in got for t in b)
+
+
+def test_a_pass_left_early_stops_its_workers():
+    it = iter(DataLoader(Squares(40), 2, num_workers=2, multiprocessing_context=FORK))
+    next(it)
+    workers = it._pool.workers
+    del it
+    import gc
+
+    gc.collect()
+    for w in workers:
+        w.join(timeout=5)
+        assert not w.is_alive()

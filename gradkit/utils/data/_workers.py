@@ -13,6 +13,10 @@ A worker that dies (``os._exit``, a signal, the OOM killer) is noticed by pollin
 calling process never blocks on the result queue for longer than ``_POLL_S`` without
 checking that every worker is alive, and raises a RuntimeError naming the worker's pid.
 Workers stop by themselves when the calling process goes away.
+
+As in PyTorch, a forked worker can't use CUDA once the calling process has: keep a
+worker's dataset on the host (and use ``DataLoader(device=...)`` to move batches), or pass
+``multiprocessing_context="spawn"``.
 """
 from __future__ import annotations
 
