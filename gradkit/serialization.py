@@ -3,7 +3,8 @@
 No pickle, in either direction, so loading a file never runs code from it.
 
 What can be saved: a tensor, or dicts / lists / tuples nested to any depth holding tensors,
-Python ints, floats, strings, bools and None (also gradkit dtypes, devices and Sizes). That
+NumPy arrays and scalars, Python ints, floats, strings, bools and None (also gradkit dtypes,
+devices and Sizes). NumPy values are stored as tensor entries and come back as NumPy. That
 covers a model's ``state_dict()`` and an optimizer's ``{'state': {0: {...}},
 'param_groups': [...]}`` with its int keys; key types, dict order, lists versus tuples
 and OrderedDict come back as they were.
@@ -28,7 +29,8 @@ corrupted header, or is not a safetensors file at all (a ``torch.save`` zip or p
 say) raises ``CheckpointError`` naming the path and the problem.
 
 Unlike ``torch.save``/``torch.load``: arbitrary Python objects (whole modules, custom
-classes) can't be saved, ``weights_only=False`` doesn't enable pickle, and
+classes) can't be saved (a module or optimizer raises a TypeError saying to save its
+``state_dict()``), ``weights_only=False`` doesn't enable pickle, and
 ``pickle_module`` is ignored.
 """
 from __future__ import annotations
@@ -52,6 +54,7 @@ _MAX_HEADER = 100_000_000  # safetensors' own limit on the JSON header
 _CODES = {"bool": "BOOL", "uint8": "U8", "int8": "I8", "int16": "I16", "int32": "I32", "int64": "I64",
           "float16": "F16", "float32": "F32", "float64": "F64"}
 _NAMES = {code: name for name, code in _CODES.items()}
+_NATIVE = "<" if sys.byteorder == "little" else ">"
 _ITEMSIZE = {"BOOL": 1, "U8": 1, "I8": 1, "I16": 2, "I32": 4, "I64": 8, "F16": 2, "F32": 4, "F64": 8}
 
 
@@ -137,6 +140,11 @@ def _write_array(fh, arr):
         fh.write(arr.tobytes())
 
 
+def _is_numpy(obj) -> bool:
+    # recognised by the type's module, so this module never imports NumPy itself
+    return type(obj).__module__ == "numpy"
+
+
 def _layout(entries, metadata):
     """The safetensors header and the host arrays in file order. Tensors are ordered by
     element size (largest first), then name, so each one starts aligned to its size."""
@@ -145,9 +153,9 @@ def _layout(entries, metadata):
     offset = 0
     arrays = []
     for name, t in ordered:
-        host = t._device.backend.to_host(t._data)
-        nbytes = t.numel() * t.dtype.itemsize
-        table[name] = {"dtype": _CODES[t.dtype.name], "shape": list(t._data.shape),
+        host = t if _is_numpy(t) else t._device.backend.to_host(t._data)
+        nbytes = host.size * host.dtype.itemsize
+        table[name] = {"dtype": _CODES[host.dtype.name], "shape": list(host.shape),
                        "data_offsets": [offset, offset + nbytes]}
         offset += nbytes
         arrays.append(host)
@@ -162,7 +170,8 @@ class _Encoder:
     Structure: JSON null/bool/int/float/str stand for themselves; containers and tensors
     are one-key objects: {"T": name} tensor ("dev" its device when not the CPU, "rg" when
     it requires grad, "P" for an nn.Parameter), {"D": [[key, value], ...]} dict,
-    {"OD": ...} OrderedDict, {"L": [...]} list, {"U": [...]} tuple, {"S": [...]} Size,
+    {"OD": ...} OrderedDict, {"N": name} NumPy array ("s" when a NumPy scalar), {"L": [...]} list,
+    {"U": [...]} tuple, {"S": [...]} Size,
     {"F": "nan" | "inf" | "-inf"} float, {"dtype": name}, {"device": str}."""
 
     def __init__(self):
@@ -180,6 +189,8 @@ class _Encoder:
     def walk(self, obj, path):
         if obj is None or isinstance(obj, (bool, str)):
             return obj
+        if _is_numpy(obj) and hasattr(obj, "dtype"):
+            return self.numpy(obj, path)
         if isinstance(obj, int):
             return int(obj)
         if isinstance(obj, float):
@@ -206,6 +217,10 @@ class _Encoder:
             return {"dtype": obj.name}
         if isinstance(obj, Device):
             return {"device": str(obj)}
+        if callable(getattr(obj, "state_dict", None)):
+            raise TypeError(f"gradkit.save can't save a whole {type(obj).__name__} (at {_where(path)}): save its "
+                            f"state_dict() instead, gradkit.save(obj.state_dict(), path), and restore it with "
+                            f"obj.load_state_dict(gradkit.load(path))")
         raise TypeError(f"gradkit.save can't store a {type(obj).__module__}.{type(obj).__qualname__} (at "
                         f"{_where(path)}): checkpoints hold tensors, dicts, lists, tuples, ints, floats, strings, "
                         f"bools and None (no pickle); save e.g. model.state_dict() rather than the model")
@@ -233,6 +248,24 @@ class _Encoder:
         if type(t) is not self.Tensor and type(t).__name__ == "Parameter":
             out["P"] = True
         return out
+
+    def numpy(self, arr, path):
+        """A NumPy array (or scalar) is stored as a tensor entry and comes back as NumPy."""
+        scalar = type(arr).__name__ != "ndarray"
+        if arr.dtype.name not in _CODES:
+            raise TypeError(f"gradkit.save: no safetensors dtype for the NumPy dtype {arr.dtype} (at {_where(path)})")
+        if scalar:
+            arr = arr.reshape(())  # a 0-d array holding the scalar
+        elif arr.dtype.byteorder not in "=|" and arr.dtype.byteorder != _NATIVE:
+            arr = arr.astype(arr.dtype.newbyteorder("="))
+        found = self.by_array.get(id(arr))
+        if found is not None and found[1] is arr:
+            name = found[0]
+        else:
+            name = self.unique_name(path)
+            self.entries[name] = arr
+            self.by_array[id(arr)] = (name, arr)
+        return {"N": name, "s": True} if scalar else {"N": name}
 
     def unique_name(self, path):
         base = ".".join(str(p) for p in path) or "tensor"
@@ -458,6 +491,8 @@ class _Decoder:
         if isinstance(node, dict) and len(node) >= 1:
             if "T" in node:
                 return self.tensor(node)
+            if "N" in node:
+                return self.numpy(node)
             if len(node) == 1:
                 (tag, value), = node.items()
                 if tag in ("D", "OD") and isinstance(value, list):
@@ -499,6 +534,13 @@ class _Decoder:
                     except (RuntimeError, TypeError):
                         raise self.bad(f"unknown device {value!r}") from None
         raise self.bad(f"unexpected node {str(node)[:80]}")
+
+    def numpy(self, node):
+        name = node["N"]
+        if not isinstance(name, str) or name not in self.arrays:
+            raise self.bad(f"it refers to an array {name!r} the file does not hold")
+        arr = self.arrays[name]
+        return arr[()] if node.get("s") else arr
 
     def tensor(self, node):
         name = node["T"]

@@ -413,3 +413,47 @@ def test_model_and_optimizer_state_dicts(tmp_path):
     gradkit.save({"p": p, "again": [p]}, tmp_path / "p.st")
     out = gradkit.load(tmp_path / "p.st")
     assert type(out["p"]) is nn.Parameter and out["p"].requires_grad and out["again"][0] is out["p"]
+
+
+# ------------------------------------------------------------------ NumPy values, plain Python values, modules
+def test_numpy_arrays_and_scalars_round_trip(tmp_path):
+    import numpy as np
+
+    arr = np.arange(6, dtype=np.float32).reshape(2, 3)
+    obj = {"arr": arr, "same": arr, "strided": np.arange(6)[::2], "big_endian": np.array([1, 2], dtype=">i4"),
+           "scalars": [np.int64(7), np.float64(1.5), np.bool_(True), np.float16(0.5)], "t": gradkit.ones(2)}
+    gradkit.save(obj, tmp_path / "np.st")
+    out = gradkit.load(tmp_path / "np.st")
+    assert type(out["arr"]) is np.ndarray and out["arr"].dtype == np.float32 and out["arr"].tolist() == arr.tolist()
+    assert out["same"] is out["arr"]  # one array saved once comes back as one array
+    assert out["strided"].tolist() == [0, 2, 4] and out["strided"].dtype == np.int64
+    assert out["big_endian"].tolist() == [1, 2] and out["big_endian"].dtype == np.int32
+    assert [type(v) for v in out["scalars"]] == [np.int64, np.float64, np.bool_, np.float16]
+    assert [v.item() for v in out["scalars"]] == [7, 1.5, True, 0.5]
+    _same(gradkit.ones(2), out["t"])
+
+
+def test_plain_values_nested(tmp_path):
+    obj = {"epoch": 3, "lr": 0.1, "done": False, "name": "run", "none": None,
+           "nested": [(1, "a", None), {"k": (2.5, True, [None])}], 7: (), "empty": []}
+    gradkit.save(obj, tmp_path / "plain.st")
+    out = gradkit.load(tmp_path / "plain.st")
+    assert out == obj
+    assert type(out["nested"][0]) is tuple and type(out["nested"][1]["k"][2]) is list
+
+
+def test_numpy_dtype_without_safetensors_code_is_refused(tmp_path):
+    import numpy as np
+
+    with pytest.raises(TypeError, match="no safetensors dtype for the NumPy dtype"):
+        gradkit.save({"s": np.array(["a"])}, tmp_path / "x.st")
+
+
+def test_saving_a_module_says_to_save_its_state_dict(tmp_path):
+    net = gradkit.nn.Linear(2, 2)
+    with pytest.raises(TypeError, match=r"can't save a whole Linear .*save its state_dict\(\) instead"):
+        gradkit.save(net, tmp_path / "net.st")
+    opt = gradkit.optim.SGD(net.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"whole SGD \(at obj\['opt'\]\).*state_dict\(\)"):
+        gradkit.save({"opt": opt}, tmp_path / "opt.st")
+    assert not os.path.exists(tmp_path / "net.st")

@@ -1,8 +1,8 @@
 """Datasets, samplers and the DataLoader, as in ``torch.utils.data``.
 
 Also importable as ``gradkit.data`` and, the way D2L writes it, ``from gradkit.utils import
-data``. Loading runs in the calling process; see ``dataloader`` for what differs from
-PyTorch (``num_workers`` accepted, ``device=`` extension, the TensorDataset fast path).
+data``. See ``dataloader`` for what differs from PyTorch (worker seeding, the ``device=``
+extension, the TensorDataset fast path).
 """
 from ._collate import default_collate, default_convert
 from .dataloader import DataLoader, get_worker_info

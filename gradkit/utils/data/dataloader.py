@@ -2,19 +2,16 @@
 (see ``DataLoader``'s docstring for what matches PyTorch and what differs)."""
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 
 from ._collate import default_collate, default_convert, move_to
 from .dataset import IterableDataset, Subset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from ._workers import MultiProcessIter, WorkerPool, base_seed, get_worker_info
 
 __all__ = ["DataLoader", "get_worker_info"]
-
-
-def get_worker_info():
-    """Always ``None``: gradkit loads data in the calling process."""
-    return None
 
 
 _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
@@ -32,11 +29,15 @@ class DataLoader:
 
     Where it differs:
 
-    - ``num_workers``, ``prefetch_factor``, ``persistent_workers``, ``worker_init_fn``,
-      ``multiprocessing_context``, ``timeout``, ``pin_memory`` and ``pin_memory_device`` are
-      accepted and checked but loading always happens in the calling process (gradkit starts
-      no worker processes; ``worker_init_fn`` is not called and ``get_worker_info()`` is
-      ``None``). ``pin_memory`` does nothing.
+    - ``num_workers > 0`` loads in that many worker processes (see ``_workers``), with
+      ``worker_init_fn``, ``persistent_workers``, ``prefetch_factor``, ``timeout``,
+      ``multiprocessing_context`` and ``get_worker_info()`` as in PyTorch, and yields the
+      same batches in the same order as ``num_workers=0``. Worker ``i`` is seeded with
+      ``base_seed + i``; the base seed is derived from the loader's generator seed and the
+      pass number rather than drawn from it (PyTorch draws it), so using workers does not
+      change the shuffling order. A worker that dies raises a RuntimeError naming its pid.
+      Batches are always yielded in order (``in_order=False`` is accepted); ``pin_memory``
+      and ``pin_memory_device`` are accepted and do nothing.
     - ``device=`` (a gradkit extension) moves every tensor of each batch to that device, so a
       loop needs no ``X.to(device)``: ``DataLoader(ds, 64, shuffle=True, device="cuda")``.
     - Batches of a ``TensorDataset`` (also through ``Subset``/``random_split``) with the
@@ -147,25 +148,50 @@ class DataLoader:
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self):
-        return _LoaderIter(self)
+        if self.num_workers == 0:
+            return _LoaderIter(self)
+        epoch = self._epochs
+        object.__setattr__(self, "_epochs", epoch + 1)
+        pool = self._worker_pool
+        if pool is None or pool.closed:
+            pool = WorkerPool(self, base_seed(self, epoch))
+            if self.persistent_workers:
+                object.__setattr__(self, "_worker_pool", pool)
+        index_iter = None
+        if not self._iterable:
+            index_iter = iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+        return MultiProcessIter(self, pool, epoch, index_iter)
+
+    _epochs = 0
+    _worker_pool = None
+
+    def _drop_pool(self):
+        object.__setattr__(self, "_worker_pool", None)
+
+    def __del__(self):
+        pool = self.__dict__.get("_worker_pool")
+        if pool is not None:
+            try:
+                pool.close()
+            except Exception:
+                pass
 
 
 class _LoaderIter:
-    """One pass over a DataLoader (in the calling process)."""
+    """One pass over a DataLoader in the calling process."""
 
     def __init__(self, loader):
         self._loader = loader
         self._device = loader.device
-        self._collate = loader.collate_fn
-        self._dataset = loader.dataset
-        self._batched = loader._auto_collation
         if loader._iterable:
-            self._source = iter(loader.dataset)
-            self._index_iter = None
+            source = iter(loader.dataset)
+            collate, batched, size, drop_last = (loader.collate_fn, loader._auto_collation, loader.batch_size,
+                                                 loader.drop_last)
+            self._fetch = lambda: fetch_iterable(source, collate, batched, size, drop_last)
         else:
-            self._index_iter = iter(loader.batch_sampler if loader.batch_sampler is not None else loader.sampler)
-        self._gather = _fast_gather(loader.dataset) if self._batched and self._collate is default_collate else None
-        self._ended = False
+            index_iter = iter(loader.batch_sampler if loader.batch_sampler is not None else loader.sampler)
+            fetch = map_fetcher(loader.dataset, loader.collate_fn, loader._auto_collation)
+            self._fetch = lambda: fetch(next(index_iter))
 
     def __iter__(self):
         return self
@@ -174,39 +200,35 @@ class _LoaderIter:
         return len(self._loader)
 
     def __next__(self):
-        loader = self._loader
-        if loader._iterable:
-            batch = self._next_iterable()
-        else:
-            index = next(self._index_iter)
-            if not self._batched:
-                batch = self._collate(self._dataset[index])
-            elif self._gather is not None:
-                batch = self._gather(index)
-            else:
-                getitems = getattr(self._dataset, "__getitems__", None)
-                samples = getitems(index) if callable(getitems) else [self._dataset[i] for i in index]
-                batch = self._collate(samples)
+        batch = self._fetch()
         if self._device is not None:
             batch = move_to(batch, self._device)
         return batch
 
-    def _next_iterable(self):
-        if self._ended:
-            raise StopIteration
-        if not self._batched:
-            return self._collate(next(self._source))
-        size = self._loader.batch_size
-        data = []
-        for _ in range(size):
-            try:
-                data.append(next(self._source))
-            except StopIteration:
-                self._ended = True
-                break
-        if not data or (self._loader.drop_last and len(data) < size):
-            raise StopIteration
-        return self._collate(data)
+
+def map_fetcher(dataset, collate, batched):
+    """A function ``index -> batch`` for a map-style dataset (``index`` a list of indices
+    when batching, else one index)."""
+    if not batched:
+        return lambda index: collate(dataset[index])
+    gather = _fast_gather(dataset) if collate is default_collate else None
+    if gather is not None:
+        return gather
+    getitems = getattr(dataset, "__getitems__", None)
+    if callable(getitems):
+        return lambda index: collate(getitems(index))
+    return lambda index: collate([dataset[i] for i in index])
+
+
+def fetch_iterable(source, collate, batched, size, drop_last):
+    """The next batch read from the iterator ``source`` of an iterable dataset; raises
+    StopIteration when there is none."""
+    if not batched:
+        return collate(next(source))
+    data = list(itertools.islice(source, size))
+    if not data or (drop_last and len(data) < size):
+        raise StopIteration
+    return collate(data)
 
 
 def _fast_gather(dataset):

@@ -10,6 +10,8 @@ from ._rng import host_stream, randint_list, randperm_list, _is_global
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]
 
+_DRAW_CHUNK = 32
+
 
 class Sampler:
     """Base class: subclasses define ``__iter__`` (and ``__len__`` where they can)."""
@@ -60,7 +62,9 @@ class RandomSampler(Sampler):
         n = len(self.data_source)
         k = self.num_samples
         if self.replacement:
-            yield from randint_list(n, k, self.generator)
+            # drawn in chunks, so num_samples=10**10 (the endless-loader pattern) allocates nothing up front
+            for start in range(0, k, _DRAW_CHUNK):
+                yield from randint_list(n, min(_DRAW_CHUNK, k - start), self.generator)
             return
         for _ in range(k // n):
             yield from randperm_list(n, self.generator)
