@@ -310,3 +310,30 @@ def dist(input, other, p=2):
 
 
 FAMILY.export(dist)
+
+
+# -- cross products ------------------------------------------------------------------------
+def linalg_cross(input, other, *, dim=-1):
+    """The cross product of 3-vectors along ``dim`` (inputs broadcast)."""
+    if input.shape[dim] != 3 or other.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} and "
+                           f"{other.shape[dim]}")
+    from .shape import stack
+
+    a, b = input.movedim(dim, -1), other.movedim(dim, -1)
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    out = stack((a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0), -1)
+    return out.movedim(-1, dim)
+
+
+def cross(input, other, dim=None):
+    """torch.cross: along ``dim``, or (deprecated in PyTorch) the first dim of size 3."""
+    if dim is None:
+        dim = next((k for k, size in enumerate(input.shape) if size == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return linalg_cross(input, other, dim=dim)
+
+
+FAMILY.export(cross)

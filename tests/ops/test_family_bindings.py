@@ -27,7 +27,7 @@ def test_every_op_family_is_bound():
     names = {family.name for family in FAMILIES}
     assert names == {"arith", "unary", "compare", "select", "reduction", "views", "shape", "indexing", "linalg",
                      "sorting", "device", "inplace", "random", "creation", "scan", "statistics", "softmax",
-                     "contraction"}
+                     "contraction", "decompositions"}
     assert len(names) == len(FAMILIES)
 
 

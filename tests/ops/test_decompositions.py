@@ -1,0 +1,214 @@
+"""gradkit.linalg: values recorded from PyTorch (decompositions through quantities that do
+not depend on sign choices), PyTorch's error messages, and float64 gradcheck + gradgradcheck
+of every differentiable function on every device."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import gradkit as gk
+from helpers import check_grads, host, rand64
+
+from ._util import assert_values, const
+
+A_VALUES = [[2.0, -1.0, 0.5], [1.0, 3.0, -2.0], [0.0, 1.0, 4.0]]
+B_VALUES = [[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]]
+W_VALUES = [[1.0, 2.0], [3.0, 4.0], [5.0, -6.0]]
+
+
+def _a(device):
+    return const(A_VALUES, device)
+
+
+def test_inv_det_slogdet_solve_match_pytorch(device):
+    a, b = _a(device), const(B_VALUES, device)
+    # recorded from PyTorch 2.13
+    assert_values(gk.linalg.inv(a), [[0.4307692307692308, 0.13846153846153847, 0.015384615384615385],
+                                     [-0.12307692307692308, 0.24615384615384617, 0.13846153846153847],
+                                     [0.03076923076923077, -0.06153846153846154, 0.2153846153846154]], rtol=1e-12)
+    assert_values(gk.linalg.det(a), 32.5, dtype=gk.float64, rtol=1e-12)
+    sign, logabsdet = gk.linalg.slogdet(-a)
+    assert_values(sign, -1.0)
+    assert_values(logabsdet, 3.48124008933569229, rtol=1e-12)
+    assert_values(gk.linalg.solve(a, b), [[0.4769230769230769, 0.7307692307692308],
+                                          [0.2923076923076923, -0.4230769230769231],
+                                          [0.676923076923077, 0.23076923076923078]], rtol=1e-12)
+    assert_values(gk.linalg.solve(a, b[:, 0]), [0.4769230769230769, 0.2923076923076923, 0.676923076923077],
+                  rtol=1e-12)
+    assert_values(gk.linalg.solve(a, b.mT, left=False), host(gk.linalg.solve(a.mT, b)).T, rtol=1e-12)
+    assert_values(gk.inverse(a), host(gk.linalg.inv(a)))
+    assert_values(a.det(), 32.5, rtol=1e-12)
+    assert_values(a.logdet(), math.log(32.5), rtol=1e-12)
+    assert math.isnan(host((-a).logdet()))
+
+
+def test_decomposition_values_match_pytorch(device):
+    a, w = _a(device), const(W_VALUES, device)
+    s = a @ a.mT
+    # recorded from PyTorch 2.13 (cholesky's factor is unique; eigen/singular values are too)
+    assert_values(gk.linalg.cholesky(s), [[2.29128784747792, 0.0, 0.0],
+                                          [-0.8728715609439696, 3.638419332360584, 0.0],
+                                          [0.4364357804719848, -1.269520414528693, 3.8984409353764367]], rtol=1e-12)
+    assert_values(gk.linalg.cholesky(s, upper=True), host(gk.linalg.cholesky(s)).T, rtol=1e-12)
+    assert_values(gk.linalg.eigvalsh(s), [4.813738122224567, 10.461176265951895, 20.975085611823527], rtol=1e-12)
+    assert_values(gk.linalg.svdvals(w), [8.039754922197853, 5.13442701681457], rtol=1e-12)
+    assert_values(gk.linalg.pinv(w), [[0.05164319248826289, 0.13615023474178403, 0.107981220657277],
+                                      [0.05046948356807511, 0.11032863849765255, -0.07629107981220658]], rtol=1e-12)
+    ranks = gk.linalg.matrix_rank(gk.ones(2, 3, 3, device=device))
+    assert ranks.dtype == gk.int64 and host(ranks).tolist() == [1, 1]
+    assert host(gk.linalg.matrix_rank(const([[1.0, 2.0], [2.0, 4.0]], device))) == 1
+    # the factors up to sign: reconstructions and orthonormality
+    q, r = gk.linalg.qr(w)
+    assert q.shape == (3, 2) and r.shape == (2, 2)
+    assert_values(q @ r, W_VALUES, rtol=1e-12, atol=1e-12)
+    assert_values(q.mT @ q, np.eye(2), atol=1e-12)
+    assert_values(r, np.triu(host(r)))
+    eigenvalues, eigenvectors = gk.linalg.eigh(s)
+    assert_values(eigenvectors @ gk.diag_embed(eigenvalues) @ eigenvectors.mT, host(s), rtol=1e-12, atol=1e-12)
+    u, sv, vh = gk.linalg.svd(w, full_matrices=False)
+    assert_values(u @ gk.diag_embed(sv) @ vh, W_VALUES, rtol=1e-12, atol=1e-12)
+    assert gk.linalg.svd(w).U.shape == (3, 3)
+
+
+@pytest.mark.parametrize("ord,expected", [("fro", 9.539392014169456), ("nuc", 13.174181939012422), (1, 12.0),
+                                          (-1, 9.0), (2, 8.039754922197853), (-2, 5.13442701681457),
+                                          (math.inf, 11.0), (-math.inf, 3.0)], ids=str)
+def test_matrix_norm_matches_pytorch(device, ord, expected):
+    w = const(W_VALUES, device)
+    assert_values(gk.linalg.matrix_norm(w, ord), expected, dtype=gk.float64, rtol=1e-12)
+    assert_values(gk.linalg.norm(w, ord), expected, rtol=1e-12)
+    assert gk.linalg.matrix_norm(w, ord, keepdim=True).shape == (1, 1)
+    stacked = gk.stack((w, w * 2))
+    assert_values(gk.linalg.matrix_norm(stacked, ord), [expected, 2 * expected], rtol=1e-12)
+    assert_values(gk.linalg.matrix_norm(stacked.permute(1, 0, 2), ord, dim=(0, 2)), [expected, 2 * expected],
+                  rtol=1e-12)
+
+
+def test_vector_norms_and_cross_match_pytorch(device):
+    w = const(W_VALUES, device)
+    # recorded from PyTorch 2.13
+    assert_values(gk.linalg.norm(w), 9.539392014169456, rtol=1e-12)
+    assert_values(gk.linalg.norm(w[0], 3), 2.080083823051904, rtol=1e-12)
+    assert_values(gk.linalg.vector_norm(w, math.inf), 6.0)
+    assert_values(gk.linalg.norm(w, dim=0), [5.916079783099616, 7.483314773547883], rtol=1e-12)
+    a = _a(device)
+    assert_values(gk.linalg.cross(a, a.flip(0)), [[-4.5, -8.0, 2.0], [0.0, 0.0, 0.0], [4.5, 8.0, -2.0]])
+    assert_values(gk.cross(a, a.flip(0), dim=0), np.cross(A_VALUES, A_VALUES[::-1], axis=0))
+    assert_values(gk.linalg.vecdot(a, a.flip(0)), (np.array(A_VALUES) * np.array(A_VALUES[::-1])).sum(-1))
+
+
+@pytest.mark.parametrize("fn,arg,exc,message", [
+    (lambda t: gk.linalg.inv(t), gk.ones(2, 3), RuntimeError,
+     "linalg.inv: A must be batches of square matrices, but they are 2 by 3 matrices"),
+    (lambda t: gk.linalg.inv(t), gk.ones(3), RuntimeError,
+     "linalg.inv: The input tensor A must have at least 2 dimensions."),
+    (lambda t: gk.linalg.inv(t), gk.ones(2, 2, dtype=gk.int64), RuntimeError,
+     "linalg.inv: Expected a floating point or complex tensor as input. Got Long"),
+    (lambda t: gk.linalg.norm(t, 2), gk.ones(2, 2, 2), RuntimeError,
+     "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D."),
+    (lambda t: gk.linalg.cross(t, t), gk.ones(2), RuntimeError,
+     "linalg.cross: inputs dimension -1 must have length 3. Got 2 and 2"),
+])
+def test_errors_match_pytorch(device, fn, arg, exc, message):
+    with pytest.raises(exc) as info:
+        fn(arg.to(device))
+    assert str(info.value) == message
+
+
+def test_singular_and_indefinite_inputs_raise_runtime_error(device):
+    # PyTorch names the failing pivot or minor; the array libraries do not say which
+    with pytest.raises(RuntimeError, match=r"^linalg.inv: .*singular"):
+        gk.linalg.inv(gk.ones(2, 2, dtype=gk.float64, device=device))
+    with pytest.raises(RuntimeError, match=r"^linalg.cholesky: The factorization could not be completed because "
+                                           r"the input is not positive-definite"):
+        gk.linalg.cholesky(-gk.eye(2, dtype=gk.float64, device=device))
+
+
+def test_grad_fn_names_match_pytorch(device):
+    a = _a(device).requires_grad_()
+    assert gk.linalg.inv(a).grad_fn.name() == "LinalgInvExBackward0"
+    assert gk.linalg.det(a).grad_fn.name() == "LinalgDetBackward0"
+    sign, logabsdet = gk.linalg.slogdet(a)
+    assert not sign.requires_grad and logabsdet.grad_fn.name() == "LinalgSlogdetBackward0"
+    assert gk.linalg.cholesky(a @ a.mT).grad_fn.name() == "LinalgCholeskyExBackward0"
+
+
+def _well_conditioned(*shape, device, seed):
+    n = shape[-1]
+    return (rand64(*shape, device=device, seed=seed, requires_grad=False)
+            + 3 * gk.eye(n, dtype=gk.float64, device=device)).requires_grad_()
+
+
+def _spd(a):
+    return a @ a.mT + gk.eye(a.shape[-1], dtype=a.dtype, device=a.device)
+
+
+def _symmetric(a):
+    return a + a.mT
+
+
+GRAD_CASES = {
+    "inv": (lambda a, b: gk.linalg.inv(a), ((2, 3, 3), (3,))),
+    "det": (lambda a, b: gk.linalg.det(a), ((2, 3, 3), (3,))),
+    "slogdet": (lambda a, b: gk.linalg.slogdet(a).logabsdet, ((3, 3), (3,))),
+    "solve matrix": (lambda a, b: gk.linalg.solve(a, b), ((2, 3, 3), (3, 2))),
+    "solve vector": (lambda a, b: gk.linalg.solve(a, b), ((3, 3), (3,))),
+    "solve right": (lambda a, b: gk.linalg.solve(a, b, left=False), ((3, 3), (2, 3))),
+    "cholesky": (lambda a, b: gk.linalg.cholesky(_spd(a)), ((2, 3, 3), (3,))),
+    "qr": (lambda a, b: gk.linalg.qr(a), ((4, 3), (3,))),
+    "eigh": (lambda a, b: _eigh_invariants(_symmetric(a)), ((3, 3), (3,))),
+    "eigvalsh": (lambda a, b: gk.linalg.eigvalsh(_symmetric(a)), ((2, 3, 3), (3,))),
+    "svd tall": (lambda a, b: _svd_invariants(a), ((4, 3), (3,))),
+    "svd wide": (lambda a, b: _svd_invariants(a), ((3, 4), (3,))),
+    "svdvals": (lambda a, b: gk.linalg.svdvals(a), ((3, 4), (3,))),
+    "pinv": (lambda a, b: gk.linalg.pinv(a), ((4, 3), (3,))),
+    "matrix_norm nuc": (lambda a, b: gk.linalg.matrix_norm(a, "nuc"), ((4, 3), (3,))),
+    "matrix_norm 2": (lambda a, b: gk.linalg.matrix_norm(a, 2), ((4, 3), (3,))),
+    "matrix_norm inf": (lambda a, b: gk.linalg.matrix_norm(a, math.inf), ((4, 3), (3,))),
+    "vector_norm 3": (lambda a, b: gk.linalg.vector_norm(a, 3, dim=-1), ((4, 3), (3,))),
+    "cross": (lambda a, b: gk.linalg.cross(a, b), ((4, 3), (3,))),
+    "vecdot": (lambda a, b: gk.linalg.vecdot(a, b), ((4, 3), (3,))),
+}
+
+
+def _eigh_invariants(a):
+    # eigenvectors are defined up to sign: their squares and the eigenvalues are not
+    eigenvalues, eigenvectors = gk.linalg.eigh(a)
+    return eigenvalues, eigenvectors * eigenvectors
+
+
+def _svd_invariants(a):
+    u, s, vh = gk.linalg.svd(a, full_matrices=False)
+    return s, u @ vh, u * u
+
+
+@pytest.mark.parametrize("case", list(GRAD_CASES))
+def test_grads(device, case):
+    fn, (shape_a, shape_b) = GRAD_CASES[case]
+    if shape_a[-1] == shape_a[-2]:
+        a = _well_conditioned(*shape_a, device=device, seed=0)
+    else:
+        a = rand64(*shape_a, device=device, seed=0)
+    b = rand64(*shape_b, device=device, seed=1)
+    check_grads(fn, [a, b])
+
+
+def test_eigh_reads_the_named_triangle(device):
+    a = _a(device)
+    lower = gk.linalg.eigvalsh(a)
+    upper = gk.linalg.eigvalsh(a, UPLO="U")
+    assert_values(lower, np.linalg.eigvalsh(np.array(A_VALUES), UPLO="L"), rtol=1e-12)
+    assert_values(upper, np.linalg.eigvalsh(np.array(A_VALUES), UPLO="U"), rtol=1e-12)
+
+
+def test_solve_broadcasts_batches_and_vectors(device):
+    a = _well_conditioned(2, 3, 3, device=device, seed=0)
+    b = rand64(3, device=device, seed=1)
+    x = gk.linalg.solve(a, b)
+    assert x.shape == (2, 3)
+    assert_values(x, np.linalg.solve(host(a), host(b)[:, None])[..., 0], rtol=1e-10)
+    check_grads(lambda a, b: gk.linalg.solve(a, b), [a, b])
+    batch_b = rand64(1, 3, 2, device=device, seed=2)
+    check_grads(lambda a, b: gk.linalg.solve(a, b), [a, batch_b])
