@@ -183,3 +183,33 @@ def test_dist_matches_pytorch(device):
         assert_values(gk.dist(s, e, p), expected, dtype=gk.float32, rtol=1e-6)
     a, b = rand64(2, 3, device=device, seed=0), rand64(3, device=device, seed=1)
     check_grads(lambda a, b: a.dist(b, 3.0), [a, b])
+
+
+# -- the existing products checked against PyTorch ------------------------------------------------
+def test_tensordot_matches_pytorch(device):
+    a = gk.arange(24.0, device=device).reshape(2, 3, 4)
+    b = gk.arange(24.0, device=device).reshape(4, 3, 2)
+    # recorded from PyTorch 2.13
+    assert_values(gk.tensordot(a, b, dims=([1, 2], [1, 0])), [[880.0, 946.0], [2464.0, 2674.0]])
+    assert gk.tensordot(a, b, dims=0).shape == (2, 3, 4, 4, 3, 2)
+    assert gk.tensordot(a, b, dims=1).shape == (2, 3, 3, 2)
+    assert gk.tensordot(a, b, dims=[[-1], [0]]).shape == (2, 3, 3, 2)
+    for dims, message in ((([1], [1, 2]), "both dimension lists should have same length"),
+                          (([0], [0]), "contracted dimensions need to match, but first has size 2 in dim 0 and "
+                                       "second has size 4 in dim 0"),
+                          (-1, "tensordot expects dims >= 0, but got dims=-1")):
+        with pytest.raises(RuntimeError) as info:
+            gk.tensordot(a, b, dims=dims)
+        assert str(info.value) == message
+    x, y = rand64(2, 3, 4, device=device, seed=0), rand64(4, 3, 2, device=device, seed=1)
+    check_grads(lambda x, y: gk.tensordot(x, y, dims=([1, 2], [1, 0])), [x, y])
+
+
+def test_addmm_with_beta_zero_ignores_input(device):
+    nan = gk.full((2, 2), math.nan, device=device)
+    eye = gk.eye(2, device=device)
+    # recorded from PyTorch 2.13
+    assert_values(gk.addmm(nan, eye, eye, beta=0), [[1.0, 0.0], [0.0, 1.0]])
+    x, m1, m2 = rand64(2, 1, device=device, seed=0), rand64(2, 3, device=device, seed=1), rand64(3, 2, device=device,
+                                                                                                seed=2)
+    check_grads(lambda x, m1, m2: gk.addmm(x, m1, m2, beta=0.5, alpha=-2), [x, m1, m2])
