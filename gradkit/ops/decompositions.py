@@ -204,14 +204,21 @@ class QR(Node):
     saves_inputs = (0,)
 
     def forward(self, backend, a, mode):
+        self._complete = mode == "complete"
         return backend.linalg_qr(a, mode)
 
     def backward(self, gq, gr):
         # A = QR with m >= n (reduced): M = R gR^T - gQ^T Q, gA = (gQ + Q copyltu(M)) R^-T,
         # where copyltu(M) mirrors M's strict lower triangle above the diagonal
+        (a,) = self.saved_tensors
+        rows, cols = a.shape[-2], a.shape[-1]
+        if rows < cols:
+            raise NotImplementedError("gradkit differentiates linalg.qr only for matrices with at least as many "
+                                      "rows as columns")
+        if self._complete and rows > cols:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
         from .shape import tril
 
-        (a,) = self.saved_tensors
         q, r = qr(a)
         m = 0
         if gr is not None:
@@ -229,10 +236,6 @@ def qr(A, mode="reduced"):
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
                            "'r', or 'complete'")
-    rows, cols = A.shape[-2], A.shape[-1]
-    if A.requires_grad and (rows < cols or (mode == "complete" and rows > cols)):
-        raise NotImplementedError("gradkit differentiates linalg.qr only where Q is square or mode='reduced' with "
-                                  "at least as many rows as columns")
     q, r = QR.apply(A, mode="complete" if mode == "complete" else "reduced")
     if mode == "r":
         from .creation import empty
@@ -293,6 +296,13 @@ class SVD(Node):
         (a,) = self.saved_tensors
         u, s, vh = svd(a, full_matrices=False)
         rows, cols = a.shape[-2], a.shape[-1]
+        # with full_matrices, the columns of U (rows of Vh) past min(m, n) are not determined
+        # by A: only the first min(m, n) carry a gradient, as in PyTorch
+        k = min(rows, cols)
+        if gu is not None and gu.shape[-1] != k:
+            gu = gu[..., :k]
+        if gvh is not None and gvh.shape[-2] != k:
+            gvh = gvh[..., :k, :]
         if gu is None and gvh is None:
             return u @ diag_embed(gs) @ vh if gs is not None else None
         v = vh.mT
@@ -322,9 +332,6 @@ class SVD(Node):
 
 def svd(A, full_matrices=True):
     check_matrices("linalg.svd", A, square=False)
-    if full_matrices and A.requires_grad and A.shape[-2] != A.shape[-1]:
-        raise NotImplementedError("gradkit differentiates linalg.svd of a non-square matrix only with "
-                                  "full_matrices=False")
     return SVDResult(*SVD.apply(A, full_matrices=full_matrices))
 
 

@@ -212,3 +212,25 @@ def test_solve_broadcasts_batches_and_vectors(device):
     check_grads(lambda a, b: gk.linalg.solve(a, b), [a, b])
     batch_b = rand64(1, 3, 2, device=device, seed=2)
     check_grads(lambda a, b: gk.linalg.solve(a, b), [a, batch_b])
+
+
+def test_full_svd_differentiates_through_the_reduced_factors(device):
+    # U's columns past min(m, n) are not determined by A; a function of the reduced factors
+    # has the same gradient whether it comes from the full or the reduced decomposition
+    a = rand64(4, 3, device=device, seed=0)
+    check_grads(lambda a: _full_svd_invariants(a), [a])
+
+
+def _full_svd_invariants(a):
+    u, s, vh = gk.linalg.svd(a)
+    return s, u[..., :3] @ vh
+
+
+def test_qr_gradients_that_pytorch_refuses(device):
+    tall = rand64(4, 3, device=device, seed=0)
+    q, r = gk.linalg.qr(tall, mode="complete")
+    with pytest.raises(RuntimeError, match=r"^The QR decomposition is not differentiable when mode='complete' and "
+                                           r"nrows > ncols.$"):
+        q.sum().backward()
+    square = rand64(3, 3, device=device, seed=1)
+    check_grads(lambda a: gk.linalg.qr(a, mode="complete"), [square])
