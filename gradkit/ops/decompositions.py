@@ -253,7 +253,7 @@ class Eigh(Node):
 
     def backward(self, geigenvalues, geigenvectors):
         # gA = V (diag(gw) + F o (V^T gV)) V^T with F_ij = 1 / (w_j - w_i) off the diagonal,
-        # as PyTorch defines it (eigenvalues assumed distinct)
+        # made symmetric as PyTorch's is (eigenvalues assumed distinct)
         from .shape import diag_embed
 
         (a,) = self.saved_tensors
@@ -265,7 +265,8 @@ class Eigh(Node):
             inner = (v.mT @ geigenvectors) * off_diagonal / (gaps + _eye_like(a))
         if geigenvalues is not None:
             inner = inner + diag_embed(geigenvalues)
-        return v @ inner @ v.mT
+        grad = v @ inner @ v.mT
+        return 0.5 * (grad + grad.mT)
 
 
 def eigh(A, UPLO="L"):

@@ -234,3 +234,45 @@ def test_qr_gradients_that_pytorch_refuses(device):
         q.sum().backward()
     square = rand64(3, 3, device=device, seed=1)
     check_grads(lambda a: gk.linalg.qr(a, mode="complete"), [square])
+
+
+# d(loss)/dA recorded from PyTorch 2.13 for A = the symmetric S or the 3x2 W below, each loss a
+# weighted sum of outputs (squares of eigen/singular vectors and of Q, which do not depend on
+# sign choices)
+_WEIGHTS = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [1.0, 2.0, 3.0]]
+RECORDED_GRADS = {
+    "eigh": (lambda s, c: (gk.linalg.eigh(s)[0] * c[0]).sum() + (gk.linalg.eigh(s)[1] ** 2 * c).sum(),
+             [[0.47746826773173595, 0.09672104831967296, 0.3374026364490798],
+              [0.09672104831967297, 0.07479540100436433, -1.3942581288048972],
+              [0.3374026364490798, -1.3942581288048972, 0.9477363312638993]]),
+    "cholesky": (lambda s, c: (gk.linalg.cholesky(s) * c).sum(),
+                 [[0.17253051559051347, 0.31686942994412365, 0.30077561490753146],
+                  [0.3168694299441236, 0.1770986244335748, 0.4090986272689408],
+                  [0.30077561490753146, 0.40909862726894075, 0.38476920001230164]]),
+    "inv": (lambda s, c: (gk.linalg.inv(s) * c).sum(),
+            [[-0.02091153671089948, 0.004586842197402051, -0.019265599943979556],
+             [-0.0335196666783376, -0.009139091768495502, -0.004311767795245265],
+             [-0.023052582192500264, -0.018453779629564793, -0.014224698014775395]]),
+    "det": (lambda s, c: gk.linalg.det(s),
+            [[213.0, 29.0, -4.0], [28.999999999999996, 88.25, 24.25], [-4.0, 24.25, 69.5]]),
+    "qr": (lambda w, c: (gk.linalg.qr(w)[0] ** 2 * c[:, :2]).sum() + (gk.linalg.qr(w)[1] * c[:2, :2]).sum(),
+           [[0.30373373090209144, -0.0378381827538839], [0.8796665238337147, 0.36467178717130216],
+            [-1.180154638790609, 0.9719805208679186]]),
+    "svd": (lambda w, c: (gk.linalg.svd(w, full_matrices=False)[0] ** 2 * c[:, :2]).sum()
+            + (gk.linalg.svd(w)[1] * c[0, :2]).sum() + (gk.linalg.svd(w)[2] ** 2 * c[:2, :2]).sum(),
+            [[-0.4829454486523881, -0.10111450804100627], [-0.8688211208913216, -0.05663681125198933],
+             [-0.19260087187999234, -0.5611066460167738]]),
+    "pinv": (lambda w, c: (gk.linalg.pinv(w) * c[:2]).sum(),
+             [[0.032370671603958644, 0.03592968216182855], [-0.034324097952346304, 0.001280472348960754],
+              [-0.00700643611276423, 0.03958099142586348]]),
+}
+
+
+@pytest.mark.parametrize("case", list(RECORDED_GRADS))
+def test_gradients_match_pytorch(device, case):
+    loss, expected = RECORDED_GRADS[case]
+    a = _a(device)
+    x = (a @ a.mT) if case in ("eigh", "cholesky", "inv", "det") else const(W_VALUES, device)
+    x = x.detach().requires_grad_()
+    loss(x, const(_WEIGHTS, device)).backward()
+    assert_values(x.grad, expected, rtol=1e-9, atol=1e-12)
