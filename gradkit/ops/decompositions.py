@@ -383,3 +383,38 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
 
             cutoff = maximum(cutoff, atol) if isinstance(cutoff, Tensor) else max(cutoff, atol)
         return (s > cutoff).sum(-1)
+
+
+# -- PyTorch's older spellings (torch.cholesky, torch.qr, torch.svd) ----------------------------
+def cholesky_legacy(input, upper=False):
+    return cholesky(input, upper=upper)
+
+
+FAMILY.export(cholesky_legacy, name="cholesky")
+
+SVDLegacyResult = namedtuple("svd", ["U", "S", "V"])
+
+
+def qr_legacy(input, some=True):
+    return QRResult(*qr(input, "reduced" if some else "complete"))
+
+
+FAMILY.export(qr_legacy, name="qr")
+
+
+def svd_legacy(input, some=True, compute_uv=True):
+    """torch.svd: V rather than Vh, the reduced factors unless ``some`` is false; without
+    ``compute_uv``, U and V are full-size zeros."""
+    if not compute_uv:
+        from .creation import zeros
+
+        rows, cols = input.shape[-2], input.shape[-1]
+        batch = tuple(input.shape[:-2])
+        return SVDLegacyResult(zeros(batch + (rows, rows), dtype=input.dtype, device=input.device),
+                               svdvals(input),
+                               zeros(batch + (cols, cols), dtype=input.dtype, device=input.device))
+    u, s, vh = svd(input, full_matrices=not some)
+    return SVDLegacyResult(u, s, vh.mT)
+
+
+FAMILY.export(svd_legacy, name="svd")

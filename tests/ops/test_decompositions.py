@@ -276,3 +276,26 @@ def test_gradients_match_pytorch(device, case):
     x = x.detach().requires_grad_()
     loss(x, const(_WEIGHTS, device)).backward()
     assert_values(x.grad, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_older_spellings_match_pytorch(device):
+    w = const(W_VALUES, device)
+    u, s, v = gk.svd(w)
+    assert (u.shape, s.shape, v.shape) == ((3, 2), (2,), (2, 2))
+    assert_values(u @ gk.diag_embed(s) @ v.mT, W_VALUES, rtol=1e-12, atol=1e-12)
+    u, s, v = w.svd(some=False)
+    assert (u.shape, s.shape, v.shape) == ((3, 3), (2,), (2, 2))
+    u, s, v = gk.svd(w, compute_uv=False)
+    assert_values(u, np.zeros((3, 3)))
+    assert_values(v, np.zeros((2, 2)))
+    assert_values(s, [8.039754922197853, 5.13442701681457], rtol=1e-12)
+    q, r = gk.qr(w, some=False)
+    assert (q.shape, r.shape) == ((3, 3), (3, 2))
+    q, r = w.qr()
+    assert_values(q @ r, W_VALUES, rtol=1e-12, atol=1e-12)
+    spd = _a(device) @ _a(device).mT
+    assert_values(spd.cholesky(upper=True), host(gk.linalg.cholesky(spd)).T, rtol=1e-12)
+    assert_values(w.pinverse(), host(gk.linalg.pinv(w)), rtol=1e-12)
+    assert_values(_a(device).inverse(), host(gk.linalg.inv(_a(device))), rtol=1e-12)
+    sign, logabsdet = _a(device).slogdet()
+    assert_values(sign, 1.0)
