@@ -139,6 +139,8 @@ def einsum(equation, *operands):
     """Sums of products over labelled dims (NumPy/PyTorch's einsum notation): explicit
     ('ij,jk->ik') or implicit ('ij,jk') output, '...' for broadcast dims, a label repeated
     in one operand for its diagonal. Operands come as arguments or as one list."""
+    if isinstance(equation, Tensor):
+        equation, operands = _from_sublists((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not isinstance(equation, str):
@@ -175,6 +177,30 @@ def einsum(equation, *operands):
     if labels != output:
         current = current.permute(tuple(labels.index(label) for label in output))
     return current
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _from_sublists(args):
+    """einsum(op1, [0, 1], op2, [1, 2], [0, 2]): integer labels (0-51, ... as Ellipsis) as an
+    equation string, as PyTorch reads them."""
+    def term(sublist):
+        out = []
+        for label in sublist:
+            if label is Ellipsis:
+                out.append(_ELLIPSIS)
+            elif isinstance(label, int) and 0 <= label < len(_LETTERS):
+                out.append(_LETTERS[label])
+            else:
+                raise RuntimeError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+        return "".join(out)
+
+    operands, terms = list(args[0:-1:2]), [term(sublist) for sublist in args[1::2]]
+    equation = ",".join(terms[:len(operands)])
+    if len(args) % 2:
+        equation += "->" + term(args[-1])
+    return equation, tuple(operands)
 
 
 def _check_sizes(operands, operand_labels):

@@ -213,3 +213,16 @@ def test_addmm_with_beta_zero_ignores_input(device):
     x, m1, m2 = rand64(2, 1, device=device, seed=0), rand64(2, 3, device=device, seed=1), rand64(3, 2, device=device,
                                                                                                 seed=2)
     check_grads(lambda x, m1, m2: gk.addmm(x, m1, m2, beta=0.5, alpha=-2), [x, m1, m2])
+
+
+def test_einsum_sublist_format_matches_pytorch(device):
+    a = gk.arange(6.0, device=device).reshape(2, 3)
+    b = gk.arange(12.0, device=device).reshape(3, 4)
+    # recorded from PyTorch 2.13
+    product = [[20.0, 23.0, 26.0, 29.0], [56.0, 68.0, 80.0, 92.0]]
+    assert_values(gk.einsum(a, [0, 1], b, [1, 2], [0, 2]), product)
+    assert_values(gk.einsum(a, [0, 1], b, [1, 2]), product)
+    assert_values(gk.einsum(a, [Ellipsis, 1], [1]), [3.0, 5.0, 7.0])
+    with pytest.raises(RuntimeError, match=r"^einsum\(\): subscript in subscript list is not within the valid range "
+                                           r"\[0, 52\)$"):
+        gk.einsum(a, [0, 60])
