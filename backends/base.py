@@ -14,6 +14,7 @@ from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels
+from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
@@ -29,7 +30,7 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, LinalgKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -98,7 +98,7 @@ def _lazy(name):
 
 
 _LAZY_SUBMODULES = ("distributions", "backends", "testing", "accelerator", "utils", "data", "datasets", "optim", "nn",
-                    "func", "viz", "special")
+                    "func", "viz", "special", "linalg")
 
 
 def __getattr__(name):

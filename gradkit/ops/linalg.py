@@ -178,6 +178,12 @@ FAMILY.export(outer, "ger")
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     prod = mm(mat1, mat2)
+    if beta == 0:
+        # PyTorch ignores input's values then (nan and inf included), keeping its shape check
+        from ._core import broadcast_shapes_checked
+
+        broadcast_shapes_checked("addmm", tuple(input.shape), tuple(prod.shape))
+        return prod * alpha if alpha != 1 else prod
     return (input * beta if beta != 1 else input) + (prod * alpha if alpha != 1 else prod)
 
 
@@ -186,10 +192,20 @@ FAMILY.export(addmm)
 
 def tensordot(a, b, dims=2):
     if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
         da = list(range(a.ndim - dims, a.ndim))
         db = list(range(dims))
     else:
         da, db = [list(d) if isinstance(d, (list, tuple)) else [d] for d in dims]
+        if len(da) != len(db):
+            raise RuntimeError("both dimension lists should have same length")
+        da = [d % a.ndim for d in da]
+        db = [d % b.ndim for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} "
+                               f"and second has size {b.shape[j]} in dim {j}")
     free_a = [i for i in range(a.ndim) if i not in da]
     free_b = [i for i in range(b.ndim) if i not in db]
     import math

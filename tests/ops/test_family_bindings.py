@@ -26,7 +26,8 @@ INPLACE = [pytest.param(family, name, id=f"{family.name}.{name}_") for family in
 def test_every_op_family_is_bound():
     names = {family.name for family in FAMILIES}
     assert names == {"arith", "unary", "compare", "select", "reduction", "views", "shape", "indexing", "linalg",
-                     "sorting", "device", "inplace", "random", "creation", "scan", "statistics", "softmax"}
+                     "sorting", "device", "inplace", "random", "creation", "scan", "statistics", "softmax",
+                     "contraction", "decompositions"}
     assert len(names) == len(FAMILIES)
 
 
@@ -89,6 +90,9 @@ _INPLACE_SAMPLES = {
     "tril": ((3, 3), lambda x: ()),
     "triu": ((3, 3), lambda x: (1,)),
     "cumsum": ((2, 3), lambda x: (1,)),
+    "addcmul": ((2, 3), lambda x: (x + 1, x * 2)),
+    "addcdiv": ((2, 3), lambda x: (x + 1, x + 2)),
+    "lerp": ((2, 3), lambda x: (x * 3, 0.25)),
 }
 # PyTorch's t_(), transpose_(), squeeze_() and unsqueeze_() change self's shape; gradkit's
 # in-place write keeps the shape, so a sample that changes it is refused for now
