@@ -13,7 +13,7 @@ from __future__ import annotations
 from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
-from .kernels.indexing import DiagonalKernels, IndexingKernels
+from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
@@ -29,7 +29,7 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 
