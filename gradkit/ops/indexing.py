@@ -380,10 +380,13 @@ def gather(input, dim, index):
         raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions as input tensor "
                            f"({index._data.ndim} vs {input._data.ndim})")
     try:
-        return getitem(input, _along_dim_key(input, d, index))
+        out = getitem(input, _along_dim_key(input, d, index))
     except IndexError as exc:  # PyTorch's gather reports a bad index as a RuntimeError
         raise RuntimeError(f"gather(): {exc} (index shape {list(index.shape)}, input shape {list(input.shape)})") \
             from None
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = "GatherBackward0"
+    return out
 
 
 FAMILY.export(gather)

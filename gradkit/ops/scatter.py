@@ -19,9 +19,19 @@ def _name(t):
     return D.scalar_type_name(t.dtype)
 
 
+def _named(out, backward_name):
+    """PyTorch's grad_fn name on an op written as another node (scatter_add is an add)."""
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = backward_name
+    return out
+
+
 def _check_scatter(op, input, dim, index, src=None):
     """PyTorch's scatter argument checks; returns the wrapped dim."""
     d = _wrap_dim(dim, input._data.ndim, op)
+    if index._device is not input._device:
+        raise RuntimeError(f"{op}(): Expected all tensors to be on the same device, but got index is on "
+                           f"{index.device}, different from other tensors on {input.device}")
     if index.dtype.category != D.INT or index.dtype is D.bool_:
         raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index")
     if src is not None and src.dtype is not input.dtype:
@@ -66,7 +76,7 @@ def scatter_add(input, dim, index, src):
     src = src[tuple(slice(0, s) for s in index._data.shape)]
     added = IndexAdd.apply(cast(src, input.dtype), key=items, shape=input._data.shape,
                            device=input._device)
-    return input + added
+    return _named(input + added, "ScatterAddBackward0")
 
 
 FAMILY.export(scatter_add, inplace=True)
@@ -91,9 +101,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise RuntimeError("reduce argument must be either add or multiply.")
-        from ..autograd.grad_mode import no_grad
+        from ..autograd.grad_mode import is_grad_enabled_fast, no_grad
 
-        if input.requires_grad or src.requires_grad:
+        if is_grad_enabled_fast() and (input.requires_grad or src.requires_grad):
+            # PyTorch records a node that raises this in backward; gradkit refuses up front
             raise RuntimeError("derivative for aten::scatter is not implemented")
         with no_grad():
             return scatter_reduce(input, d, index, src, "sum" if reduce == "add" else "prod")
@@ -101,7 +112,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         input, index, src = input.reshape(-1), index.reshape(-1), src.reshape(-1)
         return scatter(input, 0, index, src).reshape(())
     items, _ = convert_key(input, _along_dim_key(input, d, index))
-    return IndexPut.apply(input, _source_part(src, index), key=items)
+    return _named(IndexPut.apply(input, _source_part(src, index), key=items),
+                  "ScatterBackward0" if is_tensor else "ScatterBackward1")
 
 
 FAMILY.export(scatter, inplace=True)
@@ -195,7 +207,8 @@ def index_add(input, dim, index, source, *, alpha=1):
     if alpha != 1:
         source = source * alpha
     items, _ = convert_key(input, key)
-    return input + IndexAdd.apply(source, key=items, shape=input._data.shape, device=input._device)
+    return _named(input + IndexAdd.apply(source, key=items, shape=input._data.shape, device=input._device),
+                  "IndexAddBackward0")
 
 
 FAMILY.export(index_add, inplace=True)
@@ -208,7 +221,7 @@ def index_copy(input, dim, index, source):
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
                            f"{_name(input)} and (source) {_name(source)}")
     items, _ = convert_key(input, key)
-    return IndexPut.apply(input, source, key=items)
+    return _named(IndexPut.apply(input, source, key=items), "IndexCopyBackward0")
 
 
 FAMILY.export(index_copy, inplace=True)
@@ -227,7 +240,7 @@ def index_fill(input, dim, index, value):
 
         value = tensor(value, dtype=input.dtype, device=input.device)
     items, _ = convert_key(input, key)
-    return IndexPut.apply(input, value, key=items)
+    return _named(IndexPut.apply(input, value, key=items), "IndexFillBackward0")
 
 
 FAMILY.export(index_fill, inplace=True)
@@ -250,8 +263,10 @@ def index_put(input, indices, values, accumulate=False):
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(values.shape)} cannot be broadcast to "
                                f"indexing result of shape {list(target)}") from None
     if accumulate:
-        return input + IndexAdd.apply(values, key=items, shape=input._data.shape, device=input._device)
-    return IndexPut.apply(input, values, key=items)
+        out = input + IndexAdd.apply(values, key=items, shape=input._data.shape, device=input._device)
+    else:
+        out = IndexPut.apply(input, values, key=items)
+    return _named(out, "IndexPutBackward0")
 
 
 FAMILY.export(index_put, inplace=True)
@@ -273,7 +288,7 @@ def masked_scatter(input, mask, source):
     if n > source.numel():
         raise RuntimeError("Number of elements of source < number of ones in mask")
     items, _ = convert_key(input, (mask,))
-    return IndexPut.apply(input, source.reshape(-1)[:n], key=items)
+    return _named(IndexPut.apply(input, source.reshape(-1)[:n], key=items), "MaskedScatterBackward0")
 
 
 FAMILY.export(masked_scatter, inplace=True)
