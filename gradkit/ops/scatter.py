@@ -48,13 +48,7 @@ def _check_scatter(op, input, dim, index, src=None):
         raise RuntimeError(f"Expected index {list(ishape)} to be no larger than self {list(sshape)} apart from "
                            f"dimension {d}" + (f" and to be no larger size than src {list(src.shape)}"
                                                if src is not None else ""))
-    if index.numel():
-        # a host read, as PyTorch's CPU kernel checks the bounds too
-        low, high = int(index.min()), int(index.max())
-        size = sshape[d] if sshape else 1
-        bad = high if high >= size else low if low < 0 else None
-        if bad is not None:
-            raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+    _check_bounds(index, sshape[d] if sshape else 1, d)
     return d
 
 
@@ -195,6 +189,22 @@ def _index_key(op, input, dim, index):
     return d, (slice(None),) * d + (index.reshape(-1),)
 
 
+def _check_bounds(index, size, dim, prefix="", error=RuntimeError):
+    if index.numel():
+        # a host read, as PyTorch's CPU kernel checks the bounds too
+        low, high = int(index.min()), int(index.max())
+        bad = high if high >= size else low if low < 0 else None
+        if bad is not None:
+            raise error(f"{prefix}index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def _slice_shapes(input, source, d):
+    """The shapes of input and source without dim ``d`` (a 0-d tensor counts as one element)."""
+    def without(t):
+        return [s for a, s in enumerate(t.shape) if a != d] if t._data.ndim else []
+    return without(input), without(source)
+
+
 def index_add(input, dim, index, source, *, alpha=1):
     """out = input, then out[..., index[i], ...] += alpha * source[..., i, ...] along ``dim``."""
     d, key = _index_key("index_add", input, dim, index)
@@ -204,6 +214,11 @@ def index_add(input, dim, index, source, *, alpha=1):
     if index.numel() != (source.shape[d] if source._data.ndim else 1):
         raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be equal to source.size(dim): "
                            f"({source.shape[d] if source._data.ndim else 1}), for dim: {d}")
+    own, other = _slice_shapes(input, source, d)
+    if source._data.ndim and own != other:
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+    _check_bounds(index, input.shape[d] if input._data.ndim else 1, d)
     if alpha != 1:
         source = source * alpha
     items, _ = convert_key(input, key)
@@ -220,6 +235,17 @@ def index_copy(input, dim, index, source):
     if source.dtype is not input.dtype:
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
                            f"{_name(input)} and (source) {_name(source)}")
+    count = source.shape[d] if source._data.ndim else 1
+    if index.numel() != count:
+        raise IndexError(f"index_copy_(): Number of indices ({index.numel()}) should be equal to source.size(dim) "
+                         f"({count})")
+    own, other = _slice_shapes(input, source, d)
+    mismatch = next((i for i, (a, b) in enumerate(zip(own, other)) if a != b), None)
+    if mismatch is not None or len(own) != len(other):
+        i = mismatch if mismatch is not None else min(len(own), len(other)) - 1
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination slice "
+                           f"shape: {own[i]} at dimension {d} and source slice shape: {other[i]} at dimension {i}.")
+    _check_bounds(index, input.shape[d] if input._data.ndim else 1, d, "index_copy_(): ", IndexError)
     items, _ = convert_key(input, key)
     return _named(IndexPut.apply(input, source, key=items), "IndexCopyBackward0")
 

@@ -399,3 +399,27 @@ def test_grad_fn_names(device, op, name):
     src = const(SRC23, device, requires_grad=True)
     out = op(x, L([[1, 0, 1], [0, 1, 0]], device), src)
     assert type(out.grad_fn).__name__ == name or out.grad_fn.name() == name
+
+
+def test_index_add_and_copy_shape_and_bound_errors(device):
+    x = F32(X34, device)
+    with pytest.raises(RuntimeError, match=r"source tensor shape must match self tensor shape, excluding the "
+                                           r"specified dimension. Got self.shape = \[3, 4\] source.shape = \[1, 3\]"):
+        x.index_add(0, L([0], device), gk.ones(1, 3, device=device))
+    with pytest.raises(RuntimeError, match="index 5 is out of bounds for dimension 0 with size 3"):
+        x.index_add(0, L([5], device), gk.ones(1, 4, device=device))
+    with pytest.raises(RuntimeError, match="index -1 is out of bounds for dimension 0 with size 3"):
+        x.index_add(0, L([-1], device), gk.ones(1, 4, device=device))
+    with pytest.raises(IndexError, match=r"index_copy_\(\): Number of indices \(2\) should be equal to "
+                                         r"source.size\(dim\) \(1\)"):
+        x.index_copy(0, L([0, 1], device), gk.ones(1, 4, device=device))
+    with pytest.raises(RuntimeError, match=r"index_copy_\(\): Source/destination tensor must have same slice shapes. "
+                                           r"Destination slice shape: 3 at dimension 1 and source slice shape: 2 at "
+                                           r"dimension 0."):
+        x.index_copy(1, L([0], device), gk.ones(2, 1, device=device))
+    with pytest.raises(IndexError, match=r"index_copy_\(\): index -1 is out of bounds for dimension 0 with size 3"):
+        x.index_copy(0, L([-1], device), gk.ones(1, 4, device=device))
+    with pytest.raises(IndexError, match="index 5 is out of bounds for dimension 0 with size 3"):
+        x.index_fill(0, L([5], device), 1.0)
+    # index_fill counts from the end, as PyTorch does
+    assert_values(x.index_fill(0, L([-1], device), 1.0), [[0, 1, 2, 3], [4, 5, 6, 7], [1, 1, 1, 1]])
