@@ -62,6 +62,10 @@ def _source_part(src, index):
 def scatter_add(input, dim, index, src):
     """out = input, then out[index[i][j]][j] += src[i][j] (dim=0): duplicates accumulate."""
     d = _wrap_dim(dim, input._data.ndim, "scatter_add")
+    if input._data.ndim == 0:
+        return scatter_add(input.reshape(1), 0, index.reshape(-1), src.reshape(-1)).reshape(())
+    if index._data.ndim == 0:
+        index, src = index.reshape(1), src.reshape(-1)
     try:
         items, _ = convert_key(input, _along_dim_key(input, d, index))
     except IndexError as exc:  # a RuntimeError in PyTorch
@@ -172,6 +176,10 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got " + str(reduce))
     check_same_device("scatter_reduce", input, src)
     d = _check_scatter("scatter_reduce", input, dim, index, src)
+    if input._data.ndim == 0 or index._data.ndim == 0:  # one element along the one dim: as 1-d
+        out = scatter_reduce(input.reshape(-1), 0, index.reshape(-1), src.reshape(-1), reduce,
+                             include_self=include_self)
+        return out.reshape(input.shape)
     return ScatterReduce.apply(input, _source_part(src, index), dim=d, index=index, reduce=reduce,
                                include_self=include_self)
 

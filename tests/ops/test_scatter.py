@@ -423,3 +423,15 @@ def test_index_add_and_copy_shape_and_bound_errors(device):
         x.index_fill(0, L([5], device), 1.0)
     # index_fill counts from the end, as PyTorch does
     assert_values(x.index_fill(0, L([-1], device), 1.0), [[0, 1, 2, 3], [4, 5, 6, 7], [1, 1, 1, 1]])
+
+
+def test_scatter_reduce_zero_dim_operands(device):
+    def t(values):
+        return gk.tensor(values, dtype=gk.float64, device=device)
+
+    assert_values(t(1.).scatter_reduce(0, L([0, 0], device), t([2., 3.]), "sum"), 6.0)
+    assert_values(t([1., 5.]).scatter_reduce(0, L(1, device), t(3.), "prod"), [1, 15])
+    assert_values(t([1., 5.]).scatter_add(0, L([1, 1, 0], device), t([3., 4, 5])), [6, 12])
+    assert_values(gk.scatter(gk.zeros(3, device=device), 0, L([2], device), src=gk.ones(1, device=device)), [0, 0, 1])
+    check_grads(lambda x, s: x.scatter_reduce(0, L([0, 0], device), s, "prod"),
+                (rand64(device=device, seed=18), rand64(2, device=device, seed=19)))
