@@ -13,7 +13,7 @@ from __future__ import annotations
 from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
-from .kernels.indexing import DiagonalKernels, IndexingKernels
+from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
 from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
@@ -30,7 +30,7 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels, LinalgKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

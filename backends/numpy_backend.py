@@ -10,7 +10,7 @@ import numpy as np
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._malloc import keep_freed_memory
 from .base import SOLE_HOLDER_REFS, Backend
-from .kernels.indexing import add_at, assign_at, ints_first
+from .kernels.indexing import add_at, along_axis_positions, assign_at, ints_first, scatter_identity
 
 # PyTorch's default generator starts from a fixed seed, so fresh processes give the same
 # numbers; gradkit does the same.
@@ -141,6 +141,19 @@ class NumpyBackend(Backend):
 
     def setitem(self, array, key, values):
         assign_at(array, key, values)
+
+    def scatter_reduce(self, base, axis, index, values, reduce, include_self):
+        out = np.array(base, order="C").reshape(-1)
+        positions = along_axis_positions(np, base.shape, axis, index).reshape(-1)
+        if not include_self:
+            out[positions] = scatter_identity(np, reduce, out.dtype)
+        _SCATTER_UFUNC[reduce].at(out, positions, values.reshape(-1))
+        if reduce == "mean":
+            count = np.bincount(positions, minlength=out.size) + int(include_self)
+            divisor = np.maximum(count, 1).astype(out.dtype)
+            # PyTorch rounds an integer mean down
+            out = out / divisor if out.dtype.kind == "f" else out // divisor
+        return out.reshape(base.shape)
 
     # -- reduction family ----------------------------------------------------------
     def cumsum(self, array, axis):
@@ -339,3 +352,6 @@ def _clear_where(cond, b):
 def _float_for_rng(dtype):
     # Generator draws float32 or float64 only; half precision rounds from float32.
     return np.float64 if dtype == np.float64 else np.float32
+
+
+_SCATTER_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}

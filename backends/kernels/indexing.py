@@ -298,3 +298,73 @@ class DiagonalKernels:
         out = self.index_add(moved_shape, values.dtype, device, key, values)
         return xp.moveaxis(out, (-2, -1), (axis1, axis2))
 
+
+
+class ScatterKernels:
+    """scatter_reduce along one axis: ``values`` (shaped like ``index``) combined into a copy
+    of ``base`` at base[..., index[i, j], ...] (the index replacing the coordinate along
+    ``axis``). The portable form compares every target position with every source position
+    (memory of their product); NumPy overrides it with ``ufunc.at``."""
+    xp = None
+
+    def scatter_reduce(self, base, axis, index, values, reduce, include_self):
+        xp = self.xp
+        if math.prod(index.shape) == 0:
+            return xp.asarray(base, copy=True)
+        if base.dtype == xp.bool:  # the standard's max, min and sum take numbers only
+            out = self.scatter_reduce(xp.astype(base, xp.uint8), axis, index, xp.astype(values, xp.uint8), reduce,
+                                      include_self)
+            return out > 0
+        positions = xp.reshape(along_axis_positions(xp, base.shape, axis, index), (1, -1))
+        flat = xp.reshape(base, (-1,))
+        vals = xp.reshape(values, (1, -1))
+        targets = xp.arange(flat.shape[0], dtype=positions.dtype, device=positions.device)
+        hits = positions == xp.reshape(targets, (-1, 1))
+        count = xp.sum(xp.astype(hits, positions.dtype), axis=1)
+        fill = xp.asarray(scatter_identity(xp, reduce, flat.dtype), dtype=flat.dtype, device=flat.device)
+        spread = xp.where(hits, vals, fill)
+        if reduce in ("sum", "mean"):
+            reduced = xp.sum(spread, axis=1, dtype=flat.dtype)
+        elif reduce == "prod":
+            reduced = xp.prod(spread, axis=1, dtype=flat.dtype)
+        elif reduce == "amax":
+            reduced = xp.max(spread, axis=1)
+        else:
+            reduced = xp.min(spread, axis=1)
+        if include_self:
+            combine = {"sum": xp.add, "mean": xp.add, "prod": xp.multiply, "amax": xp.maximum, "amin": xp.minimum}
+            reduced = combine[reduce](flat, reduced)
+            count = count + 1
+        if reduce == "mean":
+            divisor = xp.astype(xp.where(count > 0, count, 1), flat.dtype)
+            # PyTorch rounds an integer mean down
+            reduced = reduced / divisor if xp.isdtype(flat.dtype, "real floating") else reduced // divisor
+        return xp.reshape(xp.where(count > 0, reduced, flat), base.shape)
+
+
+def along_axis_positions(xp, shape, axis, index):
+    """The flat (C-order) position in an array of ``shape`` of each element of ``index``: its
+    value along ``axis`` and its own coordinate along every other axis."""
+    positions = xp.astype(index, xp.int64) * math.prod(shape[axis + 1:])
+    stride = 1
+    for ax in range(len(shape) - 1, -1, -1):
+        if ax != axis:
+            coord = xp.reshape(xp.arange(index.shape[ax], dtype=xp.int64, device=index.device),
+                               tuple(index.shape[ax] if a == ax else 1 for a in range(index.ndim)))
+            positions = positions + coord * stride
+        stride *= shape[ax]
+    return positions
+
+
+def scatter_identity(xp, reduce, dtype):
+    """The value a target position starts from when its own value is left out."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype == xp.bool:
+        return reduce == "amin"
+    if xp.isdtype(dtype, "real floating"):
+        return -math.inf if reduce == "amax" else math.inf
+    info = xp.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max

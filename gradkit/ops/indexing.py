@@ -380,10 +380,13 @@ def gather(input, dim, index):
         raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions as input tensor "
                            f"({index._data.ndim} vs {input._data.ndim})")
     try:
-        return getitem(input, _along_dim_key(input, d, index))
+        out = getitem(input, _along_dim_key(input, d, index))
     except IndexError as exc:  # PyTorch's gather reports a bad index as a RuntimeError
         raise RuntimeError(f"gather(): {exc} (index shape {list(index.shape)}, input shape {list(input.shape)})") \
             from None
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = "GatherBackward0"
+    return out
 
 
 FAMILY.export(gather)
@@ -393,29 +396,28 @@ take_along_dim_ = gather
 
 
 def take_along_dim(input, indices, dim=None):
+    """gather along ``dim`` after broadcasting input and indices in every other dim (the
+    flattened input at the flattened indices when ``dim`` is None)."""
     if dim is None:
         return take(input, indices.reshape(-1))
-    return gather(input, dim, indices)
+    if input._data.ndim != indices._data.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input._data.ndim} dimensions for input, and {indices._data.ndim} dimensions "
+                           f"for indices")
+    d = _wrap_dim(dim, input._data.ndim, "take_along_dim")
+    from .shape import broadcast_shapes
+
+    in_shape, idx_shape = list(input.shape), list(indices.shape)
+    in_shape[d] = idx_shape[d] = 1
+    common = list(broadcast_shapes(in_shape, idx_shape))
+    if common != in_shape:
+        input = input.expand(common[:d] + [input.shape[d]] + common[d + 1:])
+    if common != idx_shape:
+        indices = indices.expand(common[:d] + [indices.shape[d]] + common[d + 1:])
+    return gather(input, d, indices)
 
 
 FAMILY.export(take_along_dim)
-
-
-def scatter_add(input, dim, index, src):
-    """out = input, then out[index[i][j]][j] += src[i][j] (dim=0): duplicates accumulate."""
-    d = _wrap_dim(dim, input._data.ndim, "scatter_add")
-    try:
-        items, _ = convert_key(input, _along_dim_key(input, d, index))
-    except IndexError as exc:  # a RuntimeError in PyTorch
-        raise RuntimeError(f"scatter_add(): {exc} (index shape {list(index.shape)}, input shape "
-                           f"{list(input.shape)})") from None
-    src = src[tuple(slice(0, s) for s in index._data.shape)]
-    added = IndexAdd.apply(cast(src, input.dtype), key=items, shape=input._data.shape,
-                           device=input._device)
-    return input + added
-
-
-FAMILY.export(scatter_add)
 
 
 def nonzero(input, *, as_tuple=False):
@@ -439,3 +441,6 @@ def argwhere(input):
 
 
 FAMILY.export(argwhere)
+
+
+from .scatter import scatter_add  # noqa: E402 (kept importable from here: scan's gradient uses it)

@@ -27,7 +27,7 @@ def test_every_op_family_is_bound():
     names = {family.name for family in FAMILIES}
     assert names == {"arith", "unary", "compare", "select", "reduction", "views", "shape", "indexing", "linalg",
                      "sorting", "device", "inplace", "random", "creation", "scan", "statistics", "softmax",
-                     "contraction", "decompositions"}
+                     "contraction", "decompositions", "scatter"}
     assert len(names) == len(FAMILIES)
 
 
@@ -93,7 +93,19 @@ _INPLACE_SAMPLES = {
     "addcmul": ((2, 3), lambda x: (x + 1, x * 2)),
     "addcdiv": ((2, 3), lambda x: (x + 1, x + 2)),
     "lerp": ((2, 3), lambda x: (x * 3, 0.25)),
+    "scatter": ((2, 3), lambda x: (1, _long([[2, 0], [1, 1]], x), x[:, :2] * 3)),
+    "scatter_add": ((2, 3), lambda x: (0, _long([[1, 0, 1]], x), x[:1] * 3)),
+    "scatter_reduce": ((2, 3), lambda x: (0, _long([[1, 0, 1]], x), x[:1] * 3, "amax")),
+    "index_add": ((2, 3), lambda x: (1, _long([2, 2], x), x[:, :2], )),
+    "index_copy": ((2, 3), lambda x: (0, _long([1], x), x[:1] * 2)),
+    "index_fill": ((2, 3), lambda x: (1, _long([0, 2], x), -1.0)),
+    "index_put": ((2, 3), lambda x: ((_long([1, 0], x), _long([2, 2], x)), x[0, :2] - 1, True)),
+    "masked_scatter": ((2, 3), lambda x: (x > 0.5, x * 10)),
 }
+
+
+def _long(values, x):
+    return gk.tensor(values, dtype=gk.int64, device=x.device)
 # PyTorch's t_(), transpose_(), squeeze_() and unsqueeze_() change self's shape; gradkit's
 # in-place write keeps the shape, so a sample that changes it is refused for now
 _SHAPE_CHANGING = {"unsqueeze"}
