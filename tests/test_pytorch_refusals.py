@@ -48,13 +48,29 @@ def test_bincount_values_and_dtypes(device):
 
 
 # ---------------------------------------------------------------------------------- allclose
-@pytest.mark.parametrize("a, b, message", [
+# PyTorch 2.13's messages, the same for isclose and allclose
+MIXED_DTYPES = [
     ("float32", "float64", "Float did not match Double"),
     ("float32", "int64", "Float did not match Long"),
     ("int64", "int32", "Long did not match Int"),
     ("float16", "float32", "Half did not match Float"),
     ("bool", "float32", "Bool did not match Float"),
-])
+]
+
+
+@pytest.mark.parametrize("a, b, message", MIXED_DTYPES)
+def test_isclose_refuses_mixed_dtypes(device, a, b, message):
+    if device == "strict" and "float16" in (a, b):
+        pytest.skip("the strict device has no float16")
+    x = gradkit.ones(2, dtype=getattr(gradkit, a), device=device)
+    y = gradkit.ones(2, dtype=getattr(gradkit, b), device=device)
+    with pytest.raises(RuntimeError, match=f"^{message}$"):
+        gradkit.isclose(x, y)
+    with pytest.raises(RuntimeError, match=f"^{message}$"):
+        x.isclose(y)
+
+
+@pytest.mark.parametrize("a, b, message", MIXED_DTYPES)
 def test_allclose_refuses_mixed_dtypes(device, a, b, message):
     if device == "strict" and "float16" in (a, b):
         pytest.skip("the strict device has no float16")

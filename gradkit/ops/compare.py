@@ -152,7 +152,14 @@ def isfinite(input):
     return _make(input._device.backend.xp.isfinite(input._data), input._device)
 
 
+def _same_dtype(input, other):
+    # PyTorch compares like with like: no promotion between float32 and float64 (or any pair)
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
+        raise RuntimeError(f"{D.scalar_type_name(input.dtype)} did not match {D.scalar_type_name(other.dtype)}")
+
+
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    _same_dtype(input, other)
     diff = (input - other).abs()
     close = diff <= atol + rtol * other.abs()
     close = close | (input == other)
@@ -162,9 +169,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-    # PyTorch compares like with like: no promotion between float32 and float64 (or any pair)
-    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype is not other.dtype:
-        raise RuntimeError(f"{D.scalar_type_name(input.dtype)} did not match {D.scalar_type_name(other.dtype)}")
+    _same_dtype(input, other)
     if isinstance(input, Tensor) and input.dtype is D.bool_:  # booleans are close when equal
         return bool((input == other).all())
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
