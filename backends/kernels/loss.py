@@ -72,7 +72,7 @@ class LossKernels:
             # (0 - p * s is never -0.)
             return self.add_rows(out, target, s)
         gl = (g if g.ndim == 0 else xp.reshape(g, (n, 1))) * self.nll_coefficients(logp, target, row_weight, valid)
-        return gl - self.exp(logp) * self.reduce_sum(gl, axis=1, keepdims=True)
+        return self.log_softmax_backward(logp, gl, 1)
 
     def nll_pick_backward(self, g, hit, weight, total_weight=None):
         """nll_loss's gradient in its log-probabilities (..., C): g * -weight at each element's

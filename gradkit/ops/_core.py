@@ -165,3 +165,12 @@ class NotDifferentiable(Node):
 
 def grad_enabled():
     return is_grad_enabled_fast()
+
+
+def named(out, name):
+    """Gives ``out``'s node PyTorch's name for the call that made it (one Node class serves
+    several calls: max() is MaxBackward1, amax() AmaxBackward0; x.unsqueeze(0) is
+    UnsqueezeBackward0 though gradkit reshapes; scatter_add is an add)."""
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = name
+    return out

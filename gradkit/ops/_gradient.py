@@ -39,3 +39,29 @@ class GradientOp(Node):
         if params is None:
             return _make(kernel(a._data) if b is None else kernel(a._data, b._data), device)
         return _make(kernel(a._data, **params) if b is None else kernel(a._data, b._data, **params), device)
+
+
+class PiecewiseLinearGrad(GradientOp):
+    """A gradient op ``g * s(x)`` whose slope ``s`` is piecewise constant in the saved ``x``
+    (relu, hardsigmoid, hardtanh): linear in g, so its gradient in g is the op itself on the
+    incoming gradient; in x it is zero wherever it exists."""
+    saves_inputs = (0,)
+
+    def backward(self, u):
+        (x,) = self.saved_tensors
+        return None, type(self).run(x, u, self.params or None)
+
+
+class KernelOp(Node):
+    """An op whose forward is the backend kernel ``kernel`` on its one input, and whose
+    gradient is the gradient op ``grad`` on what it saved (its output where ``saves_output``,
+    else its input) and the incoming gradient."""
+    kernel: str
+    grad: type  # a GradientOp subclass
+    saves_inputs = (0,)
+
+    def forward(self, backend, a):
+        return getattr(backend, self.kernel)(a)
+
+    def backward(self, g):
+        return self.grad.run(self.saved_output if self.saves_output else self.saved_tensors[0], g)

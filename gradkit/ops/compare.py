@@ -169,10 +169,10 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-    _same_dtype(input, other)
     if isinstance(input, Tensor) and input.dtype is D.bool_:  # booleans are close when equal
+        _same_dtype(input, other)
         return bool((input == other).all())
-    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())  # (isclose checks the dtypes)
 
 
 def equal(input, other) -> bool:

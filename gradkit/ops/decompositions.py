@@ -350,7 +350,7 @@ def pinv(A, *, rtol=None, hermitian=False):
 
     u, s, vh = svd(A, full_matrices=False)
     if rtol is None:
-        rtol = _eps(A.dtype) * max(A.shape[-2], A.shape[-1])
+        rtol = D.finfo(A.dtype).eps * max(A.shape[-2], A.shape[-1])
     cutoff = rtol * s.amax(-1, keepdim=True)
     kept = s > cutoff
     s_inv = where(kept, 1.0 / where(kept, s, 1.0), 0.0)
@@ -364,10 +364,6 @@ def pinverse(input, rcond=1e-15):
 FAMILY.export(pinverse)
 
 
-def _eps(dtype):
-    return {"float16": 2.0 ** -10, "float32": 2.0 ** -23, "float64": 2.0 ** -52}[dtype.name]
-
-
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     """The number of singular values above max(atol, rtol * max(s)); not differentiable."""
     check_matrices("linalg.matrix_rank", A, square=False)
@@ -376,7 +372,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     with no_grad():
         s = svdvals(A.detach())
         if rtol is None:
-            rtol = 0.0 if atol is not None and atol > 0 else _eps(A.dtype) * max(A.shape[-2], A.shape[-1])
+            rtol = 0.0 if atol is not None and atol > 0 else D.finfo(A.dtype).eps * max(A.shape[-2], A.shape[-1])
         cutoff = rtol * s.amax(-1, keepdim=True) if s.shape[-1] else 0.0
         if atol is not None:
             from .select import maximum

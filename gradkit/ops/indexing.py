@@ -441,6 +441,3 @@ def argwhere(input):
 
 
 FAMILY.export(argwhere)
-
-
-from .scatter import scatter_add  # noqa: E402 (kept importable from here: scan's gradient uses it)

@@ -10,7 +10,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
-from ._core import cast
+from ._core import cast, named
 from ._table import Family
 
 FAMILY = Family("reduction")
@@ -209,13 +209,6 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
 FAMILY.export(prod)
 
 
-def _named(out, name):
-    """Gives ``out``'s node PyTorch's name for the call that made it (one Node class serves
-    several calls: max() is MaxBackward1, amax() AmaxBackward0)."""
-    if out.grad_fn is not None:
-        out.grad_fn._backward_name = name
-    return out
-
 
 class Extreme(Node):
     """amax/amin and full max/min: ties share the gradient evenly (PyTorch's rule)."""
@@ -291,12 +284,12 @@ def _max_min(name, largest):
 
             return (maximum if largest else minimum)(input, dim)
         if dim is _MISSING and axis is None:
-            return _named(Extreme.apply(input, axes=None, keepdim=False, largest=largest, nan_ties=True),
+            return named(Extreme.apply(input, axes=None, keepdim=False, largest=largest, nan_ties=True),
                           "MaxBackward1" if largest else "MinBackward1")
         d = axis if dim is _MISSING else dim
         d = one_dim(name, input._data.ndim, d)
         values, indices = MaxMinDim.apply(input, dim=d, keepdim=_keep(keepdim, keepdims), largest=largest)
-        _named(values, "MaxBackward0" if largest else "MinBackward0")
+        named(values, "MaxBackward0" if largest else "MinBackward0")
         return return_types(values, indices)
 
     reduce.__name__ = name
@@ -313,7 +306,7 @@ FAMILY.export(min)
 
 def amax(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     axes = normalize_dims("amax", input._data.ndim, dim if dim != () else None, axis)
-    return _named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=True), "AmaxBackward0")
+    return named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=True), "AmaxBackward0")
 
 
 FAMILY.export(amax)
@@ -321,7 +314,7 @@ FAMILY.export(amax)
 
 def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     axes = normalize_dims("amin", input._data.ndim, dim if dim != () else None, axis)
-    return _named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=False), "AminBackward0")
+    return named(Extreme.apply(input, axes=axes, keepdim=_keep(keepdim, keepdims), largest=False), "AminBackward0")
 
 
 FAMILY.export(amin)
@@ -373,7 +366,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     centered = input - mean(input, axes, keepdim=True)
     total = sum(centered * centered, axes, keepdim=keep)
     # too few elements for the correction: 0/0 gives nan, as PyTorch returns
-    return _named(total / builtins.max(n - correction, 0), "VarBackward0")
+    return named(total / builtins.max(n - correction, 0), "VarBackward0")
 
 
 FAMILY.export(var)

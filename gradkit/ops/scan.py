@@ -32,7 +32,7 @@ class CumulativeExtreme(Node):
         if g is None:
             return None
         from .creation import zeros_like
-        from .indexing import scatter_add
+        from .scatter import scatter_add
 
         return scatter_add(zeros_like(g), self.dim, self.indices, g)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.node import Node
-from ._core import cast, check_same_device
+from ._core import cast, check_same_device, named
 from ._table import Family
 from .indexing import IndexAdd, IndexPut, _along_dim_key, convert_key
 
@@ -18,12 +18,6 @@ _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 def _name(t):
     return D.scalar_type_name(t.dtype)
 
-
-def _named(out, backward_name):
-    """PyTorch's grad_fn name on an op written as another node (scatter_add is an add)."""
-    if out.grad_fn is not None:
-        out.grad_fn._backward_name = backward_name
-    return out
 
 
 def _check_scatter(op, input, dim, index, src=None):
@@ -74,7 +68,7 @@ def scatter_add(input, dim, index, src):
     src = src[tuple(slice(0, s) for s in index._data.shape)]
     added = IndexAdd.apply(cast(src, input.dtype), key=items, shape=input._data.shape,
                            device=input._device)
-    return _named(input + added, "ScatterAddBackward0")
+    return named(input + added, "ScatterAddBackward0")
 
 
 FAMILY.export(scatter_add, inplace=True)
@@ -110,7 +104,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         input, index, src = input.reshape(-1), index.reshape(-1), src.reshape(-1)
         return scatter(input, 0, index, src).reshape(())
     items, _ = convert_key(input, _along_dim_key(input, d, index))
-    return _named(IndexPut.apply(input, _source_part(src, index), key=items),
+    return named(IndexPut.apply(input, _source_part(src, index), key=items),
                   "ScatterBackward0" if is_tensor else "ScatterBackward1")
 
 
@@ -230,7 +224,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     if alpha != 1:
         source = source * alpha
     items, _ = convert_key(input, key)
-    return _named(input + IndexAdd.apply(source, key=items, shape=input._data.shape, device=input._device),
+    return named(input + IndexAdd.apply(source, key=items, shape=input._data.shape, device=input._device),
                   "IndexAddBackward0")
 
 
@@ -255,7 +249,7 @@ def index_copy(input, dim, index, source):
                            f"shape: {own[i]} at dimension {d} and source slice shape: {other[i]} at dimension {i}.")
     _check_bounds(index, input.shape[d] if input._data.ndim else 1, d, "index_copy_(): ", IndexError)
     items, _ = convert_key(input, key)
-    return _named(IndexPut.apply(input, source, key=items), "IndexCopyBackward0")
+    return named(IndexPut.apply(input, source, key=items), "IndexCopyBackward0")
 
 
 FAMILY.export(index_copy, inplace=True)
@@ -274,7 +268,7 @@ def index_fill(input, dim, index, value):
 
         value = tensor(value, dtype=input.dtype, device=input.device)
     items, _ = convert_key(input, key)
-    return _named(IndexPut.apply(input, value, key=items), "IndexFillBackward0")
+    return named(IndexPut.apply(input, value, key=items), "IndexFillBackward0")
 
 
 FAMILY.export(index_fill, inplace=True)
@@ -300,7 +294,7 @@ def index_put(input, indices, values, accumulate=False):
         out = input + IndexAdd.apply(values, key=items, shape=input._data.shape, device=input._device)
     else:
         out = IndexPut.apply(input, values, key=items)
-    return _named(out, "IndexPutBackward0")
+    return named(out, "IndexPutBackward0")
 
 
 FAMILY.export(index_put, inplace=True)
@@ -322,7 +316,7 @@ def masked_scatter(input, mask, source):
     if n > source.numel():
         raise RuntimeError("Number of elements of source < number of ones in mask")
     items, _ = convert_key(input, (mask,))
-    return _named(IndexPut.apply(input, source.reshape(-1)[:n], key=items), "MaskedScatterBackward0")
+    return named(IndexPut.apply(input, source.reshape(-1)[:n], key=items), "MaskedScatterBackward0")
 
 
 FAMILY.export(masked_scatter, inplace=True)

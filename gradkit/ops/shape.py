@@ -7,10 +7,10 @@ from .._size import Size
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.node import Node
 from ._core import shape_arg as _shape_arg
-from ._core import cast, check_same_device
+from ._core import cast, check_same_device, named
 from ._view_record import as_view
 from .indexing import getitem
-from .views import _named, _wrap_insert, expand, flatten, squeeze, unsqueeze
+from .views import _wrap_insert, expand, flatten, squeeze, unsqueeze
 from ._table import Family
 
 FAMILY = Family("shape")
@@ -118,7 +118,7 @@ def stack(tensors, dim=0, *, axis=None, out=None):
                                f"{list(t._data.shape)} at entry {i}")
     d = _wrap_insert(dim, len(shape), "stack")
     check_same_device("stack", *tensors)
-    result = _named(cat([unsqueeze(t, d) for t in tensors], d), "StackBackward0")
+    result = named(cat([unsqueeze(t, d) for t in tensors], d), "StackBackward0")
     if out is not None:
         from ._core import _out
 
@@ -359,7 +359,7 @@ def repeat(input, *sizes):
     if len(sizes) < len(shape):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
     x = input.reshape((1,) * (len(sizes) - len(shape)) + shape) if len(sizes) > len(shape) else input
-    return _named(Tile.apply(x, reps=sizes), "RepeatBackward0")
+    return named(Tile.apply(x, reps=sizes), "RepeatBackward0")
 
 
 FAMILY.export(repeat, export=False)

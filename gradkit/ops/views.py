@@ -10,7 +10,7 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import is_grad_enabled_fast
 from ..autograd.node import Node
 from ._core import shape_arg as _shape_arg
-from ._core import sum_to
+from ._core import named, sum_to
 from ._view_record import as_view
 from ._table import Family
 
@@ -46,18 +46,11 @@ class Reshape(Node):
         return g.reshape(self.in_shape)
 
 
-def _named(out, name):
-    """Gives ``out``'s node PyTorch's name for the call that made it (x.unsqueeze(0) is
-    UnsqueezeBackward0 though gradkit reshapes)."""
-    if out.grad_fn is not None:
-        out.grad_fn._backward_name = name
-    return out
-
 
 def reshape(input, *shape):
     shape = infer_shape("reshape", _shape_arg("reshape", shape), input.numel())
     if shape == input._data.shape:
-        return as_view(_named(_alias(input), "ViewBackward0"), input, ())
+        return as_view(named(_alias(input), "ViewBackward0"), input, ())
     out = Reshape.apply(input, shape=shape)
     if not is_grad_enabled_fast() or not input._device.backend.reshape_is_view(input._data, shape):
         return as_view(out, input)  # a copy (or no grad mode): writes through it don't reach input
@@ -135,7 +128,7 @@ def transpose(input, dim0, dim1):
     dims = list(range(ndim))
     dims[d0], dims[d1] = dims[d1], dims[d0]
     dims = tuple(dims)
-    return as_view(_named(Permute.apply(input, dims=dims), "TransposeBackward0"), input, ((permute, dims),))
+    return as_view(named(Permute.apply(input, dims=dims), "TransposeBackward0"), input, ((permute, dims),))
 
 
 swapaxes = swapdims = transpose
@@ -147,7 +140,7 @@ def t(input):
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
     out = transpose(input, 0, 1) if input._data.ndim == 2 else as_view(_alias(input), input, ())
-    return _named(out, "TBackward0")
+    return named(out, "TBackward0")
 
 
 FAMILY.export(t, inplace=True)
@@ -180,7 +173,7 @@ def unsqueeze(input, dim):
     shape = list(input._data.shape)
     shape.insert(_wrap_insert(dim, len(shape), "unsqueeze"), 1)
     shape = tuple(shape)
-    return as_view(_named(Reshape.apply(input, shape=shape), "UnsqueezeBackward0"), input, ((reshape, shape),))
+    return as_view(named(Reshape.apply(input, shape=shape), "UnsqueezeBackward0"), input, ((reshape, shape),))
 
 
 FAMILY.export(unsqueeze, inplace=True)
@@ -197,8 +190,8 @@ def squeeze(input, dim=None):
         dims = {_wrap_dim(d, len(shape), "squeeze") for d in dims}
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
     if new == shape:
-        return as_view(_named(_alias(input), name), input, ())
-    return as_view(_named(Reshape.apply(input, shape=new), name), input, ((reshape, new),))
+        return as_view(named(_alias(input), name), input, ())
+    return as_view(named(Reshape.apply(input, shape=new), name), input, ((reshape, new),))
 
 
 FAMILY.export(squeeze, inplace=True)

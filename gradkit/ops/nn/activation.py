@@ -19,32 +19,23 @@ import math
 from ..._tensor import Tensor
 from ...autograd.node import Node
 from ..select import where as _where
-from .._gradient import GradientOp
+from .._gradient import GradientOp, KernelOp, PiecewiseLinearGrad
 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-class Relu(Node):
-    """max(x, 0) of a tensor of any real dtype."""
-    saves_output = True
-
-    def forward(self, backend, a):
-        return backend.relu(a)
-
-    def backward(self, g):
-        return ReluGrad.run(self.saved_output, g)
-
-
-class ReluGrad(GradientOp):
-    """relu's gradient from its output y: ``g`` where y > 0 (or NaN), +0. elsewhere. Linear
-    in g, so its gradient in g is itself; in y it is zero wherever it exists."""
+class ReluGrad(PiecewiseLinearGrad):
+    """relu's gradient from its output y: ``g`` where y > 0 (or NaN), +0. elsewhere."""
     kernel = "relu_backward"
-    saves_inputs = (0,)
     _backward_name = "ThresholdBackwardBackward0"
 
-    def backward(self, gg):
-        (y,) = self.saved_tensors
-        return None, ReluGrad.run(y, gg)
+
+class Relu(KernelOp):
+    """max(x, 0) of a tensor of any real dtype."""
+    kernel = "relu"
+    grad = ReluGrad
+    saves_inputs = ()
+    saves_output = True
 
 
 def relu(input):
@@ -52,18 +43,6 @@ def relu(input):
     if not isinstance(input, Tensor):
         raise TypeError(f"relu(): argument 'input' must be Tensor, not {type(input).__name__}")
     return Relu.apply(input)
-
-
-class GeluExact(Node):
-    saves_inputs = (0,)
-    _backward_name = "GeluBackward0"
-
-    def forward(self, backend, a):
-        return backend.gelu(a)
-
-    def backward(self, g):
-        (x,) = self.saved_tensors
-        return GeluGrad.run(x, g)
 
 
 class GeluGrad(GradientOp):
@@ -83,6 +62,12 @@ class GeluGrad(GradientOp):
         return gx, gg
 
 
+class GeluExact(KernelOp):
+    kernel = "gelu"
+    grad = GeluGrad
+    _backward_name = "GeluBackward0"
+
+
 class LogSigmoid(Node):
     saves_inputs = (0,)
 
@@ -93,17 +78,6 @@ class LogSigmoid(Node):
     def backward(self, g):
         (x,) = self.saved_tensors
         return g * (-x).sigmoid()
-
-
-class Hardswish(Node):
-    saves_inputs = (0,)
-
-    def forward(self, backend, a):
-        return backend.hardswish(a)
-
-    def backward(self, g):
-        (x,) = self.saved_tensors
-        return HardswishGrad.run(x, g)
 
 
 class HardswishGrad(GradientOp):
@@ -123,26 +97,20 @@ class HardswishGrad(GradientOp):
         return gx, gg
 
 
-class Hardsigmoid(Node):
-    saves_inputs = (0,)
-
-    def forward(self, backend, a):
-        return backend.hardsigmoid(a)
-
-    def backward(self, g):
-        (x,) = self.saved_tensors
-        return HardsigmoidGrad.run(x, g)
+class Hardswish(KernelOp):
+    kernel = "hardswish"
+    grad = HardswishGrad
 
 
-class HardsigmoidGrad(GradientOp):
-    """hardsigmoid's gradient g / 6 on (-3, 3) from its input x: linear in g, constant in x."""
+class HardsigmoidGrad(PiecewiseLinearGrad):
+    """hardsigmoid's gradient g / 6 on (-3, 3) from its input x."""
     kernel = "hardsigmoid_backward"
-    saves_inputs = (0,)
     _backward_name = "HardsigmoidBackwardBackward0"
 
-    def backward(self, u):
-        (x,) = self.saved_tensors
-        return None, HardsigmoidGrad.run(x, u)
+
+class Hardsigmoid(KernelOp):
+    kernel = "hardsigmoid"
+    grad = HardsigmoidGrad
 
 
 class Hardtanh(Node):
@@ -158,12 +126,7 @@ class Hardtanh(Node):
         return HardtanhGrad.run(x, g, self.bounds)
 
 
-class HardtanhGrad(GradientOp):
+class HardtanhGrad(PiecewiseLinearGrad):
     """hardtanh's gradient: g strictly between the bounds, from the input x."""
     kernel = "hardtanh_backward"
-    saves_inputs = (0,)
     _backward_name = "HardtanhBackwardBackward0"
-
-    def backward(self, u):
-        (x,) = self.saved_tensors
-        return None, HardtanhGrad.run(x, u, self.params)
