@@ -96,6 +96,17 @@ def record():
         "list": out(torchvision.utils.make_grid([float_image((3, 2, 2)), float_image((3, 2, 2)) * 0.5],
                                                 padding=3)),
     }
+    # save_image's pixels (PNG through Pillow, read back)
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    shots = torch.tensor([((i * 0.37) % 1.2) - 0.1 for i in range(2 * 3 * 4 * 5)]).reshape(2, 3, 4, 5)
+    torchvision.utils.save_image(shots, buffer, format="png", nrow=2, padding=1)
+    pixels = np.asarray(Image.open(io.BytesIO(buffer.getvalue())))
+    e["save_image"] = {"shape": list(pixels.shape), "values": pixels.flatten().tolist()}
     e["repr"] = {
         "Resize": repr(T.Resize(32)),
         "Resize_full": repr(T.Resize((30, 40), interpolation=T.InterpolationMode.NEAREST, antialias=False)),
