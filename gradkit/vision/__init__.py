@@ -8,17 +8,8 @@ serves D2L and ordinary training scripts.
 - ``models``: ``resnet18/34/50``, ``vgg11``, ``alexnet``, ``mobilenet_v2`` with torchvision's
   parameter names, shapes and initialisation (random weights: nothing is downloaded)
 """
-from . import datasets, transforms, utils  # noqa: F401
+from . import datasets, models, transforms, utils  # noqa: F401
 
 __version__ = "0.1.0"
 
-__all__ = ["datasets", "transforms", "utils", "models"]
-
-
-def __getattr__(name):
-    # models need the convolution and pooling layers; they load on first use
-    if name == "models":
-        import importlib
-
-        return importlib.import_module(".models", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["datasets", "models", "transforms", "utils"]
