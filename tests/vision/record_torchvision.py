@@ -81,6 +81,9 @@ def record():
         "x_no_antialias": out(F.resize(x, [2, 3], antialias=False)),
         "x_nearest": out(F.resize(x, [3, 2], interpolation=T.InterpolationMode.NEAREST)),
         "resized_crop": out(F.resized_crop(x, 1, 1, 3, 3, [5, 5])),
+        # D2L's Resize on a raw (28, 28) MNIST image: torchvision's tensor path wants a channel
+        "mnist_64": out(F.resize(uint8_image((1, 28, 28)), 64)[0]),
+        "batch_5d": out(F.resize(float_image((2, 2, 3, 4, 5)).flatten(0, 1), [3, 3]).reshape(2, 2, 3, 3, 3)),
     }
     e["sizes"] = {repr((hw, size, m)): F._compute_resized_output_size(hw, size, m)
                   for hw, size, m in [((4, 5), [3], None), ((5, 4), [3], None), ((100, 30), [20], 50),

@@ -169,3 +169,31 @@ def test_image_folder_without_pillow_says_how_to_install(tmp_path, monkeypatch):
     ds = ImageFolder(tmp_path)
     with pytest.raises(ImportError, match="pip install pillow"):
         ds[0]
+
+
+@pytest.mark.skipif(not hasattr(gradkit.nn.functional, "interpolate"),
+                    reason="needs gradkit.nn.functional.interpolate (built separately)")
+def test_d2l_load_data_fashion_mnist_with_resize(tmp_path):
+    # D2L's loader as the book writes it, after `import gradkit.vision as torchvision`
+    raw = tmp_path / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name, data in _mnist_files().items():
+        (raw / name).write_bytes(data)
+
+    def load_data_fashion_mnist(batch_size, resize=None):
+        trans = [transforms.ToTensor()]
+        if resize:
+            trans.insert(0, transforms.Resize(resize))
+        trans = transforms.Compose(trans)
+        mnist_train = torchvision.datasets.FashionMNIST(root=tmp_path, train=True, transform=trans, download=True)
+        mnist_test = torchvision.datasets.FashionMNIST(root=tmp_path, train=False, transform=trans, download=True)
+        return (gradkit.utils.data.DataLoader(mnist_train, batch_size, shuffle=True),
+                gradkit.utils.data.DataLoader(mnist_test, batch_size, shuffle=False))
+
+    train_iter, test_iter = load_data_fashion_mnist(4, resize=64)
+    for X, y in train_iter:
+        assert (X.shape, X.dtype, y.shape, y.dtype) == ((4, 1, 64, 64), gradkit.float32, (4,), gradkit.int64)
+        assert 0.0 <= X.min().item() and X.max().item() <= 1.0
+        break
+    X, y = next(iter(test_iter))
+    assert X.shape == (2, 1, 64, 64) and y.tolist() == [5, 6]

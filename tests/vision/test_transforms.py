@@ -82,6 +82,8 @@ RESIZE_CASES = {
     "x_no_antialias": lambda x, u: F.resize(x, [2, 3], antialias=False),
     "x_nearest": lambda x, u: F.resize(x, [3, 2], interpolation=T.InterpolationMode.NEAREST),
     "resized_crop": lambda x, u: F.resized_crop(x, 1, 1, 3, 3, [5, 5]),
+    "mnist_64": lambda x, u: T.Resize(64)(uint8_image((28, 28))),
+    "batch_5d": lambda x, u: F.resize(float_image((2, 2, 3, 4, 5)), [3, 3]),
 }
 
 

@@ -40,7 +40,7 @@ def as_tensor_image(img, what="img"):
             out = back_to_array(result)
             if out.ndim == 3 and out.shape[-1] == 1:
                 out = out[..., 0]
-            return Image.fromarray(out, mode="L" if out.ndim == 2 else mode)
+            return Image.fromarray(out)
 
         return tensor, back_to_pil
     if is_ndarray(img):

@@ -215,8 +215,10 @@ def _resize(img, size, interpolation, max_size, antialias):
     if interpolate is None:
         raise RuntimeError("resize needs gradkit.nn.functional.interpolate, which this build of gradkit lacks")
     smooth = mode in ("bilinear", "bicubic")
-    squeeze = img.dim() < 4
-    x = img.unsqueeze(0) if squeeze else img
+    # every leading dimension as a batch of one-channel images (channels resample independently),
+    # so (H, W) images (MNIST's raw ones) and (N, C, H, W) batches both work
+    lead = tuple(img.shape[:-2])
+    x = img.reshape(-1, 1, height, width)
     out_dtype = x.dtype
     cast = out_dtype not in (_dtype.float32, _dtype.float64)
     if cast:
@@ -225,8 +227,7 @@ def _resize(img, size, interpolation, max_size, antialias):
                     antialias=bool(antialias) and smooth)
     if mode == "bicubic" and out_dtype is _dtype.uint8:
         x = x.clamp(min=0, max=255)
-    if squeeze:
-        x = x.squeeze(0)
+    x = x.reshape(*lead, *output_size)
     if cast:
         if not out_dtype.is_floating_point:
             x = x.round()  # round before the cast, as torchvision does
