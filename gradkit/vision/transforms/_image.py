@@ -32,7 +32,6 @@ def as_tensor_image(img, what="img"):
 
         array = np.asarray(img)
         tensor, back_to_array = _from_array(array)
-        mode = img.mode
 
         def back_to_pil(result):
             from PIL import Image
