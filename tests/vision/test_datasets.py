@@ -145,8 +145,12 @@ def test_image_folder_classes_and_samples(tmp_path):
     assert image.shape == (3, 4, 4) and image.dtype is gradkit.float32 and target == 10
     batch = next(iter(gradkit.utils.data.DataLoader(with_t, batch_size=6)))
     assert batch[0].shape == (6, 3, 4, 4) and batch[1].tolist() == [0, 0, 0, 0, 10, 10]
-    assert repr(with_t).startswith(f"Dataset ImageFolder\n    Number of datapoints: 6\n    Root location: {tmp_path}\n"
-                                   f"    StandardTransform\n    Transform: Compose(\n")
+    # torchvision's layout, recorded
+    assert repr(with_t) == (f"Dataset ImageFolder\n    Number of datapoints: 6\n    Root location: {tmp_path}\n"
+                            f"    StandardTransform\nTransform: Compose(\n               RandomCrop(size=(4, 4), "
+                            f"padding=None)\n               ToTensor()\n           )\nTarget transform: "
+                            f"{with_t.target_transform!r}")
+    assert repr(ImageFolder(tmp_path)) == f"Dataset ImageFolder\n    Number of datapoints: 6\n    Root location: {tmp_path}"
     only_dogs = ImageFolder(tmp_path, is_valid_file=lambda p: "dog" in p, allow_empty=True)
     assert len(only_dogs) == 2
 

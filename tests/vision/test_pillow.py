@@ -53,3 +53,13 @@ def test_image_folder_reads_png_files(tmp_path):
     image, label = ds[1]
     assert label == 1 and image.shape == (3, 6, 7)
     assert abs(image[0, 0, 1].item() - int(arr[0, 1, 0]) / 255) < 1e-7
+
+
+def test_to_pil_image():
+    arr, img = _rgb()
+    t = T.PILToTensor()(img)
+    back = T.ToPILImage()(t)
+    assert back.mode == "RGB" and (np.asarray(back) == arr).all()
+    gray = T.ToPILImage()(gradkit.full((1, 2, 3), 0.5))
+    assert gray.mode == "L" and np.asarray(gray).tolist() == [[127, 127, 127]] * 2
+    assert T.ToPILImage()(arr).size == (7, 6)

@@ -351,3 +351,12 @@ def test_module_transforms_compose_in_sequential():
     # torchvision's transforms are nn.Modules: they nest in nn.Sequential
     seq = gradkit.nn.Sequential(T.CenterCrop(3), T.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]))
     assert seq(float_image((3, 4, 5))).shape == (3, 3, 3)
+
+
+def test_to_pil_image_without_pillow_says_how_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(ImportError, match="pip install pillow"):
+        T.ToPILImage()(float_image((3, 2, 2)))
+    assert repr(T.ToPILImage()) == "ToPILImage()" and repr(T.ToPILImage("RGB")) == "ToPILImage(mode=RGB)"

@@ -24,20 +24,21 @@ class VisionDataset(Dataset):
 
     def __init__(self, root=None, transforms=None, transform=None, target_transform=None):
         self.root = os.path.expanduser(os.fspath(root)) if root is not None else None
-        has_transforms = transforms is not None
-        if has_transforms and (transform is not None or target_transform is not None):
+        separate = transform is not None or target_transform is not None
+        if transforms is not None and separate:
             raise ValueError("Only transforms or transform/target_transform can be passed as argument")
         self.transform = transform
         self.target_transform = target_transform
-        self.transforms = transforms if has_transforms else _StandardTransform(transform, target_transform)
+        self.transforms = _StandardTransform(transform, target_transform) if separate else transforms
 
     def __repr__(self):
         body = [f"Number of datapoints: {len(self)}"]
         if self.root is not None:
             body.append(f"Root location: {self.root}")
         body += self.extra_repr().splitlines()
-        if getattr(self, "transforms", None) is not None and repr(self.transforms) != "StandardTransform":
-            body += repr(self.transforms).splitlines()
+        if getattr(self, "transforms", None) is not None:
+            # one entry: only its first line is indented (torchvision's layout)
+            body.append(repr(self.transforms))
         return "\n".join([f"Dataset {type(self).__name__}"] + [" " * self._repr_indent + line for line in body])
 
     def extra_repr(self):

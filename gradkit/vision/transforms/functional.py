@@ -16,7 +16,7 @@ from ..._tensor import Tensor
 from ._image import as_tensor_image, is_ndarray, is_pil_image
 
 __all__ = ["InterpolationMode", "get_dimensions", "get_image_size", "get_image_num_channels", "to_tensor",
-           "pil_to_tensor", "convert_image_dtype", "normalize", "resize", "pad", "crop", "center_crop",
+           "pil_to_tensor", "to_pil_image", "convert_image_dtype", "normalize", "resize", "pad", "crop", "center_crop",
            "resized_crop", "hflip", "vflip", "rgb_to_grayscale", "to_grayscale", "adjust_brightness",
            "adjust_contrast", "adjust_saturation", "adjust_hue", "erase"]
 
@@ -99,6 +99,35 @@ def pil_to_tensor(pic):
         raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
     tensor, _ = as_tensor_image(pic)
     return tensor.clone()
+
+
+def to_pil_image(pic, mode=None):
+    """A ``(C, H, W)`` tensor or ``(H, W[, C])`` NumPy array to a PIL image (needs Pillow);
+    float values in [0, 1] become bytes (``x * 255``, truncated, as torchvision does)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ImportError("to_pil_image needs Pillow, which is not installed: pip install pillow") from None
+    if isinstance(pic, Tensor):
+        if pic.dim() not in (2, 3):
+            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.dim()} dimensions.")
+        if pic.dim() == 2:
+            pic = pic.unsqueeze(0)
+        if pic.is_floating_point() and mode != "F":
+            pic = pic.mul(255).to(_dtype.uint8)
+        array = pic.permute(1, 2, 0).contiguous().cpu().numpy()
+    elif is_ndarray(pic):
+        if pic.ndim not in (2, 3):
+            raise ValueError(f"pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+        array = pic if pic.ndim == 3 else pic[:, :, None]
+        if array.dtype.kind == "f" and mode != "F":
+            array = (array * 255).astype("uint8")
+    else:
+        raise TypeError(f"pic should be Tensor or ndarray. Got {type(pic)}.")
+    if array.shape[2] == 1:
+        array = array[:, :, 0]
+    image = Image.fromarray(array)
+    return image if mode is None or image.mode == mode else image.convert(mode)
 
 
 def convert_image_dtype(image, dtype=None):

@@ -15,7 +15,7 @@ from ...nn.module import Module
 from . import functional as F
 from .functional import InterpolationMode, _interpolation_modes_from_int, _setup_size
 
-__all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "Normalize", "Resize", "CenterCrop", "Pad",
+__all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtype", "Normalize", "Resize", "CenterCrop", "Pad",
            "Lambda", "RandomApply", "RandomCrop", "RandomHorizontalFlip", "RandomVerticalFlip", "RandomResizedCrop",
            "ColorJitter", "Grayscale", "RandomGrayscale", "InterpolationMode"]
 
@@ -49,6 +49,19 @@ class PILToTensor:
 
     def __repr__(self):
         return f"{type(self).__name__}()"
+
+
+class ToPILImage:
+    """A ``(C, H, W)`` tensor or ``(H, W[, C])`` NumPy array to a PIL image (needs Pillow)."""
+
+    def __init__(self, mode=None):
+        self.mode = mode
+
+    def __call__(self, pic):
+        return F.to_pil_image(pic, self.mode)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(" + (f"mode={self.mode}" if self.mode is not None else "") + ")"
 
 
 class ConvertImageDtype(Module):
