@@ -14,6 +14,7 @@ from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
+from .kernels.layout import LayoutKernels
 from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
@@ -30,7 +31,8 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels,
+              LayoutKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 
@@ -47,7 +49,11 @@ class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, Red
         return 1
 
     def xp_dtype(self, name: str):
-        return getattr(self.xp, name)
+        found = getattr(self.xp, name, None)
+        if found is None:
+            raise TypeError(f"gradkit's {self.name} backend has no {name} dtype (its array library does not store "
+                            f"it); use float16, float32 or float64")
+        return found
 
     def dtype_name(self, array_dtype) -> str:
         return str(array_dtype).rsplit(".", 1)[-1]

@@ -6,6 +6,7 @@ from sys import getrefcount
 
 import numpy as np
 
+from ._strides import element_layout, is_dense
 from .base import SOLE_HOLDER_REFS, Backend, BackendUnavailable
 from .kernels.indexing import add_at, assign_at, ints_first
 from .numpy_backend import DEFAULT_SEED
@@ -117,6 +118,17 @@ class CupyBackend(Backend):
         # CuPy arrays are always writable; a view has a base (counted as NumPy's check)
         return array.base is None and getrefcount(array) <= SOLE_HOLDER_REFS
 
+    # -- layout family -------------------------------------------------------------
+    def layout(self, array):
+        return element_layout(array, _address, self.xp.ndarray)
+
+    def clone(self, array):
+        dense = is_dense(array.shape, element_layout(array, _address, self.xp.ndarray)[0])
+        return self.xp.array(array, order="K" if dense else "C", copy=True)
+
+    def row_major(self, array):
+        return self.xp.array(array, order="C", copy=True)
+
     # -- indexing family -----------------------------------------------------------
     def getitem(self, array, key):
         split = ints_first(key)  # PyTorch's order: integer indices first
@@ -196,3 +208,7 @@ class CupyBackend(Backend):
             return self._generator(device).integers(low, high, size=shape).astype(dtype, copy=False)
 
     # permutation: the portable default (cupy.random.Generator has no permutation)
+
+
+def _address(array):
+    return array.data.ptr

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._malloc import keep_freed_memory
+from ._strides import element_layout, is_dense
 from .base import SOLE_HOLDER_REFS, Backend
 from .kernels.indexing import add_at, along_axis_positions, assign_at, ints_first, scatter_identity
 
@@ -121,6 +122,19 @@ class NumpyBackend(Backend):
         # the count: the holding Tensor's _data, this parameter and getrefcount's argument, as
         # SOLE_HOLDER_REFS measured them; a NumPy scalar (0-d results) is never writable
         return array.base is None and getrefcount(array) <= SOLE_HOLDER_REFS and array.flags.writeable
+
+    # -- layout family -------------------------------------------------------------
+    def layout(self, array):
+        if not isinstance(array, np.ndarray):  # a 0-d result as a NumPy scalar
+            return (), 0
+        return element_layout(array, _address, np.ndarray)
+
+    def clone(self, array):
+        dense = isinstance(array, np.ndarray) and is_dense(array.shape, element_layout(array, _address, np.ndarray)[0])
+        return np.array(array, order="K" if dense else "C", copy=True)
+
+    def row_major(self, array):
+        return np.array(array, order="C", copy=True)
 
     # -- indexing family -----------------------------------------------------------
     def getitem(self, array, key):
@@ -355,3 +369,7 @@ def _float_for_rng(dtype):
 
 
 _SCATTER_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+
+
+def _address(array):
+    return array.__array_interface__["data"][0]

@@ -11,6 +11,7 @@ from sys import getrefcount
 
 import numpy as np
 
+from ._strides import element_layout
 from .base import SOLE_HOLDER_REFS, Backend, BackendUnavailable
 from .numpy_backend import DEFAULT_SEED, pcg64_from_state_bytes, pcg64_state_bytes
 
@@ -76,6 +77,15 @@ class StrictBackend(Backend):
         inner = array._array
         return getrefcount(array) <= SOLE_HOLDER_REFS and inner.base is None and \
             getrefcount(inner) <= SOLE_HOLDER_REFS and inner.flags.writeable
+
+    # -- layout family -------------------------------------------------------------
+    def layout(self, array):
+        # the wrapped NumPy array is this device's memory; the copies keep the portable
+        # kernels, so the tests exercise them
+        inner = array._array
+        if not isinstance(inner, np.ndarray):
+            return (), 0
+        return element_layout(inner, lambda a: a.__array_interface__["data"][0], np.ndarray)
 
     # -- random family -------------------------------------------------------------
     def seed(self, seed: int) -> None:

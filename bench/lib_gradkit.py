@@ -48,4 +48,8 @@ def memory_run(device, cfg):
     return torchlike.memory_run(gk, device, traced=device == "cpu")
 
 
-ONE_SHOT = {"digits": digits, "memory": memory_run}
+def memory_resnet(device, cfg):
+    return torchlike.resnet_memory_run(gk, device)
+
+
+ONE_SHOT = {"digits": digits, "memory": memory_run, "memory_resnet": memory_resnet}

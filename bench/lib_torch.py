@@ -75,4 +75,8 @@ def memory_run(device, cfg):
     return torchlike.memory_run(torch, device, traced=False)  # its C++ allocator is invisible to tracemalloc
 
 
-ONE_SHOT = {"digits": digits, "memory": memory_run}
+def memory_resnet(device, cfg):
+    return torchlike.resnet_memory_run(torch, device)
+
+
+ONE_SHOT = {"digits": digits, "memory": memory_run, "memory_resnet": memory_resnet}

@@ -1,5 +1,5 @@
-"""PNG plots of the sweeps: throughput against size, one figure per device (matmul GFLOP/s
-and elementwise GB/s side by side, one line per library). matplotlib is optional: without
+"""PNG plots of the sweeps: throughput against size, one figure per device (matmul GFLOP/s,
+elementwise GB/s and conv2d GFLOP/s side by side, one line per library). matplotlib is optional: without
 it no plot is written and the run says so."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def write_plots(run, out_dir, stem):
         data = {(lib, sweep): _series(run, lib, kind, sweep)[0] for lib, _ in columns for sweep, _, _ in SWEEPS}
         if not any(data.values()):
             continue
-        fig, axes = plt.subplots(1, len(SWEEPS), figsize=(11, 4.2))
+        fig, axes = plt.subplots(1, len(SWEEPS), figsize=(5.5 * len(SWEEPS), 4.2))
         for ax, (sweep, title, size_label) in zip(axes, SWEEPS):
             for lib, label in columns:
                 series = data[(lib, sweep)]
@@ -37,7 +37,7 @@ def write_plots(run, out_dir, stem):
                 hi = [series[s]["max"] for s in sizes]
                 ax.plot(sizes, med, marker="o", label=label)
                 ax.fill_between(sizes, lo, hi, alpha=0.2)
-            ax.set_xscale("log", base=2 if sweep == "matmul" else 10)
+            ax.set_xscale("log", base=10 if sweep == "elementwise" else 2)
             ax.set_yscale("log")
             ax.set_xlabel(size_label)
             ax.set_title(title, fontsize=10)

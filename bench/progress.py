@@ -1,5 +1,6 @@
-"""The progress display on stderr (stdout stays the report): a tqdm bar when tqdm is
-installed, else one plain line per step (redrawn in place on a terminal)."""
+"""The progress display on stderr (stdout stays the report): on a terminal a tqdm bar when
+tqdm is installed, else one line redrawn in place; elsewhere (a log file, CI) one plain line
+per step, so the log reads cleanly."""
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self._start = time.perf_counter()
         self._bar = None
-        if enabled and use_tqdm:
+        if enabled and use_tqdm and self.stream.isatty():
             try:
                 from tqdm import tqdm
             except ImportError:

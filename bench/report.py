@@ -28,9 +28,11 @@ def rows_for(run):
             ("overhead.op", "1 tracked op fwd (10x10 mul)", "µs/op"),
             ("overhead.chain", "100-op chain fwd+bwd (10x10)", "µs/op")]
     rows += [(f"step.mlp{b}", f"MLP 784-256-256-10 step, batch {b}", "ms") for b in batches]
-    rows += [(f"step.cnn{W.CNN_BATCH}", f"small CNN step, batch {W.CNN_BATCH}", "ms"),
+    rows += [("step.lenet256", f"LeNet step (D2L: sigmoid, avg pooling), batch {W.LENET_BATCH}", "ms"),
+             ("step.resnet18", f"ResNet-18 step, batch {W.RESNET_BATCH}, 3x32x32", "ms"),
              ("memory.traced", "MLP training: peak traced memory (tracemalloc)", "MiB"),
-             ("memory.rss", "MLP training: process peak RSS", "MiB")]
+             ("memory.rss", "MLP training: process peak RSS", "MiB"),
+             ("memory.resnet_rss", f"ResNet-18 training ({W.RESNET_MEMORY_STEPS} steps): process peak RSS", "MiB")]
     return [r for r in rows if r[0].split(".")[0] in run.get("sections", SECTION_ORDER)]
 
 
@@ -77,16 +79,25 @@ def _ratio_cell(run, kind, key, ref):
     return "—"
 
 
+def cuda_ran(run) -> bool:
+    """Whether any CUDA column has measurements; without a GPU the report leaves the CUDA
+    columns out (the header says why) instead of filling them with "no GPU"."""
+    return any(f"{lib}/{kind}" in run.get("columns", {}) for lib, kind, _ in CUDA_COLUMNS)
+
+
 def results_table(run):
-    headers = (["benchmark", "unit"] + [c[2] for c in CPU_COLUMNS] + ["gk ÷ NumPy", "gk ÷ PyTorch"]
-               + [c[2] for c in CUDA_COLUMNS] + ["gk ÷ CuPy", "gk ÷ PyTorch cuda"])
+    cuda = cuda_ran(run)
+    headers = ["benchmark", "unit"] + [c[2] for c in CPU_COLUMNS] + ["gk ÷ NumPy", "gk ÷ PyTorch"]
+    if cuda:
+        headers += [c[2] for c in CUDA_COLUMNS] + ["gk ÷ CuPy", "gk ÷ PyTorch cuda"]
     rows = []
     for key, label, unit in rows_for(run):
         row = [label, unit]
         row += [fmt_stat(cell(run, lib, kind, key)) for lib, kind, _ in CPU_COLUMNS]
         row += [_ratio_cell(run, "cpu", key, "numpy"), _ratio_cell(run, "cpu", key, "torch")]
-        row += [fmt_stat(cell(run, lib, kind, key)) for lib, kind, _ in CUDA_COLUMNS]
-        row += [_ratio_cell(run, "cuda", key, "cupy"), _ratio_cell(run, "cuda", key, "torch")]
+        if cuda:
+            row += [fmt_stat(cell(run, lib, kind, key)) for lib, kind, _ in CUDA_COLUMNS]
+            row += [_ratio_cell(run, "cuda", key, "cupy"), _ratio_cell(run, "cuda", key, "torch")]
         rows.append(row)
     return md_table(headers, rows)
 
@@ -124,20 +135,25 @@ def crossover(cpu, cuda, label="size"):
 
 
 SWEEPS = (("matmul", "matmul n x n (float32), GFLOP/s", "n"),
-          ("elementwise", "elementwise chain relu(x*2+1), GB/s", "elements"))
+          ("elementwise", "elementwise chain relu(x*2+1), GB/s", "elements"),
+          ("conv2d", f"conv2d 3x3, C -> C channels, forward, batch {W.CONV_BATCH}, image size "
+                     + ", ".join(f"{s}x{s} at C = {c}" for c, s in W.CONV_SWEEP.items()) + " (float32), GFLOP/s", "C"))
+SWEEP_SIZES = {"matmul": W.MATMUL_SIZES, "elementwise": W.ELEMENTWISE_SIZES, "conv2d": tuple(W.CONV_SWEEP)}
 
 
 def sweep_table(run, sweep):
-    series = {(lib, kind): _series(run, lib, kind, sweep) for lib, kind, _ in ALL_COLUMNS}
+    cuda = cuda_ran(run)
+    columns = ALL_COLUMNS if cuda else CPU_COLUMNS
+    series = {(lib, kind): _series(run, lib, kind, sweep) for lib, kind, _ in columns}
     sizes = sorted({s for values, _ in series.values() if values for s in values})
     if not sizes:
-        sizes = list(W.MATMUL_SIZES if sweep == "matmul" else W.ELEMENTWISE_SIZES)
+        sizes = list(SWEEP_SIZES[sweep])
     cpu_sizes = set(run.get("cpu_sizes", {}).get(sweep, sizes))
     title = dict((s[0], s[1]) for s in SWEEPS)[sweep]
     rows = []
     for size in sizes:
         row = [f"{size:,}"]
-        for lib, kind, _ in ALL_COLUMNS:
+        for lib, kind, _ in columns:
             values, missing = series[(lib, kind)]
             if values is not None and size in values:
                 row.append(fmt_stat(values[size]))
@@ -149,7 +165,9 @@ def sweep_table(run, sweep):
                 row.append("—")
         rows.append(row)
     size_label = dict((s[0], s[2]) for s in SWEEPS)[sweep]
-    table = md_table([size_label] + [c[2] for c in ALL_COLUMNS], rows)
+    table = md_table([size_label] + [c[2] for c in columns], rows)
+    if not cuda:
+        return f"**{title}**\n\n{table}"
     cross = crossover(series[("gradkit", "cpu")][0], series[("gradkit", "cuda")][0], size_label)
     return f"**{title}**\n\n{table}\n\nCUDA overtakes the CPU per op (gradkit): {cross}"
 
@@ -177,6 +195,9 @@ def header(run):
     m = run.get("meta", {})
     lines = [f"### gradkit bench ({m.get('mode', '?')}), {m.get('date', '')}", ""]
     lines.append(f"- machine: {m.get('machine', '?')}; GPU: {m.get('gpu', '?')}")
+    if not cuda_ran(run):
+        lines.append("- CUDA columns left out: nothing ran on CUDA in this run (the GPU line says why); on a "
+                     "machine with a GPU the tables gain gradkit, CuPy and PyTorch CUDA columns")
     if m.get("load") is not None:
         loads = [m["load"]] + ([m["load_end"]] if m.get("load_end") is not None else [])
         busy = max(loads) > 0.5 * (m.get("cores") or 1)

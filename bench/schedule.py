@@ -7,7 +7,8 @@
    rotating every round, until each has its repeats. On a machine shared with other work a
    burst of load then lands on all libraries alike instead of on whichever ran during it,
    and the ratios stay meaningful.
-3. Memory (CPU only): each library trains once more in a fresh process (see ``bench.memory``).
+3. Memory (CPU only): each library trains once more in a fresh process (see ``bench.memory``),
+   the MLP and then (not NumPy) the ResNet-18, each in a process of its own.
 """
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ def store(entry, key, stat):
         entry["results"][key] = stat
 
 
+# the one-shot memory runs of the memory section: the MLP's, then the ResNet-18's
+MEMORY_RUNS = ("memory", "memory_resnet")
+
+
 def section_of(key):
     return key.split(".")[0]
 
@@ -49,7 +54,7 @@ def units(case_keys, sections, libs, device):
     if "digits" in sections:
         n += sum(1 for lib in libs if lib != "numpy")
     if "memory" in sections and device_kind(device) == "cpu":
-        n += len(libs)
+        n += len(libs) + sum(1 for lib in libs if lib != "numpy")  # the ResNet run has no NumPy version
     return n
 
 
@@ -106,13 +111,14 @@ class DeviceRun:
                 for w in workers:
                     w.close()
         if "memory" in self.sections and device_kind(self.device) == "cpu":
-            for lib in self.libs:
-                w = self._worker(lib, ["memory"]).start()
-                try:
-                    up = self._started([w])
-                    self._one_shot(up, "memory")
-                finally:
-                    w.close()
+            for run in MEMORY_RUNS:  # each in a fresh process: peak RSS is the process's
+                for lib in self.libs:
+                    w = self._worker(lib, ["memory"]).start()
+                    try:
+                        up = self._started([w])
+                        self._one_shot(up, run)
+                    finally:
+                        w.close()
 
     def _one_shot(self, workers, section):
         for w in workers:

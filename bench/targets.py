@@ -27,6 +27,8 @@ TARGETS = (
     Target("MLP step, batch 16: ≤ 1.0× PyTorch", "step.mlp16", "torch", 1.0),
     Target("100-op chain fwd+bwd, µs/op: ≤ PyTorch", "overhead.chain", "torch", 1.0),
     Target("one tracked op fwd, 10x10: ≤ 1.5× PyTorch", "overhead.op", "torch", 1.5),
+    Target("LeNet step, batch 256: ≤ 1.5× PyTorch", "step.lenet256", "torch", 1.5),
+    Target("ResNet-18 step, batch 32: ≤ 1.3× PyTorch", "step.resnet18", "torch", 1.3),
     Target("MLP training peak memory (tracemalloc): ≤ 1.2× hand-written NumPy", "memory.traced", "numpy", 1.2),
     Target("digits MLP test accuracy: ≥ 95%", "digits.accuracy", "", 95.0),
 )

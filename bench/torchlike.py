@@ -74,13 +74,57 @@ def mlp_step_fn(lib, device, batch):
                    lib.randint(0, W.MLP_DIMS[-1], (batch,), device=device))
 
 
-def cnn_step_fn(lib, device):
-    lib.manual_seed(0)
+def lenet(lib):
+    """D2L's LeNet (section 7.6), sigmoids and average pooling as the book has them."""
     nn = lib.nn
-    net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 16, 3, stride=2, padding=1),
-                        nn.ReLU(), nn.Flatten(), nn.Linear(16 * 14 * 14, 10)).to(device)
-    return step_fn(lib, net, lib.randn(W.CNN_BATCH, 1, 28, 28, device=device),
-                   lib.randint(0, 10, (W.CNN_BATCH,), device=device))
+    return nn.Sequential(nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
+                         nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
+                         nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(),
+                         nn.Linear(84, 10))
+
+
+def lenet_step_fn(lib, device):
+    lib.manual_seed(0)
+    return step_fn(lib, lenet(lib).to(device), lib.randn(W.LENET_BATCH, 1, 28, 28, device=device),
+                   lib.randint(0, 10, (W.LENET_BATCH,), device=device))
+
+
+def resnet18(lib, num_classes=10):
+    """torchvision's ResNet-18, written out here so that every library runs the same model
+    without torchvision (its layers, strides and names)."""
+    nn = lib.nn
+
+    class BasicBlock(nn.Module):
+        def __init__(self, c_in, c_out, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(c_out)
+            self.relu = nn.ReLU(inplace=True)
+            self.conv2 = nn.Conv2d(c_out, c_out, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(c_out)
+            self.downsample = None
+            if stride != 1 or c_in != c_out:
+                self.downsample = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out))
+
+        def forward(self, x):
+            identity = x if self.downsample is None else self.downsample(x)
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.bn2(self.conv2(out))
+            return self.relu(out + identity)
+
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, 1)]
+    c_in = 64
+    for c_out, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        layers += [BasicBlock(c_in, c_out, stride), BasicBlock(c_out, c_out, 1)]
+        c_in = c_out
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, num_classes)]
+    return nn.Sequential(*layers)
+
+
+def resnet18_step_fn(lib, device):
+    lib.manual_seed(0)
+    return step_fn(lib, resnet18(lib).to(device), lib.randn(W.RESNET_BATCH, 3, 32, 32, device=device),
+                   lib.randint(0, 10, (W.RESNET_BATCH,), device=device))
 
 
 # -- one-shot sections ---------------------------------------------------------------------
@@ -138,6 +182,24 @@ def memory_run(lib, device, traced):
     return memory.profile(train, traced=traced)
 
 
+def resnet_memory_run(lib, device):
+    """Peak RSS of building the ResNet-18 and training it a few steps (a fresh process; RSS,
+    not tracemalloc, so that PyTorch's allocations count too)."""
+    lib.manual_seed(0)
+    X = lib.randn(W.RESNET_BATCH, 3, 32, 32, device=device)
+    y = lib.randint(0, 10, (W.RESNET_BATCH,), device=device)
+
+    def train():
+        step = step_fn(lib, resnet18(lib).to(device), X, y)
+        for _ in range(W.RESNET_MEMORY_STEPS):
+            loss = step()
+        return loss.item()
+
+    if isinstance(builders(lib)["resnet18_step"], str):
+        return {"memory.resnet_rss": {"na": builders(lib)["resnet18_step"]}}
+    return {"memory.resnet_rss": memory.profile(train, traced=False)["memory.rss"]}
+
+
 # -- sweeps (inputs do not require grad) ------------------------------------------------------
 def matmul(lib, device, n):
     a, b = lib.randn(n, n, device=device), lib.randn(n, n, device=device)
@@ -149,11 +211,20 @@ def elementwise(lib, device, n):
     return lambda: (x * 2.0 + 1.0).relu()
 
 
+def conv2d(lib, device, channels):
+    size = W.CONV_SWEEP[channels]
+    x = lib.randn(W.CONV_BATCH, channels, size, size, device=device)
+    w = lib.randn(channels, channels, 3, 3, device=device) * 0.05
+    conv = lib.nn.functional.conv2d
+    return lambda: conv(x, w, padding=1)
+
+
 def builders(lib):
     """``BUILDERS`` for a worker: each ``builder(device, *args)`` returns the call to time."""
     out = {name: functools.partial(fn, lib) for name, fn in (
-        ("one_op", one_op), ("chain", chain), ("mlp_step", mlp_step_fn), ("cnn_step", cnn_step_fn),
-        ("matmul", matmul), ("elementwise", elementwise))}
-    if not hasattr(lib.nn, "Conv2d"):
-        out["cnn_step"] = "not available (no nn.Conv2d yet)"
+        ("one_op", one_op), ("chain", chain), ("mlp_step", mlp_step_fn), ("lenet_step", lenet_step_fn),
+        ("resnet18_step", resnet18_step_fn), ("matmul", matmul), ("elementwise", elementwise), ("conv2d", conv2d))}
+    for name in ("lenet_step", "resnet18_step", "conv2d"):
+        if not all(hasattr(lib.nn, layer) for layer in ("Conv2d", "AvgPool2d", "MaxPool2d", "AdaptiveAvgPool2d")):
+            out[name] = "not available (no nn.Conv2d and pooling yet)"
     return out

@@ -12,9 +12,15 @@ each workload with their own arrays.
 - step.mlpB: one training step of a 784-256-256-10 MLP (ReLU, cross-entropy, SGD lr 0.01,
   no momentum) on a fixed synthetic batch of B: forward, loss, zero_grad, backward, step.
   The NumPy/CuPy column is the same step written by hand on raw arrays.
-- step.cnn128: a small CNN (conv 1->8 3x3 pad 1, ReLU, conv 8->16 3x3 stride 2 pad 1,
-  ReLU, flatten, linear to 10) on 1x28x28 inputs, batch 128; gradkit shows "not
-  available" until it has ``nn.Conv2d``.
+- step.lenet256: the book's LeNet (conv 1->6 5x5 pad 2, sigmoid, 2x2 average pooling,
+  conv 6->16 5x5, sigmoid, pooling, linear 400-120-84-10 with sigmoids) on 1x28x28, batch
+  256, cross-entropy and SGD as above.
+- step.resnet18: torchvision's ResNet-18 (7x7 stride-2 stem, 3x3 max pooling, four stages
+  of two basic blocks, batch normalisation in training mode, 10 classes) on 3x32x32, batch 32.
+- sweep.conv2d: a 3x3 convolution, C -> C channels, padding 1, forward only, batch 16, at
+  ResNet-like pairs of channels and image size (``CONV_SWEEP``); GFLOP/s = 2 N C^2 9 H W / t.
+- memory.resnet_rss (CPU): peak RSS of a fresh process that builds the ResNet-18 and trains
+  it for a few steps at batch 32 (every library, PyTorch included, in its own process).
 - digits: the MLP of examples/mlp.py (64-256-256-10, ReLU, dropout 0.2) trained on the
   embedded UCI digits (1,438 train / 359 test), batch 32, SGD lr 0.1 momentum 0.9,
   weight decay 1e-4 on the weights; test accuracy and training samples/s.
@@ -34,7 +40,12 @@ BATCHES = (16, 128, 1024)
 LR = 0.01
 CHAIN_LEN = 100
 OP_SHAPE = (10, 10)
-CNN_BATCH = 128
+LENET_BATCH = 256
+RESNET_BATCH = 32
+RESNET_MEMORY_STEPS = 3
+# sweep.conv2d: channels -> image size (square), as the stages of a ResNet pair them
+CONV_SWEEP = {16: 64, 32: 32, 64: 32, 128: 16, 256: 8, 512: 4}
+CONV_BATCH = 16
 MEMORY_BATCH = 128
 MEMORY_STEPS = 20
 
@@ -65,6 +76,11 @@ def elementwise_bytes(n):
     return 24.0 * n
 
 
+def conv2d_flops(channels):
+    size = CONV_SWEEP[channels]
+    return 2.0 * CONV_BATCH * channels * channels * 9 * size * size
+
+
 US_PER_OP = ("scale", 1e6, "µs/op")
 US_PER_CHAIN_OP = ("scale", 1e6 / CHAIN_LEN, "µs/op")
 MS_PER_STEP = ("scale", 1e3, "ms/step")
@@ -83,12 +99,15 @@ def case_list(cfg, sections):
         out += [("overhead.op", "one_op", (), US_PER_OP), ("overhead.chain", "chain", (), US_PER_CHAIN_OP)]
     if "step" in sections:
         out += [(f"step.mlp{b}", "mlp_step", (b,), MS_PER_STEP) for b in cfg["batches"]]
-        out.append((f"step.cnn{CNN_BATCH}", "cnn_step", (), MS_PER_STEP))
+        out.append(("step.lenet256", "lenet_step", (), MS_PER_STEP))
+        out.append(("step.resnet18", "resnet18_step", (), MS_PER_STEP))
     if "sweep" in sections:
         out += [(f"sweep.matmul/{n}", "matmul", (n,), ("rate", matmul_flops(n) / 1e9, "GFLOP/s"))
                 for n in cfg["matmul_sizes"]]
         out += [(f"sweep.elementwise/{n}", "elementwise", (n,), ("rate", elementwise_bytes(n) / 1e9, "GB/s"))
                 for n in cfg["elementwise_sizes"]]
+        out += [(f"sweep.conv2d/{c}", "conv2d", (c,), ("rate", conv2d_flops(c) / 1e9, "GFLOP/s"))
+                for c in CONV_SWEEP]
     return out
 
 

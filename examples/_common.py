@@ -21,10 +21,15 @@ def parser(description):
 
 
 def setup(args):
-    if args.device:
-        torch.set_default_device(args.device)
+    """Selects the device (failing with one line, not a traceback, where it cannot work)."""
+    try:
+        if args.device:
+            torch.set_default_device(args.device)
+        device = torch.get_default_device()
+        torch.zeros(1, device=device)  # the device's library loads here: CuPy, the driver
+    except RuntimeError as e:
+        raise SystemExit(f"error: {e}") from None
     torch.manual_seed(args.seed)
-    device = torch.get_default_device()
     print(f"device: {device}")
     return device
 
@@ -57,9 +62,13 @@ def accuracy(net, loader):
 
 
 def checkpoint_round_trip(net, make_net, path, probe):
-    """Saves net, loads the file into a fresh model and checks both agree on ``probe``."""
+    """Saves net, loads the file into a fresh model and checks both agree on ``probe``.
+    Without a path the checkpoint goes to a temporary folder, removed afterwards."""
     if path is None:
-        path = os.path.join(tempfile.mkdtemp(prefix="gradkit-example-"), "model.safetensors")
+        with tempfile.TemporaryDirectory(prefix="gradkit-example-") as folder:
+            checkpoint_round_trip(net, make_net, os.path.join(folder, "model.safetensors"), probe)
+        print("checkpoint: the temporary folder is removed (--checkpoint PATH keeps the file)")
+        return None
     torch.save(net.state_dict(), path)
     fresh = make_net()
     fresh.load_state_dict(torch.load(path))

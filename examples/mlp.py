@@ -44,7 +44,7 @@ def main(argv=None):
             trainer.zero_grad()
             l.backward()
             trainer.step()
-            total += float(l) * y.numel()
+            total += float(l.detach()) * y.numel()
             count += y.numel()
         test_acc = accuracy(net, test_iter)
         print(f"epoch {epoch + 1:2d}, loss {total / count:.4f}, test acc {test_acc:.3f}")

@@ -34,7 +34,7 @@ def main(argv=None):
             trainer.zero_grad()
             l.mean().backward()
             trainer.step()
-            total += float(l.sum())
+            total += float(l.detach().sum())
             count += y.numel()
         print(f"epoch {epoch + 1:2d}, loss {total / count:.4f}, train acc {accuracy(net, train_iter):.3f}, "
               f"test acc {accuracy(net, test_iter):.3f}")

@@ -50,8 +50,13 @@ float16 = dtype("float16", 2, FLOAT, True, 1)
 float32 = dtype("float32", 4, FLOAT, True, 2)
 float64 = dtype("float64", 8, FLOAT, True, 3)
 
+# A name PyTorch scripts test and pass around (nanoGPT picks it when the GPU supports it);
+# no gradkit backend stores it (NumPy and CuPy have no bfloat16), so making a tensor of it
+# raises the backend's TypeError. Not in ALL: nothing iterates over it as a usable dtype.
+bfloat16 = dtype("bfloat16", 2, FLOAT, True, 1)
+
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
-BY_NAME = {d.name: d for d in ALL}
+BY_NAME = {d.name: d for d in ALL + (bfloat16,)}
 ALIASES = {
     "float": float32, "double": float64, "half": float16,
     "long": int64, "int": int32, "short": int16,
@@ -100,6 +105,8 @@ def as_dtype(obj) -> dtype:
 def promote_types(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
+    if a._rank == b._rank == 1 and a.category == b.category == FLOAT:  # float16 with bfloat16
+        return float32
     if a.category != b.category:
         return a if a.category > b.category else b
     if a.category == INT and a.is_signed != b.is_signed:
@@ -199,7 +206,7 @@ def _dtype_of_array_slow(key) -> dtype:
 
 # PyTorch's legacy scalar-type names, which its error messages use ("Float did not match Double")
 SCALAR_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                     "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
+                     "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
 
 
 def scalar_type_name(d: dtype) -> str:
@@ -211,6 +218,7 @@ def scalar_type_name(d: dtype) -> str:
 _FLOAT_LIMITS = {
     # bits, eps, max, tiny (smallest normal), resolution
     "float16": (16, 0.0009765625, 65504.0, 6.103515625e-05, 0.001),
+    "bfloat16": (16, 0.0078125, 3.3895313892515355e+38, 1.1754943508222875e-38, 0.01),
     "float32": (32, 1.1920928955078125e-07, 3.4028234663852886e+38, 1.1754943508222875e-38, 1e-06),
     "float64": (64, 2.220446049250313e-16, 1.7976931348623157e+308, 2.2250738585072014e-308, 1e-15),
 }

@@ -5,7 +5,8 @@ import math
 import types
 
 from . import _dtype as D
-from ._tensor import Tensor
+from . import _layout
+from ._tensor import Tensor, _wrap_dim
 from .ops import arith, compare, creation, device, indexing, inplace, linalg, random, reduction, select, shape
 from .ops import contraction, decompositions, scan, scatter, sorting, statistics, unary, views
 from .ops.nn import softmax
@@ -181,7 +182,7 @@ def _bind_random_fill():
 
 
 def _bind_conversions():
-    casts = {"float": D.float32, "double": D.float64, "half": D.float16, "long": D.int64, "int": D.int32,
+    casts = {"float": D.float32, "double": D.float64, "half": D.float16, "bfloat16": D.bfloat16, "long": D.int64, "int": D.int32,
              "short": D.int16, "char": D.int8, "byte": D.uint8, "bool": D.bool_}
     for name, dt in casts.items():
         def method(self, memory_format=None, _dt=dt):
@@ -253,7 +254,7 @@ def _bind_misc():
         return self
 
     def is_contiguous(self, memory_format=None):
-        return True
+        return _layout.is_contiguous(self, memory_format)
 
     def is_nonzero(self):
         return bool(self)
@@ -271,16 +272,11 @@ def _bind_misc():
         return ptr if ptr is not None else id(self._data)
 
     def storage_offset(self):
-        return 0
+        return _layout.storage_offset(self)
 
     def stride(self, dim=None):
-        shape = self._data.shape
-        strides, acc = [], 1
-        for s in reversed(shape):
-            strides.append(acc)
-            acc *= max(s, 1)
-        strides = tuple(reversed(strides))
-        return strides if dim is None else strides[dim]
+        strides = _layout.strides(self)
+        return strides if dim is None else strides[_wrap_dim(dim, len(strides), "stride")]
 
     for fn in (apply_, map_, is_contiguous, is_nonzero, sum_to_size, data_ptr, storage_offset, stride):
         setattr(Tensor, fn.__name__, fn)

@@ -27,6 +27,12 @@ def is_available() -> bool:
     return _cupy_reason() is None
 
 
+def is_bf16_supported(including_emulation=True) -> bool:
+    """False: gradkit's CUDA arrays (CuPy) have no bfloat16, so scripts that choose their
+    precision by asking (nanoGPT's float16-or-bfloat16 choice) pick float16."""
+    return False
+
+
 def unavailable_reason():
     """None when CUDA works, else why not (no cupy, no device, driver too old)."""
     return _cupy_reason()

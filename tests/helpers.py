@@ -17,10 +17,27 @@ def check_grads(fn, inputs, *, second_order=True, atol=1e-5, rtol=1e-3, eps=1e-6
     """First-order (and, unless the op is first-order only, second-order) finite-difference
     check in float64, and the first derivative built with create_graph=True compared with
     the plain one."""
+    assert_no_hidden_alias(fn, inputs)
     assert gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol)
     assert_recording_matches_plain(fn, inputs)
     if second_order:
         assert gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol)
+
+
+def assert_no_hidden_alias(fn, inputs):
+    """An output that is not a view (no ``_base``) owns its memory: if it shared an input's
+    storage, an in-place write to one would silently change the other (NumPy returns views
+    where PyTorch copies: flip, some einsums). Checked where arrays expose their memory."""
+    import numpy as np
+
+    outs = fn(*inputs)
+    outs = (outs,) if isinstance(outs, gradkit.Tensor) else tuple(outs)
+    arrays = [x._data for x in inputs if isinstance(x, gradkit.Tensor) and isinstance(x._data, np.ndarray)]
+    for k, out in enumerate(outs):
+        if not isinstance(out, gradkit.Tensor) or out._base is not None or not isinstance(out._data, np.ndarray):
+            continue
+        for i, a in enumerate(arrays):
+            assert not np.shares_memory(out._data, a), f"output {k} is not a view but shares input {i}'s memory"
 
 
 def _weights_like(t):

@@ -131,13 +131,14 @@ def test_issue_targets_are_all_listed():
     keys = {(t.key, t.reference, t.limit) for t in targets.TARGETS}
     assert keys == {("step.mlp128", "numpy", 1.15), ("step.mlp128", "torch", 1.0), ("step.mlp16", "numpy", 1.3),
                     ("step.mlp16", "torch", 1.0), ("overhead.chain", "torch", 1.0), ("overhead.op", "torch", 1.5),
-                    ("memory.traced", "numpy", 1.2), ("digits.accuracy", "", 95.0)}
+                    ("memory.traced", "numpy", 1.2), ("digits.accuracy", "", 95.0),
+                    ("step.lenet256", "torch", 1.5), ("step.resnet18", "torch", 1.3)}
 
 
 # -- report -------------------------------------------------------------------------------------
 def fake_run(absent=None, sections=("step", "sweep")):
     gk = {"step.mlp16": stat(2.6, 2.5, 2.7), "step.mlp128": stat(4.0, 3.9, 4.4), "step.mlp1024": stat(20.0),
-          "step.cnn128": stats.na("not available (no nn.Conv2d yet)"),
+          "step.lenet256": stats.na("not available (no nn.Conv2d yet)"),
           "sweep.matmul": {64: stat(10.0, unit="GFLOP/s"), 128: stat(50.0, unit="GFLOP/s")},
           "sweep.elementwise": {1000: stat(1.0, unit="GB/s")}}
     np_ = {"step.mlp16": stat(2.0), "step.mlp128": stat(4.0), "step.mlp1024": stat(19.0),
@@ -162,28 +163,42 @@ def test_results_table_cells_ratios_and_no_gpu_columns():
     assert cells[3] == "2.00"                    # NumPy cpu
     assert cells[4] == "no PyTorch"
     assert cells[5] == "1.30×" and cells[6] == "no PyTorch"
-    assert cells[7:] == ["no GPU"] * 5           # every CUDA column, ratios included
-    assert "not available (no nn.Conv2d yet)" in _row(text, "small CNN")
+    assert len(cells) == 7 and "cuda" not in text  # nothing ran on CUDA: no CUDA columns at all
+    assert "not available (no nn.Conv2d yet)" in _row(text, "LeNet step")
     assert "digits" not in text                  # only the sections that ran
+    assert "CUDA columns left out" in report.render(fake_run())
+
+
+def _run_with_some_cuda():
+    run = fake_run()
+    run["columns"]["gradkit/cuda"] = {"results": {"step.mlp16": stat(0.5),
+                                                  "sweep.matmul": {64: stat(5.0, unit="GFLOP/s")}}, "errors": {}}
+    del run["absent"]["gradkit/cuda"]
+    return run
 
 
 def test_no_number_is_ever_invented_for_missing_cuda():
-    text = report.render(fake_run())
-    rows = [line for line in text.splitlines() if line.startswith("| MLP 784") or line.startswith("| small")]
+    text = report.render(_run_with_some_cuda())
+    assert "CUDA columns left out" not in text
+    rows = [line for line in text.splitlines() if line.startswith("| MLP 784") or line.startswith("| LeNet step (")]
     assert len(rows) == 4
     for line in rows:
-        assert [c.strip() for c in line.strip("|").split("|")][-5:] == ["no GPU"] * 5
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[-4:] == ["no GPU"] * 4     # CuPy, PyTorch cuda and both ratios
+        assert cells[-5] == ("0.500" if "batch 16 " in line else "—")
     sweep_rows = [line for line in text.splitlines() if line.startswith("| 64 ") or line.startswith("| 1,000 ")]
-    assert len(sweep_rows) == 2
+    assert len(sweep_rows) == 3  # matmul n = 64, elementwise 1,000, conv2d C = 64
     for line in sweep_rows:
-        assert [c.strip() for c in line.strip("|").split("|")][-3:] == ["no GPU"] * 3
+        assert [c.strip() for c in line.strip("|").split("|")][-2:] == ["no GPU"] * 2
 
 
 def test_sweep_table_and_crossover_without_cuda():
     text = report.sweep_table(fake_run(), "matmul")
-    assert "| 64 | 10.0 | 20.0 | no PyTorch | no GPU | no GPU | no GPU |" in text
+    assert "| 64 | 10.0 | 20.0 | no PyTorch |" in text and "cuda" not in text and "overtakes" not in text
     assert "| 128 | 50.0 | — |" in text
-    assert text.rstrip().endswith("no CUDA")
+    text = report.sweep_table(_run_with_some_cuda(), "matmul")
+    assert "| 64 | 10.0 | 20.0 | no PyTorch | 5.00 | no GPU | no GPU |" in text
+    assert "CUDA overtakes the CPU per op (gradkit): CUDA is not faster up to 64" in text
 
 
 def g(v):
@@ -231,7 +246,7 @@ class FakeWorker:
         keys = [k for k, *_ in workloads.case_list({"batches": [16], "matmul_sizes": [64],
                                                      "elementwise_sizes": []}, sections)]
         self.ready = {"info": {"lib": lib}, "unavailable": None,
-                      "static": {"step.cnn128": stats.na("not available")} if lib == "gradkit" else {},
+                      "static": {"step.lenet256": stats.na("not available")} if lib == "gradkit" else {},
                       "cases": [{"key": k, "conversion": ["scale", 1e3, "ms"]} for k in keys if k in seconds],
                       "one_shot": ["memory"]}
 
@@ -287,7 +302,7 @@ def test_schedule_interleaves_blocks_and_rotates_the_first(monkeypatch):
     assert [c for _, c, _ in log if c != "block"] == ["prepare", "prepare", "release", "release"]
     got = columns["gradkit/cpu"]["results"]
     assert got["step.mlp16"]["median"] == 2.0 and got["step.mlp16"]["n"] == 7
-    assert got["step.cnn128"] == {"na": "not available"}      # answered without timing
+    assert got["step.lenet256"] == {"na": "not available"}    # answered without timing
     assert columns["numpy/cpu"]["results"]["step.mlp16"]["median"] == 1.0
 
 
@@ -328,10 +343,13 @@ def test_store_groups_sweep_points_and_units_count_the_progress():
     assert sorted(entry["results"]["sweep.matmul"]) == [64, 128] and "step.mlp16" in entry["results"]
     cfg = {"batches": [16, 128], "matmul_sizes": [64], "elementwise_sizes": [1000]}
     keys = workloads.case_list(cfg, ["overhead", "step", "sweep"])
-    assert [k for k, *_ in keys] == ["overhead.op", "overhead.chain", "step.mlp16", "step.mlp128", "step.cnn128",
-                                     "sweep.matmul/64", "sweep.elementwise/1000"]
-    assert schedule.units(keys, ["digits", "memory"], ["gradkit", "numpy", "torch"], "cpu") == 7 + 2 + 3
-    assert schedule.units(keys, ["digits", "memory"], ["gradkit", "numpy"], "cuda") == 7 + 1
+    assert [k for k, *_ in keys] == ["overhead.op", "overhead.chain", "step.mlp16", "step.mlp128", "step.lenet256",
+                                     "step.resnet18", "sweep.matmul/64", "sweep.elementwise/1000"] + \
+        [f"sweep.conv2d/{c}" for c in workloads.CONV_SWEEP]
+    n = len(keys)
+    # digits: gradkit and torch; memory: the MLP run for all three, the ResNet run for gradkit and torch
+    assert schedule.units(keys, ["digits", "memory"], ["gradkit", "numpy", "torch"], "cpu") == n + 2 + 3 + 2
+    assert schedule.units(keys, ["digits", "memory"], ["gradkit", "numpy"], "cuda") == n + 1
     assert runner.column_lib("numpy", "cuda:1") == "cupy" and runner.column_lib("numpy", "cpu") == "numpy"
 
 
@@ -547,6 +565,11 @@ def test_progress_fallback_writes_plain_lines():
     quiet = io.StringIO()
     Progress(2, enabled=False, stream=quiet).show(1, "x")
     assert quiet.getvalue() == ""
+    logged = io.StringIO()  # not a terminal: plain lines even where tqdm is installed
+    p = Progress(2, stream=logged, use_tqdm=True)
+    p.show(1, "gradkit cpu: step")
+    p.close()
+    assert "\r" not in logged.getvalue() and logged.getvalue().startswith("[1/2] gradkit cpu: step")
 
 
 # -- the timing checks moved out of the unit tests -------------------------------------------

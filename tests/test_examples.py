@@ -41,3 +41,25 @@ def test_mlp_reaches_95_percent_on_digits(tmp_path):
     assert re.search(r"trained in ([0-9.]+)s", out), out
     assert accuracy >= 0.95, out
     assert "predictions identical: True" in out
+
+
+def test_example_leaves_no_temporary_files_and_no_warnings(tmp_path):
+    env = dict(os.environ, TMPDIR=str(tmp_path), PYTHONWARNINGS="default")
+    proc = subprocess.run([sys.executable, os.path.join(EXAMPLES, "softmax_regression.py"), "--epochs", "1"],
+                          capture_output=True, text=True, timeout=120, cwd=EXAMPLES, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "predictions identical: True" in proc.stdout
+    assert list(tmp_path.iterdir()) == []  # the checkpoint's temporary folder is gone
+    assert "Warning" not in proc.stderr, proc.stderr
+
+
+def test_example_on_a_device_that_cannot_work_says_so_in_one_line():
+    import gradkit
+
+    if gradkit.cuda.is_available():
+        pytest.skip("CUDA works here")
+    proc = subprocess.run([sys.executable, os.path.join(EXAMPLES, "mlp.py"), "--device", "cuda"],
+                          capture_output=True, text=True, timeout=120, cwd=EXAMPLES)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().count("\n") == 0 and proc.stderr.startswith("error: CUDA was asked for but ")
+    assert "Traceback" not in proc.stderr

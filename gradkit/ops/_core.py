@@ -75,7 +75,7 @@ class Cast(Node):
     def forward(self, backend, a, dtype):
         xp = backend.xp
         self.src = D.dtype_of_array(a)
-        return xp.astype(a, getattr(xp, dtype.name))
+        return xp.astype(a, backend.xp_dtype(dtype.name))
 
     def backward(self, g):
         return cast(g, self.src)

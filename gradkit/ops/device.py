@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import _dtype as D
+from .. import _layout
 from .._device import Device, resolve
 from .._tensor import Tensor
 from ..autograd.node import Node
@@ -77,6 +78,8 @@ def to(self: Tensor, *args, non_blocking=False, copy=False, memory_format=None, 
             out = _moved(out, dst, dtype)
     if dtype is not None:
         out = cast(out, D.as_dtype(dtype))
+    if memory_format is not None and memory_format is not _layout.preserve_format:
+        out = out.contiguous(memory_format=memory_format)
     if copy and out is self:
         out = self.clone()
     return out

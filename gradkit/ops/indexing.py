@@ -26,6 +26,8 @@ def convert_key(x: Tensor, key):
         if item is None or isinstance(item, slice):
             items.append(item)
             if item is not None:
+                if item.step is not None and item.step <= 0:
+                    raise ValueError("step must be greater than zero")  # PyTorch has no reversed views
                 consumed += 1
                 bounded = bounded or item.start is not None or item.stop is not None
         elif item is Ellipsis:
@@ -66,12 +68,7 @@ def _clamp_slices(items, shape, backend):
             if item.start is not None or item.stop is not None:
                 size = shape[axis]
                 start, stop, step = item.indices(size)
-                if step > 0:
-                    items[k] = slice(start, stop, step)
-                elif start < 0:  # a backward slice that starts before the beginning: empty
-                    items[k] = slice(0, 0, 1)
-                else:
-                    items[k] = slice(start, stop if stop >= 0 else None, step)
+                items[k] = slice(start, stop, step)
             axis += 1
         elif isinstance(item, int):
             axis += 1

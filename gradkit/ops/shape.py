@@ -3,6 +3,7 @@ unbind: pieces are views), and reorders that copy (flip, roll, repeat, tril/triu
 from __future__ import annotations
 
 from .. import _dtype as D
+from .. import _layout
 from .._size import Size
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.node import Node
@@ -252,25 +253,50 @@ FAMILY.export(narrow)
 
 
 class Clone(Node):
+    """A copy in a memory format: preserve_format keeps a dense layout (the backend's
+    ``clone``), contiguous_format is row-major, channels_last orders memory N, spatial, C."""
     _backward_name = "CloneBackward0"
 
-    def forward(self, backend, a):
-        xp = backend.xp
-        return xp.asarray(a, copy=True)
+    def forward(self, backend, a, memory_format):
+        if memory_format is _layout.preserve_format:
+            return backend.clone(a)
+        if memory_format is _layout.contiguous_format:
+            return backend.row_major(a)
+        return backend.channels_last(a)
 
     def backward(self, g):
         return g
 
 
+def _memory_format(op, input, memory_format):
+    if memory_format in (_layout.channels_last, _layout.channels_last_3d):
+        wanted = 4 if memory_format is _layout.channels_last else 5
+        if input._data.ndim != wanted:
+            raise RuntimeError(f"{op}: required rank {wanted} tensor to use {memory_format.name} format, got a "
+                               f"tensor of shape {list(input.shape)}")
+    elif not isinstance(memory_format, _layout.memory_format):
+        raise TypeError(f"{op}(): argument 'memory_format' must be gradkit.memory_format, not "
+                        f"{type(memory_format).__name__}")
+    return memory_format
+
+
 def clone(input, *, memory_format=None):
-    return Clone.apply(input)
+    memory_format = _memory_format("clone", input, _layout.preserve_format if memory_format is None else memory_format)
+    return Clone.apply(input, memory_format=memory_format)
 
 
 FAMILY.export(clone)
 
 
 def contiguous(input, memory_format=None):
-    return input
+    """``input`` itself when its memory already has the format, else a copy that has it."""
+    memory_format = _memory_format("contiguous", input,
+                                   _layout.contiguous_format if memory_format is None else memory_format)
+    if memory_format is _layout.preserve_format:
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    if _layout.is_contiguous(input, memory_format):
+        return input
+    return Clone.apply(input, memory_format=memory_format)
 
 
 FAMILY.export(contiguous, export=False)
@@ -278,9 +304,10 @@ FAMILY.export(contiguous, export=False)
 
 class Flip(Node):
     def forward(self, backend, a, dims):
-        xp = backend.xp
         self.dims = dims
-        return xp.flip(a, axis=dims)
+        # a copy, as in PyTorch: NumPy's flip is a view, and a tensor that is not a view
+        # must not share its input's memory
+        return backend.clone(backend.xp.flip(a, axis=dims))
 
     def backward(self, g):
         return g.flip(self.dims)

@@ -12,6 +12,7 @@ from ..autograd.node import Node
 from ._core import shape_arg as _shape_arg
 from ._core import named, sum_to
 from ._view_record import as_view
+from .inplace import check_inplace
 from ._table import Family
 
 FAMILY = Family("views")
@@ -61,8 +62,13 @@ FAMILY.export(reshape)
 
 
 def view(input, *shape):
+    """``reshape`` that refuses to copy: the result always shares ``input``'s memory."""
     if len(shape) == 1 and (isinstance(shape[0], D.dtype) or isinstance(shape[0], str)):
         raise NotImplementedError("view(dtype) reinterpretation is not supported by gradkit")
+    size = infer_shape("view", _shape_arg("view", shape), input.numel())
+    if not input._device.backend.reshape_is_view(input._data, size):
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
+                           "spans across two contiguous subspaces). Use .reshape(...) instead.")
     return reshape(input, *shape)
 
 
@@ -132,7 +138,7 @@ def transpose(input, dim0, dim1):
 
 
 swapaxes = swapdims = transpose
-FAMILY.export(transpose, inplace=True)
+FAMILY.export(transpose)
 FAMILY.export(transpose, "swapdims", name="swapaxes")
 
 
@@ -143,7 +149,7 @@ def t(input):
     return named(out, "TBackward0")
 
 
-FAMILY.export(t, inplace=True)
+FAMILY.export(t)
 
 
 def movedim(input, source, destination):
@@ -176,7 +182,7 @@ def unsqueeze(input, dim):
     return as_view(named(Reshape.apply(input, shape=shape), "UnsqueezeBackward0"), input, ((reshape, shape),))
 
 
-FAMILY.export(unsqueeze, inplace=True)
+FAMILY.export(unsqueeze)
 
 
 def squeeze(input, dim=None):
@@ -194,7 +200,48 @@ def squeeze(input, dim=None):
     return as_view(named(Reshape.apply(input, shape=new), name), input, ((reshape, new),))
 
 
-FAMILY.export(squeeze, inplace=True)
+FAMILY.export(squeeze)
+
+
+def _restride_in_place(x, view, op, backward_name):
+    """``x.t_()``, ``x.unsqueeze_(0)``, ...: x itself takes the shape and strides of ``view(x)``
+    (PyTorch changes the tensor's metadata; the storage is untouched). The version moves, as
+    for any in-place op, and when recording x's history continues through the view op."""
+    check_inplace(x, op)
+    out = view(x)
+    x._data = out._data
+    x._version[0] += 1
+    if out.grad_fn is not None:
+        x.grad_fn, x._output_nr = named(out, backward_name).grad_fn, out._output_nr
+    record = out._extra.get("view") if out._extra is not None else None
+    if x._base is not None and record is not None:  # a view stays a view, one step further from its base
+        record.version = x._version[0]
+        x._extra["view"] = record
+    return x
+
+
+def t_(input):
+    return _restride_in_place(input, t, "t_", "TBackward1")
+
+
+def transpose_(input, dim0, dim1):
+    return _restride_in_place(input, lambda x: transpose(x, dim0, dim1), "transpose_", "TransposeBackward1")
+
+
+def unsqueeze_(input, dim):
+    return _restride_in_place(input, lambda x: unsqueeze(x, dim), "unsqueeze_", "UnsqueezeBackward1")
+
+
+def squeeze_(input, dim=None):
+    name = "SqueezeBackward3" if dim is None else "SqueezeBackward4"
+    return _restride_in_place(input, lambda x: squeeze(x, dim), "squeeze_", name)
+
+
+FAMILY.export(t_, export=False)
+FAMILY.export(transpose_, "swapdims_", export=False)
+FAMILY.export(transpose_, name="swapaxes_", export=False)
+FAMILY.export(unsqueeze_, export=False)
+FAMILY.export(squeeze_, export=False)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
