@@ -14,6 +14,7 @@ from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
+from .kernels.interpolate import InterpolateKernels
 from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
@@ -30,7 +31,7 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, InterpolateKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -1,0 +1,144 @@
+"""Interpolation kernels: resampling of the spatial dims of an (N, C, *spatial) array.
+
+Every mode PyTorch's ``interpolate`` offers is linear in the input and separable: along one
+axis, output position i is a weighted sum of input positions. So a resize is one small
+(out, in) weight matrix per axis, applied with matmul, and its gradient is the same walk with
+the transposed matrices. The matrices are built on the device with the index arithmetic of
+PyTorch's CPU kernels (in float32 for float32 inputs where PyTorch computes in float32, so the
+nearest source indices agree exactly).
+"""
+from __future__ import annotations
+
+import math
+
+# The cubic convolution constant: -0.75 in PyTorch's plain bicubic (as OpenCV), -0.5 (Keys,
+# as PIL) in its antialiased one.
+_CUBIC_A = -0.75
+_CUBIC_A_ANTIALIAS = -0.5
+
+
+def _cubic(x, a, xp):
+    """The cubic convolution kernel at |x| (a piecewise cubic, zero from 2 on)."""
+    x = xp.abs(x)
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return xp.where(x < 1, near, xp.where(x < 2, far, xp.zeros_like(x)))
+
+
+def _triangle(x, xp):
+    x = xp.abs(x)
+    return xp.where(x < 1, 1 - x, xp.zeros_like(x))
+
+
+class InterpolateKernels:
+    xp = None  # the array-API namespace (set by the Backend)
+
+    # -- the weight matrices ------------------------------------------------------------
+    def resample_matrix(self, mode, in_size, out_size, scale, align_corners, antialias, dtype, device):
+        """The (out_size, in_size) matrix of one axis's resampling. ``scale`` is the user's
+        scale factor for this axis (or None: then in/out is used, as PyTorch does); ``device``
+        is the array library's device (an input array's ``.device``)."""
+        xp = self.xp
+        dev = device
+        # PyTorch computes source coordinates in the input's float type (float32 below double)
+        cdt = xp.float64 if dtype == xp.float64 else xp.float32
+        rows = xp.arange(out_size, dtype=cdt, device=dev)
+        cols = xp.arange(in_size, device=dev)
+        if mode in ("nearest", "nearest-exact"):
+            return self._one_hot(self._nearest_index(mode, in_size, out_size, scale, dev), cols, dtype)
+        if mode == "area":  # adaptive average pooling: the window [floor(i*in/out), ceil((i+1)*in/out))
+            i = xp.arange(out_size, device=dev)[:, None]
+            start = (i * in_size) // out_size
+            stop = -((-(i + 1) * in_size) // out_size)
+            inside = (cols[None, :] >= start) & (cols[None, :] < stop)
+            return xp.astype(inside, dtype) / xp.astype(stop - start, dtype)
+        step = self._coordinate_scale(in_size, out_size, scale, align_corners)
+        if antialias:
+            return xp.astype(self._antialias_matrix(mode, in_size, out_size, step, rows, cols, cdt), dtype)
+        if align_corners:
+            src = rows * step
+        else:
+            src = (rows + 0.5) * step - 0.5
+        weights = xp.zeros((out_size, in_size), dtype=cdt, device=dev)
+        if mode == "bicubic":
+            base = xp.floor(src)
+            t = src - base
+            base = xp.astype(base, xp.int64)
+            for offset, w in ((-1, _cubic(t + 1, _CUBIC_A, xp)), (0, _cubic(t, _CUBIC_A, xp)),
+                              (1, _cubic(1 - t, _CUBIC_A, xp)), (2, _cubic(2 - t, _CUBIC_A, xp))):
+                index = xp.clip(base + offset, 0, in_size - 1)  # the border value repeats
+                weights = weights + self._one_hot(index, cols, cdt) * w[:, None]
+            return xp.astype(weights, dtype)
+        # linear: src clamped at 0 from below, the pair (i0, i0 + 1) with i0 + 1 kept inside
+        src = xp.clip(src, 0, None)
+        base = xp.minimum(xp.astype(xp.floor(src), xp.int64), in_size - 1)
+        lam = xp.clip(src - xp.astype(base, cdt), 0, 1)
+        upper = base + xp.astype(base < in_size - 1, xp.int64)
+        weights = self._one_hot(base, cols, cdt) * (1 - lam)[:, None] + self._one_hot(upper, cols, cdt) * lam[:, None]
+        return xp.astype(weights, dtype)
+
+    @staticmethod
+    def _coordinate_scale(in_size, out_size, scale, align_corners):
+        if align_corners:
+            return (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+        return 1.0 / scale if scale is not None and scale > 0 else in_size / out_size
+
+    def _nearest_index(self, mode, in_size, out_size, scale, dev):
+        xp = self.xp
+        i = xp.arange(out_size, device=dev)
+        if mode == "nearest" and out_size == in_size:
+            return i
+        if mode == "nearest" and out_size == 2 * in_size:
+            return i // 2
+        # PyTorch's nearest index: floor in float32 arithmetic, whatever the input's dtype
+        step = xp.asarray(1.0 / scale if scale is not None and scale > 0 else in_size / out_size,
+                          dtype=xp.float32, device=dev)
+        position = xp.astype(i, xp.float32) + (0.5 if mode == "nearest-exact" else 0.0)
+        return xp.minimum(xp.astype(xp.floor(position * step), xp.int64), in_size - 1)
+
+    def _one_hot(self, index, cols, dtype):
+        return self.xp.astype(index[:, None] == cols[None, :], dtype)
+
+    def _antialias_matrix(self, mode, in_size, out_size, step, rows, cols, cdt):
+        """PyTorch's (and PIL's) antialiased weights: when downsampling, the filter is
+        stretched by the scale so every input pixel contributes; each row is normalised to
+        sum to one over the pixels inside the image."""
+        xp = self.xp
+        taps = 2 if mode == "bilinear" else 4
+        support = taps * 0.5 * step if step >= 1.0 else taps * 0.5
+        inv = 1.0 / step if step >= 1.0 else 1.0
+        center = (rows + 0.5) * step
+        # the window [xmin, xmin + xsize) of C's truncating casts of center -+ support + 0.5
+        xmin = xp.clip(xp.astype(center - support + 0.5, xp.int64), 0, None)
+        xmax = xp.minimum(xp.astype(center + support + 0.5, xp.int64), in_size)
+        j = xp.astype(cols, cdt)[None, :]
+        x = (j - center[:, None] + 0.5) * inv
+        w = _triangle(x, xp) if mode == "bilinear" else _cubic(x, _CUBIC_A_ANTIALIAS, xp)
+        inside = (cols[None, :] >= xmin[:, None]) & (cols[None, :] < xmax[:, None])
+        w = xp.where(inside, w, xp.zeros_like(w))
+        total = xp.sum(w, axis=1, keepdims=True)
+        return xp.where(total != 0, w / xp.where(total != 0, total, xp.ones_like(total)), w)
+
+    # -- applying them ------------------------------------------------------------------
+    def resample(self, x, matrices):
+        """``x`` (N, C, *spatial) with spatial axis k multiplied by ``matrices[k]`` (out_k,
+        in_k); a None matrix leaves its axis as it is."""
+        xp = self.xp
+        ndim = x.ndim
+        for k, m in enumerate(matrices):
+            if m is None:
+                continue
+            axis = 2 + k
+            if axis == ndim - 1:
+                x = xp.matmul(x, m.T)
+                continue
+            shape = x.shape
+            rest = math.prod(shape[axis + 1:])
+            y = xp.matmul(m, xp.reshape(x, (math.prod(shape[:axis]), shape[axis], rest)))
+            x = xp.reshape(y, shape[:axis] + (m.shape[0],) + shape[axis + 1:])
+        return x
+
+    def resample_transposed(self, g, matrices):
+        """The gradient of ``resample`` in its input: the same walk with each matrix
+        transposed."""
+        return self.resample(g, [None if m is None else m.T for m in matrices])
