@@ -99,5 +99,46 @@ class UninitializedParameter(Parameter):
         return out
 
 
+class UninitializedBuffer(Tensor):
+    """The running statistics of a lazy norm layer (``nn.LazyBatchNorm2d``) before its first
+    call: no shape yet. ``materialize(shape)`` gives it storage and makes it a plain Tensor
+    (the same object, still the module's buffer)."""
+
+    cls_to_become = Tensor
+    __slots__ = ()  # a Tensor's layout, so that materialize can make it a Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None):
+        from ..ops.creation import empty
+
+        b = object.__new__(cls)
+        _init_from(b, empty(0, device=device, dtype=dtype), requires_grad)
+        return b
+
+    def __init__(self, requires_grad=False, device=None, dtype=None):
+        pass
+
+    materialize = UninitializedParameter.materialize
+
+    def __repr__(self, *, tensor_contents=None):
+        return "<UninitializedBuffer>"
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo):
+        out = type(self)(self._requires_grad, self.device, self.dtype)
+        memo[id(self)] = out
+        return out
+
+
+def _uninitialized_shape(self):
+    # PyTorch's error: a lazy module's tensors have no shape until its first call
+    raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
+                       "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. "
+                       "Call `forward` to initialize the parameters before accessing their attributes.")
+
+
+UninitializedParameter.shape = UninitializedBuffer.shape = property(_uninitialized_shape)
+
+
 def is_lazy(param) -> bool:
-    return isinstance(param, UninitializedParameter)
+    return isinstance(param, (UninitializedParameter, UninitializedBuffer))
