@@ -68,7 +68,7 @@ def _verify_spatial_size(shape):
     for s in shape[2:]:
         size *= s
     if size == 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(shape)}")
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {shape}")
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
@@ -77,7 +77,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     statistics and ``use_input_stats``, they move towards the batch's average of the
     per-instance statistics (unbiased variance); without ``use_input_stats`` they are used
     in place of the input's."""
-    shape = tuple(input.shape)
+    shape = input.shape
     if use_input_stats:
         _verify_spatial_size(shape)
     if input.ndim < 3:

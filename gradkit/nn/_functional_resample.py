@@ -10,6 +10,7 @@ from ..ops.nn.interpolate import Interpolate
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 # the number of spatial dims each interpolating mode needs
 _MODE_RANK = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+_NAMED_RANK_ERRORS = ("linear", "bilinear", "trilinear")  # PyTorch's own message for these modes
 
 
 def _is_integer(x):
@@ -78,14 +79,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
                          "tensor as input")
     ndim = input.ndim
-    if mode in _MODE_RANK and ndim in (3, 4, 5) and ndim - 2 != _MODE_RANK[mode]:
+    if mode in _NAMED_RANK_ERRORS and ndim in (3, 4, 5) and ndim - 2 != _MODE_RANK[mode]:
         raise NotImplementedError(f"Got {ndim}D input, but {mode} mode needs {_MODE_RANK[mode] + 2}D input")
-    if ndim not in (3, 4, 5) or mode not in ("nearest", "nearest-exact", "area", *_MODE_RANK):
+    if ndim not in (3, 4, 5) or mode not in ("nearest", "nearest-exact", "area", *_MODE_RANK) or \
+            (mode in _MODE_RANK and ndim - 2 != _MODE_RANK[mode]):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {ndim}D) for the "
                                   f"modes: {_MODES} (got {mode})")
     for n, s in zip(input.shape[2:], sizes):
         if s <= 0 or n <= 0:
-            raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({_dims(input)}) and "
+            raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({_dims(input)}) "
                                f"output ({_dims_of(sizes)})")
     return Interpolate.apply(input, mode=mode, sizes=tuple(sizes), scales=tuple(scales),
                              align_corners=bool(align_corners), antialias=bool(antialias))
