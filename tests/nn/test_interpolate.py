@@ -193,10 +193,10 @@ def test_interpolate_matches_pytorch(case, device):
         w = weights(y.numel(), 0.6180339887498949, dtype).reshape(y.shape).to(device)
         (y * w).sum().backward()
         v = weights(x.numel(), 0.3819660112501051, dtype).reshape(x.shape).to(device)
+        assert y.grad_fn.name() == name
         y = y.detach()
         got = [float((y * w).sum()), float((y * y).sum()), float((x.grad * v).sum())]
         np.testing.assert_allclose(got, [s_yw, s_yy, s_gv], rtol=tol, atol=tol)
-        assert y.grad_fn.name() == name
 
 
 # values and gradients d sum(y * w)/dx of small cases, recorded from PyTorch 2.13 (inputs
