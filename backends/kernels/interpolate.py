@@ -1,8 +1,9 @@
 """Interpolation kernels: resampling of the spatial dims of an (N, C, *spatial) array.
 
 Every mode PyTorch's ``interpolate`` offers is linear in the input and separable: along one
-axis, output position i is a weighted sum of input positions. So a resize is one small
-(out, in) weight matrix per axis, applied with matmul, and its gradient is the same walk with
+axis, output position i is a weighted sum of a few input positions. So a resize is one small
+(out, in) weight matrix per axis, kept in sparse form (each row's few source positions and
+weights) and applied as that many gathers along the axis; its gradient is the same walk with
 the transposed matrices. The matrices are built on the device with the index arithmetic of
 PyTorch's CPU kernels (in float32 for float32 inputs where PyTorch computes in float32, so the
 nearest source indices agree exactly).
@@ -119,26 +120,68 @@ class InterpolateKernels:
         total = xp.sum(w, axis=1, keepdims=True)
         return xp.where(total != 0, w / xp.where(total != 0, total, xp.ones_like(total)), w)
 
-    # -- applying them ------------------------------------------------------------------
-    def resample(self, x, matrices):
-        """``x`` (N, C, *spatial) with spatial axis k multiplied by ``matrices[k]`` (out_k,
-        in_k); a None matrix leaves its axis as it is."""
+    # -- the sparse maps ---------------------------------------------------------------
+    def resample_map(self, mode, in_size, out_size, scale, align_corners, antialias, dtype, device):
+        """One axis's resampling in the form ``resample`` applies: for each output position
+        its (at most ``taps``) source positions and weights, and the same for the transposed
+        map (each input position's outputs), zero weights padding the shorter rows. A dense
+        product would cost in_size multiply-adds per output; this costs ``taps``."""
+        matrix = self.resample_matrix(mode, in_size, out_size, scale, align_corners, antialias, dtype, device)
+        width = self._window(mode, in_size, out_size, scale, align_corners, antialias)
+        # a source pixel feeds the outputs whose windows (``width`` wide, ``step`` apart) cover it
+        step = in_size / out_size if mode == "area" else \
+            self._coordinate_scale(in_size, out_size, scale, align_corners and mode not in ("nearest", "nearest-exact"))
+        width_t = out_size if step <= 0 else min(out_size, math.ceil(width / step) + 1)
+        index, weight = self._nonzeros(matrix, width)
+        if mode in ("nearest", "nearest-exact"):
+            weight = None  # one source per output, weight one: a plain gather
+        return (index, weight) + self._nonzeros(matrix.T, width_t)
+
+    def _window(self, mode, in_size, out_size, scale, align_corners, antialias):
+        """A bound on the number of source pixels one output reads."""
+        if mode in ("nearest", "nearest-exact"):
+            return 1
+        if mode == "area":
+            return min(in_size, math.ceil(in_size / out_size) + 1)
+        taps = 2 if mode in ("linear", "bilinear", "trilinear") else 4
+        if antialias:
+            step = self._coordinate_scale(in_size, out_size, scale, align_corners)
+            support = taps * 0.5 * step if step >= 1.0 else taps * 0.5
+            taps = math.ceil(support) * 2 + 1
+        return min(in_size, taps)
+
+    def _nonzeros(self, matrix, taps):
+        """(index, weight), each (rows, taps): every row's nonzero columns first (a stable
+        sort of 'is zero'), then zero-weight fillers."""
         xp = self.xp
-        ndim = x.ndim
-        for k, m in enumerate(matrices):
-            if m is None:
-                continue
-            axis = 2 + k
-            if axis == ndim - 1:
-                x = xp.matmul(x, m.T)
-                continue
-            shape = x.shape
-            rest = math.prod(shape[axis + 1:])
-            y = xp.matmul(m, xp.reshape(x, (math.prod(shape[:axis]), shape[axis], rest)))
-            x = xp.reshape(y, shape[:axis] + (m.shape[0],) + shape[axis + 1:])
+        order = xp.argsort(xp.astype(matrix == 0, xp.int8), axis=1, stable=True)[:, :taps]
+        return order, xp.take_along_axis(matrix, order, axis=1)
+
+    # -- applying them ------------------------------------------------------------------
+    def resample(self, x, maps):
+        """``x`` (N, C, *spatial) with spatial axis k resampled by ``maps[k]`` (from
+        ``resample_map``); a None map leaves its axis as it is."""
+        for k, m in enumerate(maps):
+            if m is not None:
+                x = self._gather_axis(x, 2 + k, m[0], m[1])
         return x
 
-    def resample_transposed(self, g, matrices):
-        """The gradient of ``resample`` in its input: the same walk with each matrix
-        transposed."""
-        return self.resample(g, [None if m is None else m.T for m in matrices])
+    def resample_transposed(self, g, maps):
+        """The gradient of ``resample`` in its input: each axis through its transposed map."""
+        for k, m in enumerate(maps):
+            if m is not None:
+                g = self._gather_axis(g, 2 + k, m[2], m[3])
+        return g
+
+    def _gather_axis(self, x, axis, index, weight):
+        """out[..., i, ...] = sum_t weight[i, t] * x[..., index[i, t], ...] along ``axis``
+        (a None weight: one tap of weight one)."""
+        xp = self.xp
+        if weight is None:
+            return xp.take(x, index[:, 0], axis=axis)
+        shape = (-1,) + (1,) * (x.ndim - 1 - axis)  # the weights broadcast along the later axes
+        out = None
+        for t in range(index.shape[1]):
+            term = xp.take(x, index[:, t], axis=axis) * xp.reshape(weight[:, t], shape)
+            out = term if out is None else out + term
+        return out

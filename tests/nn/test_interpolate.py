@@ -397,3 +397,31 @@ def test_kernel_matrices_are_the_same_on_every_device():
         np.testing.assert_allclose(a, strict.to_host(b), atol=1e-15)
 
 
+
+
+def _dense(index, weight, rows, cols):
+    m = np.zeros((rows, cols))
+    w = np.ones(index.shape) if weight is None else weight
+    np.add.at(m, (np.repeat(np.arange(rows), index.shape[1]), index.reshape(-1)), w.reshape(-1))
+    return m
+
+
+@pytest.mark.parametrize("mode,ac,aa", [("nearest", False, False), ("nearest-exact", False, False),
+                                        ("area", False, False), ("linear", False, False), ("linear", True, False),
+                                        ("bicubic", False, False), ("bicubic", True, False),
+                                        ("bilinear", False, True), ("bicubic", True, True)])
+def test_sparse_maps_hold_every_weight(mode, ac, aa):
+    """Each axis's map keeps a bounded number of taps per output (and per input, for the
+    gradient); the bounds hold for every pair of sizes up to 12, up- and downsampling, and for
+    scale factors that are not the size ratio."""
+    from gradkit._device import resolve
+    backend = resolve("cpu").backend
+    pairs = [(n, m, None) for n in range(1, 13) for m in range(1, 13)]
+    pairs += [(n, int(n * s), s) for n in range(1, 13) for s in (0.3, 0.55, 1.7, 2.5, 3.2) if int(n * s) >= 1]
+    for n, m, scale in pairs:
+        if mode == "area":
+            scale = None  # area always works from the sizes
+        dense = backend.resample_matrix(mode, n, m, scale, ac, aa, np.float64, "cpu")
+        index, weight, index_t, weight_t = backend.resample_map(mode, n, m, scale, ac, aa, np.float64, "cpu")
+        np.testing.assert_allclose(_dense(index, weight, m, n), dense, atol=1e-15, err_msg=f"{n} -> {m}")
+        np.testing.assert_allclose(_dense(index_t, weight_t, n, m), dense.T, atol=1e-15, err_msg=f"{n} -> {m}")

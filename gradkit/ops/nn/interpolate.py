@@ -1,7 +1,8 @@
 """Interpolation's ops: ``F.interpolate`` in every mode is a linear map, separable over the
-spatial axes, so one op covers them all. Its forward builds one small weight matrix per axis
-(backend ``resample_matrix``) and applies them (``resample``); its gradient applies the
-transposed matrices, a gradient op whose own gradient is the forward map again:
+spatial axes, so one op covers them all. Its forward builds one sparse weight map per axis
+(backend ``resample_map``: each output's few source pixels and weights) and applies them
+(``resample``); its gradient applies the transposed maps, a gradient op whose own gradient is
+the forward map again:
     Interpolate(x) = R x:             d/dx = ResampleTransposed(g) = R^T g
     ResampleTransposed(g) = R^T g:    d/dg = Resample(u) = R u
     Resample(u) = R u:                d/du = ResampleTransposed(g)
@@ -30,24 +31,24 @@ class Interpolate(Node):
             self._backward_name = "SqueezeBackward1"
         else:
             self._backward_name = _NAMES[mode].format(rank)
-        matrices = []
+        maps = []
         for k, out_size in enumerate(sizes):
             in_size = x.shape[2 + k]
             if out_size == in_size and mode in ("nearest", "nearest-exact", "area") and \
                     (scales[k] is None or scales[k] == 1.0 or mode == "area"):
-                matrices.append(None)  # the identity: this axis is left as it is
+                maps.append(None)  # the identity: this axis is left as it is
                 continue
-            matrices.append(backend.resample_matrix(mode, in_size, out_size, scales[k], align_corners, antialias,
-                                                    x.dtype, x.device))
-        self.matrices = tuple(matrices)
-        return backend.resample(x, self.matrices)
+            maps.append(backend.resample_map(mode, in_size, out_size, scales[k], align_corners, antialias,
+                                             x.dtype, x.device))
+        self.maps = tuple(maps)
+        return backend.resample(x, self.maps)
 
     def backward(self, g):
-        return ResampleTransposed.run(g, params={"matrices": self.matrices})
+        return ResampleTransposed.run(g, params={"maps": self.maps})
 
 
 class Resample(GradientOp):
-    """u with spatial axis k multiplied by ``matrices[k]``: the gradient of the gradient."""
+    """u with spatial axis k resampled by ``maps[k]``: the gradient of the gradient."""
     _backward_name = "UpsampleBackwardBackward0"
     kernel = "resample"
 
@@ -56,8 +57,8 @@ class Resample(GradientOp):
 
 
 class ResampleTransposed(GradientOp):
-    """g with spatial axis k multiplied by ``matrices[k]`` transposed: interpolation's
-    gradient in its input."""
+    """g with spatial axis k resampled by ``maps[k]`` transposed: interpolation's gradient
+    in its input."""
     _backward_name = "UpsampleBackward0"
     kernel = "resample_transposed"
 
