@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.nn.interpolate import Interpolate
 
@@ -89,8 +90,25 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if s <= 0 or n <= 0:
             raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({_dims(input)}) "
                                f"output ({_dims_of(sizes)})")
+    _check_dtype(input, mode)
     return Interpolate.apply(input, mode=mode, sizes=tuple(sizes), scales=tuple(scales),
                              align_corners=bool(align_corners), antialias=bool(antialias))
+
+
+# the kernel PyTorch names when it refuses a dtype, by mode
+_KERNEL_NAMES = {"nearest": "compute_indices_weights_nearest", "nearest-exact": "compute_indices_weights_nearest",
+                 "linear": "compute_indices_weights_linear", "bilinear": "upsample_bilinear2d_channels_last",
+                 "trilinear": "compute_indices_weights_linear", "bicubic": "compute_indices_weights_cubic",
+                 "area": "adaptive_avg_pool2d"}
+
+
+def _check_dtype(input, mode):
+    """Floating inputs in every mode; uint8 images too in the nearest modes (PyTorch's)."""
+    dtype = input.dtype
+    if dtype.is_floating_point or (dtype is D.uint8 and mode in ("nearest", "nearest-exact")):
+        return
+    kernel = "adaptive_avg_pool3d_cpu" if mode == "area" and input.ndim == 5 else _KERNEL_NAMES[mode]
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{D.scalar_type_name(dtype)}\'')
 
 
 def _dims(input):

@@ -425,3 +425,22 @@ def test_sparse_maps_hold_every_weight(mode, ac, aa):
         index, weight, index_t, weight_t = backend.resample_map(mode, n, m, scale, ac, aa, np.float64, "cpu")
         np.testing.assert_allclose(_dense(index, weight, m, n), dense, atol=1e-15, err_msg=f"{n} -> {m}")
         np.testing.assert_allclose(_dense(index_t, weight_t, n, m), dense.T, atol=1e-15, err_msg=f"{n} -> {m}")
+
+
+def test_interpolate_dtypes():
+    """Floating inputs in every mode (float16 too, with PyTorch's values); uint8 images in
+    the nearest modes; every other dtype refused with PyTorch's message."""
+    x = gradkit.arange(4).view(1, 1, 4)
+    y = F.interpolate(x.to(gradkit.float16), size=6, mode="linear")
+    assert y.dtype == gradkit.float16 and host(y).tolist() == [[[0.0, 0.5, 1.1669921875, 1.833984375, 2.5, 3.0]]]
+    y = F.interpolate(x.to(gradkit.uint8), size=6, mode="nearest-exact")
+    assert y.dtype == gradkit.uint8 and host(y).tolist() == [[[0, 1, 1, 2, 3, 3]]]
+    refusals = [("nearest", gradkit.int64, (1, 1, 4), '"compute_indices_weights_nearest" not implemented for \'Long\''),
+                ("linear", gradkit.uint8, (1, 1, 4), '"compute_indices_weights_linear" not implemented for \'Byte\''),
+                ("area", gradkit.bool, (1, 1, 4), '"adaptive_avg_pool2d" not implemented for \'Bool\''),
+                ("area", gradkit.int64, (1, 1, 1, 2, 2), '"adaptive_avg_pool3d_cpu" not implemented for \'Long\''),
+                ("bicubic", gradkit.int64, (1, 1, 2, 2), '"compute_indices_weights_cubic" not implemented for \'Long\'')]
+    for mode, dtype, shape, message in refusals:
+        with pytest.raises(NotImplementedError) as info:
+            F.interpolate(gradkit.zeros(shape, dtype=dtype), size=shape[2:], mode=mode)
+        assert str(info.value) == message
