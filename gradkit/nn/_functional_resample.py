@@ -2,6 +2,7 @@
 pixel_shuffle and pixel_unshuffle, re-exported by ``gradkit.nn.functional``."""
 from __future__ import annotations
 
+import operator
 import warnings
 
 from .. import _dtype as D
@@ -15,7 +16,15 @@ _NAMED_RANK_ERRORS = ("linear", "bilinear", "trilinear")  # PyTorch's own messag
 
 
 def _is_integer(x):
-    return isinstance(x, int) or (isinstance(x, Tensor) and not x.is_floating_point())
+    """An int, a NumPy integer or an integer tensor (whatever has ``__index__``), as PyTorch
+    accepts in a size."""
+    if isinstance(x, Tensor):
+        return not x.is_floating_point()
+    try:
+        operator.index(x)
+    except TypeError:
+        return False
+    return True
 
 
 def _output_geometry(input, size, scale_factor, recompute_scale_factor, mode):
