@@ -100,6 +100,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({_dims(input)}) "
                                f"output ({_dims_of(sizes)})")
     _check_dtype(input, mode)
+    if input.dtype is D.uint8 and mode not in ("nearest", "nearest-exact"):
+        # PyTorch resizes uint8 images in fixed point; here in float32, rounded back (so a
+        # value may differ from PyTorch's by one)
+        out = Interpolate.apply(input.to(D.float32), mode=mode, sizes=tuple(sizes), scales=tuple(scales),
+                                align_corners=bool(align_corners), antialias=bool(antialias))
+        return out.round().clamp(0, 255).to(D.uint8)
     return Interpolate.apply(input, mode=mode, sizes=tuple(sizes), scales=tuple(scales),
                              align_corners=bool(align_corners), antialias=bool(antialias))
 
@@ -112,9 +118,10 @@ _KERNEL_NAMES = {"nearest": "compute_indices_weights_nearest", "nearest-exact": 
 
 
 def _check_dtype(input, mode):
-    """Floating inputs in every mode; uint8 images too in the nearest modes (PyTorch's)."""
+    """Floating inputs in every mode; uint8 images too in the nearest modes and in bilinear
+    and bicubic (PyTorch's)."""
     dtype = input.dtype
-    if dtype.is_floating_point or (dtype is D.uint8 and mode in ("nearest", "nearest-exact")):
+    if dtype.is_floating_point or (dtype is D.uint8 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic")):
         return
     kernel = "adaptive_avg_pool3d_cpu" if mode == "area" and input.ndim == 5 else _KERNEL_NAMES[mode]
     raise NotImplementedError(f'"{kernel}" not implemented for \'{D.scalar_type_name(dtype)}\'')

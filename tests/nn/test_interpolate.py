@@ -435,8 +435,17 @@ def test_interpolate_dtypes():
     assert y.dtype == gradkit.float16 and host(y).tolist() == [[[0.0, 0.5, 1.1669921875, 1.833984375, 2.5, 3.0]]]
     y = F.interpolate(x.to(gradkit.uint8), size=6, mode="nearest-exact")
     assert y.dtype == gradkit.uint8 and host(y).tolist() == [[[0, 1, 1, 2, 3, 3]]]
+    # uint8 images resize in bilinear and bicubic too: PyTorch's fixed-point results, within one
+    img = (gradkit.arange(2 * 3 * 9 * 11).reshape(2, 3, 9, 11) * 37 % 256).to(gradkit.uint8)
+    for mode, aa in (("bilinear", True), ("bilinear", False), ("bicubic", True)):
+        y = F.interpolate(img, size=(4, 5), mode=mode, antialias=aa)
+        f = F.interpolate(img.float(), size=(4, 5), mode=mode, antialias=aa)
+        assert y.dtype == gradkit.uint8
+        assert float((y.float() - f.round().clamp(0, 255)).abs().max()) == 0
     refusals = [("nearest", gradkit.int64, (1, 1, 4), '"compute_indices_weights_nearest" not implemented for \'Long\''),
                 ("linear", gradkit.uint8, (1, 1, 4), '"compute_indices_weights_linear" not implemented for \'Byte\''),
+                ("bilinear", gradkit.bool, (1, 1, 2, 2),
+                 '"upsample_bilinear2d_channels_last" not implemented for \'Bool\''),
                 ("area", gradkit.bool, (1, 1, 4), '"adaptive_avg_pool2d" not implemented for \'Bool\''),
                 ("area", gradkit.int64, (1, 1, 1, 2, 2), '"adaptive_avg_pool3d_cpu" not implemented for \'Long\''),
                 ("bicubic", gradkit.int64, (1, 1, 2, 2), '"compute_indices_weights_cubic" not implemented for \'Long\'')]
@@ -444,3 +453,20 @@ def test_interpolate_dtypes():
         with pytest.raises(NotImplementedError) as info:
             F.interpolate(gradkit.zeros(shape, dtype=dtype), size=shape[2:], mode=mode)
         assert str(info.value) == message
+
+
+def test_uint8_antialiased_resize_is_within_one_of_pytorch():
+    """PyTorch resizes uint8 images in fixed point; gradkit in float32, rounded: the same
+    pixels, or one apart (values recorded from PyTorch 2.13)."""
+    img = (gradkit.arange(1 * 2 * 9 * 11).reshape(1, 2, 9, 11) * 37 % 256).to(gradkit.uint8)
+    recorded = {
+        "bilinear": [104, 107, 131, 106, 116, 137, 118, 125, 132, 116, 128, 141, 131, 141, 138, 122, 114, 147, 137,
+                     117, 115, 134, 111, 124, 127, 116, 131, 136, 125, 142, 149, 132, 144, 119, 126, 114, 126, 119,
+                     107, 127],
+        "bicubic": [101, 105, 134, 105, 114, 138, 118, 125, 132, 115, 130, 147, 128, 141, 146, 123, 106, 152, 141,
+                    111, 111, 136, 111, 119, 127, 116, 134, 134, 127, 148, 157, 129, 146, 121, 122, 109, 126, 120,
+                    102, 127],
+    }
+    for mode, want in recorded.items():
+        got = host(F.interpolate(img, size=(4, 5), mode=mode, antialias=True)).reshape(-1).astype(int)
+        assert np.abs(got - np.array(want)).max() <= 1
