@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+_MAP_CACHE_SIZE = 64  # axis geometries whose maps a backend keeps
+
 # The cubic convolution constant: -0.75 in PyTorch's plain bicubic (as OpenCV), -0.5 (Keys,
 # as PIL) in its antialiased one.
 _CUBIC_A = -0.75
@@ -125,7 +127,23 @@ class InterpolateKernels:
         """One axis's resampling in the form ``resample`` applies: for each output position
         its (at most ``taps``) source positions and weights, and the same for the transposed
         map (each input position's outputs), zero weights padding the shorter rows. A dense
-        product would cost in_size multiply-adds per output; this costs ``taps``."""
+        product would cost in_size multiply-adds per output; this costs ``taps``. Maps are
+        kept per geometry (a training loop resizes the same shapes at every step) and never
+        written to."""
+        key = (mode, in_size, out_size, scale, align_corners, antialias, dtype, device)
+        cache = self.__dict__.setdefault("_resample_maps", {})
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # a device object that cannot be a key: build the map each time
+            return self._build_resample_map(*key)
+        if len(cache) >= _MAP_CACHE_SIZE:
+            del cache[next(iter(cache))]  # the oldest geometry
+        cache[key] = found = self._build_resample_map(*key)
+        return found
+
+    def _build_resample_map(self, mode, in_size, out_size, scale, align_corners, antialias, dtype, device):
         matrix = self.resample_matrix(mode, in_size, out_size, scale, align_corners, antialias, dtype, device)
         width = self._window(mode, in_size, out_size, scale, align_corners, antialias)
         # a source pixel feeds the outputs whose windows (``width`` wide, ``step`` apart) cover it
