@@ -169,11 +169,16 @@ class InterpolateKernels:
         return min(in_size, taps)
 
     def _nonzeros(self, matrix, taps):
-        """(index, weight), each (rows, taps): every row's nonzero columns first (a stable
-        sort of 'is zero'), then zero-weight fillers."""
+        """(index, weight), each (rows, taps): every row's nonzero columns first, in column
+        order, then zero-weight fillers. The sort keys are distinct (zero or not, then the
+        column), so any sort gives this order."""
         xp = self.xp
-        order = xp.argsort(xp.astype(matrix == 0, xp.int8), axis=1, stable=True)[:, :taps]
-        return order, xp.take_along_axis(matrix, order, axis=1)
+        rows, cols = matrix.shape
+        columns = xp.arange(cols, device=matrix.device)
+        keys = xp.astype(matrix == 0, xp.int64) * cols + columns
+        order = xp.argsort(keys, axis=1)[:, :taps]
+        flat = order + xp.reshape(xp.arange(rows, device=matrix.device), (-1, 1)) * cols
+        return order, xp.reshape(xp.take(xp.reshape(matrix, (-1,)), xp.reshape(flat, (-1,))), (rows, taps))
 
     # -- applying them ------------------------------------------------------------------
     def resample(self, x, maps):
