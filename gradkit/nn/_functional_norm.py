@@ -86,7 +86,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                     ("bias", bias)):
         if t is not None and t.numel() != c:
-            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+            # PyTorch normalises the batch as one sample of N * C channels, and says so
+            raise RuntimeError(f"{name} should contain {shape[0] * c} elements not {shape[0] * t.numel()}")
     axes = tuple(range(2, input.ndim))
     view = (1, c) + (1,) * (input.ndim - 2)
     if use_input_stats:

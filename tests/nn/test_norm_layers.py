@@ -178,6 +178,13 @@ def test_instance_norm_errors():
     with pytest.raises(ValueError, match=r"^Expected more than 1 spatial element when training, got input size "
                                          r"gradkit.Size\(\[2, 3, 1\]\)$"):
         F.instance_norm(gradkit.zeros(2, 3, 1))
+    with pytest.raises(RuntimeError, match="^running_var should contain 6 elements not 8$"):
+        F.instance_norm(gradkit.zeros(2, 3, 4), gradkit.zeros(3), gradkit.ones(4))
+    with pytest.raises(RuntimeError, match="^weight should contain 6 elements not 8$"):
+        F.instance_norm(gradkit.zeros(2, 3, 4), weight=gradkit.ones(4))
+    with pytest.raises(RuntimeError, match="^Expected running_mean and running_var to be defined when "
+                                           "use_input_stats is false$"):
+        F.instance_norm(gradkit.zeros(2, 3, 4), use_input_stats=False)
 
 
 # ----------------------------------------------------------------------------- local response norm
