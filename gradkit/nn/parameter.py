@@ -142,3 +142,40 @@ UninitializedParameter.shape = UninitializedBuffer.shape = property(_uninitializ
 
 def is_lazy(param) -> bool:
     return isinstance(param, (UninitializedParameter, UninitializedBuffer))
+
+
+# -- using an uninitialized parameter or buffer ---------------------------------------
+# PyTorch refuses every use of a lazy module's tensors before its first call except these
+# (conversions and moves, which a module's .to()/.double() apply before the call); gradkit
+# refuses the Tensor methods and operators called on them the same way.
+_ALLOWED_BEFORE_INIT = frozenset({"size", "copy_", "is_complex", "is_floating_point", "half", "float", "double", "char",
+                                  "short", "int", "long", "cuda", "cpu", "to", "get_device", "materialize",
+                                  "requires_grad_", "type", "element_size", "share_memory_"})
+_REFUSED_OPERATORS = ("__add__", "__radd__", "__iadd__", "__sub__", "__rsub__", "__isub__", "__mul__", "__rmul__",
+                      "__imul__", "__truediv__", "__rtruediv__", "__itruediv__", "__floordiv__", "__rfloordiv__",
+                      "__mod__", "__rmod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__", "__abs__",
+                      "__lt__", "__le__", "__gt__", "__ge__", "__getitem__", "__setitem__", "__len__", "__iter__",
+                      "__float__", "__int__", "__bool__", "__index__")
+
+
+def _refusal(what):
+    def refuse(*args, **kwargs):
+        raise ValueError(f"Attempted to use an uninitialized parameter in {what}. This error happens when you are "
+                         "using a `LazyModule` or explicitly manipulating `torch.nn.parameter.UninitializedParameter` "
+                         "objects. When using LazyModules Call `forward` with a dummy batch to initialize the "
+                         "parameters before calling torch functions")
+    return refuse
+
+
+def _guarded_getattribute(self, name):
+    value = object.__getattribute__(self, name)
+    if name[0] == "_" or name in _ALLOWED_BEFORE_INIT or not callable(value) or not hasattr(Tensor, name):
+        return value
+    return _refusal(f"<method '{name}' of 'gradkit.Tensor' objects>")
+
+
+for _cls in (UninitializedParameter, UninitializedBuffer):
+    _cls.__getattribute__ = _guarded_getattribute
+    for _name in _REFUSED_OPERATORS:
+        setattr(_cls, _name, _refusal(f"<slot wrapper '{_name}' of 'gradkit.Tensor' objects>"))
+del _cls, _name

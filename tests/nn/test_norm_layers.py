@@ -327,3 +327,24 @@ def test_lazy_norm_checks_dims_before_materialising():
     from gradkit.nn.modules.instancenorm import LazyInstanceNorm2d
     assert (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm2d) == (
         nn.LazyBatchNorm1d, nn.LazyBatchNorm2d, nn.LazyBatchNorm3d, nn.LazyInstanceNorm2d)
+
+
+def test_using_uninitialized_tensors_raises_pytorchs_error():
+    """Before the first call a lazy module's tensors have a dtype and device and can be moved
+    and converted, but any computation with them raises PyTorch's ValueError."""
+    m = nn.LazyBatchNorm2d()
+    assert m.weight.dtype == gradkit.float32 and m.weight.requires_grad and m.running_mean.device.type == "cpu"
+    assert m.weight.size() == (0,)  # PyTorch's one shape answer before initialisation
+    message = "^Attempted to use an uninitialized parameter in <method 'numel' of 'gradkit.Tensor' objects>. " \
+              "This error happens when you are using a `LazyModule`"
+    with pytest.raises(ValueError, match=message):
+        m.weight.numel()
+    with pytest.raises(ValueError, match="in <slot wrapper '__mul__' of 'gradkit.Tensor' objects>"):
+        m.weight * 2
+    with pytest.raises(ValueError, match="in <method 'mean' of 'gradkit.Tensor' objects>"):
+        m.running_var.mean()
+    with pytest.raises(ValueError, match="in <method 'normal_' of 'gradkit.Tensor' objects>"):
+        nn.init.normal_(nn.LazyLinear(3).weight)
+    m.double()  # conversions are allowed, and the first call still materialises
+    m(gradkit.ones(2, 3, 2, 2, dtype=gradkit.float64))
+    assert m.weight.numel() == 3 and m.weight.dtype == gradkit.float64 and (m.weight * 2).shape == (3,)
