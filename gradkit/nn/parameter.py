@@ -178,4 +178,17 @@ for _cls in (UninitializedParameter, UninitializedBuffer):
     _cls.__getattribute__ = _guarded_getattribute
     for _name in _REFUSED_OPERATORS:
         setattr(_cls, _name, _refusal(f"<slot wrapper '{_name}' of 'gradkit.Tensor' objects>"))
+
+
+def _stays_uninitialized(convert):
+    # a module's .to()/.double() replaces its buffers by their conversions: an uninitialized
+    # buffer's conversion is an uninitialized buffer of the new dtype and device
+    def converted(self, *args, **kwargs):
+        out = convert(self, *args, **kwargs)
+        return out if out is self else UninitializedBuffer(self._requires_grad, out.device, out.dtype)
+    return converted
+
+
+for _name in ("to", "double", "float", "half", "cuda", "cpu"):
+    setattr(UninitializedBuffer, _name, _stays_uninitialized(getattr(Tensor, _name)))
 del _cls, _name

@@ -348,3 +348,4 @@ def test_using_uninitialized_tensors_raises_pytorchs_error():
     m.double()  # conversions are allowed, and the first call still materialises
     m(gradkit.ones(2, 3, 2, 2, dtype=gradkit.float64))
     assert m.weight.numel() == 3 and m.weight.dtype == gradkit.float64 and (m.weight * 2).shape == (3,)
+    assert m.running_var.dtype == gradkit.float64 and type(m.running_var) is gradkit.Tensor
