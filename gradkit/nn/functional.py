@@ -464,3 +464,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
+
+
+from . import _functional_norm, _functional_resample  # noqa: E402  (their names join nn.functional's)
+
+__all__ += _functional_norm.__all__ + _functional_resample.__all__

@@ -349,3 +349,11 @@ def test_using_uninitialized_tensors_raises_pytorchs_error():
     m(gradkit.ones(2, 3, 2, 2, dtype=gradkit.float64))
     assert m.weight.numel() == 3 and m.weight.dtype == gradkit.float64 and (m.weight * 2).shape == (3,)
     assert m.running_var.dtype == gradkit.float64 and type(m.running_var) is gradkit.Tensor
+
+
+def test_functional_exports():
+    names = ["group_norm", "instance_norm", "local_response_norm", "dropout1d", "dropout2d", "dropout3d",
+             "alpha_dropout", "feature_alpha_dropout", "interpolate", "upsample", "upsample_nearest",
+             "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle"]
+    for name in names:
+        assert name in F.__all__ and callable(getattr(F, name)), name
