@@ -42,15 +42,14 @@ class InterpolateKernels:
         scale factor for this axis (or None: then in/out is used, as PyTorch does); ``device``
         is the array library's device (an input array's ``.device``)."""
         xp = self.xp
-        dev = device
         # PyTorch computes source coordinates in the input's float type (float32 below double)
         cdt = xp.float64 if dtype == xp.float64 else xp.float32
-        rows = xp.arange(out_size, dtype=cdt, device=dev)
-        cols = xp.arange(in_size, device=dev)
+        rows = xp.arange(out_size, dtype=cdt, device=device)
+        cols = xp.arange(in_size, device=device)
         if mode in ("nearest", "nearest-exact"):
-            return self._one_hot(self._nearest_index(mode, in_size, out_size, scale, dev), cols, dtype)
+            return self._one_hot(self._nearest_index(mode, in_size, out_size, scale, device), cols, dtype)
         if mode == "area":  # adaptive average pooling: the window [floor(i*in/out), ceil((i+1)*in/out))
-            i = xp.arange(out_size, device=dev)[:, None]
+            i = xp.arange(out_size, device=device)[:, None]
             start = (i * in_size) // out_size
             stop = -((-(i + 1) * in_size) // out_size)
             inside = (cols[None, :] >= start) & (cols[None, :] < stop)
@@ -62,7 +61,7 @@ class InterpolateKernels:
             src = rows * step
         else:
             src = (rows + 0.5) * step - 0.5
-        weights = xp.zeros((out_size, in_size), dtype=cdt, device=dev)
+        weights = xp.zeros((out_size, in_size), dtype=cdt, device=device)
         if mode == "bicubic":
             base = xp.floor(src)
             t = src - base
