@@ -14,6 +14,7 @@ from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
+from .kernels.interpolate import InterpolateKernels
 from .kernels.layout import LayoutKernels
 from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
@@ -31,8 +32,8 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels,
-              LayoutKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
+              InterpolateKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 
