@@ -18,6 +18,7 @@ from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
+from .kernels.pooling import PoolingKernels
 from .kernels.random import RandomKernels
 from .kernels.reduction import ReductionKernels
 from .kernels.special import SpecialKernels
@@ -30,7 +31,7 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, PoolingKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 
