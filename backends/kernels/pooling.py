@@ -177,12 +177,20 @@ class PoolingKernels:
         if tuple(kernel) == tuple(in_size) and not any(padding) and tuple(out_size) == (1,) * d:
             # one window over the whole plane (global pooling)
             axes = tuple(range(x.ndim - d, x.ndim))
-            return xp.sum(x, axis=axes, keepdims=True) / divisor
+            return self._window_mean(xp.sum(x, axis=axes, keepdims=True, dtype=x.dtype), divisor)
         padded = self._padded(x, window_geometry(in_size, kernel, stride, padding, (1,) * d, out_size), 0)
         total = None
         for key, _ in self._offsets(kernel, stride, (1,) * d, out_size):
             total = padded[key] if total is None else total + padded[key]
-        return total / divisor
+        return self._window_mean(total, divisor)
+
+    def _window_mean(self, total, divisor):
+        xp = self.xp
+        if xp.isdtype(total.dtype, "real floating"):
+            return total / divisor
+        # PyTorch divides an integer window's sum in C++, truncating toward zero
+        quotient = xp.abs(total) // divisor
+        return xp.astype(xp.where(total < 0, -quotient, quotient), total.dtype)
 
     def avg_pool_backward(self, g, in_size, kernel, stride, padding, count_include_pad=True, divisor_override=None):
         """The gradient of average pooling: each window's gradient over its divisor, spread
