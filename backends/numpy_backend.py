@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from sys import getrefcount
 
@@ -11,6 +12,7 @@ from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._malloc import keep_freed_memory
 from .base import SOLE_HOLDER_REFS, Backend
 from .kernels.indexing import add_at, along_axis_positions, assign_at, ints_first, scatter_identity
+from .kernels.pooling import window_geometry
 
 # PyTorch's default generator starts from a fixed seed, so fresh processes give the same
 # numbers; gradkit does the same.
@@ -244,6 +246,80 @@ class NumpyBackend(Backend):
         else:
             a[_rows(a.shape[0]), idx] += v
         return a
+
+    # -- pooling family ------------------------------------------------------------
+    def _pool_accumulate(self, target, key, values):
+        view = target[key]
+        view += values  # a strided view of target: the adds land there, without a temporary
+
+    def max_pool(self, x, kernel, stride, padding, dilation, out_size, with_indices=True):
+        # The maxima as a chain of in-place np.maximum over the window's offsets, then each
+        # window's first maximum by walking the offsets backwards (the earliest match written
+        # last): two light passes per offset instead of the portable compare-and-select.
+        # np.maximum propagates NaN as PyTorch does; which NaN's index PyTorch reports (the
+        # last) is the portable walk's business.
+        d = len(kernel)
+        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min if x.dtype.kind in "iu" else None
+        if fill is None:
+            return super().max_pool(x, kernel, stride, padding, dilation, out_size, with_indices)
+        in_size = x.shape[x.ndim - d:]
+        padded = self._padded(x, window_geometry(in_size, kernel, stride, padding, dilation, out_size), fill)
+        views = [padded[key] for key, _ in self._offsets(kernel, stride, dilation, out_size)]
+        best = views[0].copy()
+        for view in views[1:]:
+            np.maximum(best, view, out=best)
+        if not with_indices:
+            return best
+        if x.dtype.kind == "f" and np.isnan(np.add.reduce(best, axis=None)):
+            return super().max_pool(x, kernel, stride, padding, dilation, out_size, with_indices)
+        first = np.zeros(best.shape, dtype=np.uint8 if len(views) < 256 else np.int32)
+        hit = np.empty(best.shape, dtype=bool)
+        for o in range(len(views) - 1, -1, -1):
+            np.equal(views[o], best, out=hit)
+            np.copyto(first, o, where=hit)
+        plane_strides = [math.prod(in_size[a + 1:]) for a in range(d)]
+        within = np.array([sum(o * dl * ps for o, dl, ps in zip(offset, dilation, plane_strides))
+                           for _, offset in self._offsets(kernel, stride, dilation, out_size)], dtype=np.int64)
+        base, _ = self._plane_positions(in_size, stride, padding, out_size, np.int64, "cpu")
+        indices = within[first]
+        indices += base
+        return best, indices
+
+    def max_pool_backward(self, g, indices, in_size, kernel, stride, padding, dilation):
+        return self.plane_scatter_add(g, indices, tuple(in_size))
+
+    def _plane_flat_index(self, indices, nd, size):
+        """In-plane indices made positions in the flattened (..., *plane) array."""
+        rows = math.prod(indices.shape[:indices.ndim - nd])
+        return (indices.reshape(rows, -1) + np.arange(0, rows * size, size).reshape(-1, 1)).reshape(-1)
+
+    def plane_scatter_add(self, g, indices, plane):
+        # np.add.at on one flat index: NumPy's fast path for a 1-d target
+        nd = len(plane)
+        size = math.prod(plane)
+        out = np.zeros(g.shape[:g.ndim - nd] + tuple(plane), dtype=g.dtype)
+        np.add.at(out.reshape(-1), self._plane_flat_index(indices, nd, size), g.reshape(-1))
+        return out
+
+    def plane_gather(self, a, indices, nd):
+        size = math.prod(a.shape[a.ndim - nd:])
+        return a.reshape(-1)[self._plane_flat_index(indices, nd, size)].reshape(indices.shape)
+
+    def max_unpool(self, x, indices, plane):
+        nd = len(plane)
+        out = np.zeros(x.shape[:x.ndim - nd] + tuple(plane), dtype=x.dtype)
+        out.reshape(-1)[self._plane_flat_index(indices, nd, math.prod(plane))] = x.reshape(-1)
+        return out
+
+    def avg_pool(self, x, kernel, stride, padding, out_size, count_include_pad=True, divisor_override=None):
+        d = len(kernel)
+        area = math.prod(kernel)
+        if x.dtype.kind == "f" and tuple(kernel) == x.shape[x.ndim - d:] and not any(padding) and not divisor_override:
+            # global pooling: a sum over each contiguous plane, which einsum runs as one SIMD loop
+            # (np.sum reduces each short row with a call of its own)
+            flat = np.ascontiguousarray(x).reshape(-1, area)
+            return (np.einsum("ij->i", flat) / x.dtype.type(area)).reshape(x.shape[:x.ndim - d] + (1,) * d)
+        return super().avg_pool(x, kernel, stride, padding, out_size, count_include_pad, divisor_override)
 
     # -- optimizer family ----------------------------------------------------------
     def axpy_(self, y, alpha, x):
