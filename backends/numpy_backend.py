@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import threading
 from sys import getrefcount
@@ -252,6 +253,37 @@ class NumpyBackend(Backend):
         view = target[key]
         view += values  # a strided view of target: the adds land there, without a temporary
 
+    def _window_views(self, x, kernel, stride, padding, dilation, out_size, fill):
+        """For each window offset, in window order, the view of the padded input that lines up
+        that element of every window. A strided view is read element by element, several
+        times slower than a unit-stride one: with a stride > 1 the padded input is first
+        split (one pass) into its stride phases, each contiguous, where every view has unit
+        stride along its last axis."""
+        d = len(kernel)
+        lead, in_size = x.shape[:x.ndim - d], x.shape[x.ndim - d:]
+        pads = window_geometry(in_size, kernel, stride, padding, dilation, out_size)
+        offsets = list(itertools.product(*[range(k) for k in kernel]))
+        if all(st == 1 for st in stride):
+            padded = self._padded(x, pads, fill)
+            return [padded[(...,) + tuple(slice(o * dl, o * dl + n) for o, dl, n in zip(offset, dilation, out_size))]
+                    for offset in offsets]
+        lengths = [-(-(n + lo + hi) // st) for n, (lo, hi), st in zip(in_size, pads, stride)]
+        phases = np.full(tuple(stride) + lead + tuple(lengths), fill, dtype=x.dtype)
+        for phase in itertools.product(*[range(st) for st in stride]):
+            dst, src = [], []
+            for r, n, (lo, _), st, length in zip(phase, in_size, pads, stride, lengths):
+                q0 = max(-((r - lo) // st), 0)  # the first phase row at or after the left pad
+                first = q0 * st + r - lo
+                count = min(-(-(n - first) // st), length - q0) if first < n else 0
+                dst.append(slice(q0, q0 + count))
+                src.append(slice(first, first + st * (count - 1) + 1 if count else first, st))
+            if all(sl.stop > sl.start for sl in dst):
+                phases[phase + (...,) + tuple(dst)] = x[(...,) + tuple(src)]
+        return [phases[tuple(o * dl % st for o, dl, st in zip(offset, dilation, stride)) + (...,) +
+                       tuple(slice(o * dl // st, o * dl // st + n) for o, dl, st, n in zip(offset, dilation, stride,
+                                                                                          out_size))]
+                for offset in offsets]
+
     def max_pool(self, x, kernel, stride, padding, dilation, out_size, with_indices=True):
         # The maxima as a chain of in-place np.maximum over the window's offsets, then each
         # window's first maximum by walking the offsets backwards (the earliest match written
@@ -263,8 +295,7 @@ class NumpyBackend(Backend):
         if fill is None:
             return super().max_pool(x, kernel, stride, padding, dilation, out_size, with_indices)
         in_size = x.shape[x.ndim - d:]
-        padded = self._padded(x, window_geometry(in_size, kernel, stride, padding, dilation, out_size), fill)
-        views = [padded[key] for key, _ in self._offsets(kernel, stride, dilation, out_size)]
+        views = self._window_views(x, kernel, stride, padding, dilation, out_size, fill)
         best = views[0].copy()
         for view in views[1:]:
             np.maximum(best, view, out=best)
@@ -272,16 +303,22 @@ class NumpyBackend(Backend):
             return best
         if x.dtype.kind == "f" and np.isnan(np.add.reduce(best, axis=None)):
             return super().max_pool(x, kernel, stride, padding, dilation, out_size, with_indices)
-        first = np.zeros(best.shape, dtype=np.uint8 if len(views) < 256 else np.int32)
+        small = np.uint8 if len(views) < 256 else np.int32
+        first, step = np.zeros(best.shape, dtype=small), np.empty(best.shape, dtype=small)
         hit = np.empty(best.shape, dtype=bool)
+        hit_as_int = hit.view(np.uint8)
         for o in range(len(views) - 1, -1, -1):
+            # first = o where hit: as (first - o) * hit subtracted, three SIMD loops on bytes
+            # (modular arithmetic is exact here), where putmask and where= run element by element
             np.equal(views[o], best, out=hit)
-            np.copyto(first, o, where=hit)
+            np.subtract(first, small(o), out=step)
+            np.multiply(step, hit_as_int, out=step)
+            np.subtract(first, step, out=first)
         plane_strides = [math.prod(in_size[a + 1:]) for a in range(d)]
         within = np.array([sum(o * dl * ps for o, dl, ps in zip(offset, dilation, plane_strides))
                            for _, offset in self._offsets(kernel, stride, dilation, out_size)], dtype=np.int64)
         base, _ = self._plane_positions(in_size, stride, padding, out_size, np.int64, "cpu")
-        indices = within[first]
+        indices = np.take(within, first)
         indices += base
         return best, indices
 
