@@ -325,11 +325,6 @@ class NumpyBackend(Backend):
     def max_pool_backward(self, g, indices, in_size, kernel, stride, padding, dilation):
         return self.plane_scatter_add(g, indices, tuple(in_size))
 
-    def _plane_flat_index(self, indices, nd, size):
-        """In-plane indices made positions in the flattened (..., *plane) array."""
-        rows = math.prod(indices.shape[:indices.ndim - nd])
-        return (indices.reshape(rows, -1) + np.arange(0, rows * size, size).reshape(-1, 1)).reshape(-1)
-
     def plane_scatter_add(self, g, indices, plane):
         # np.add.at on one flat index: NumPy's fast path for a 1-d target
         nd = len(plane)

@@ -283,6 +283,14 @@ class PoolingKernels:
     def _planes(self, a, nd):
         return self.xp.reshape(a, (math.prod(a.shape[:a.ndim - nd]), -1))
 
+    def _plane_flat_index(self, indices, nd, size):
+        """In-plane indices made positions in the flattened (..., *plane) array (for the
+        libraries that scatter and gather on one flat index)."""
+        xp = self.xp
+        rows = math.prod(indices.shape[:indices.ndim - nd])
+        starts = xp.reshape(xp.arange(0, rows * size, size, dtype=indices.dtype, device=indices.device), (-1, 1))
+        return xp.reshape(xp.reshape(indices, (rows, -1)) + starts, (-1,))
+
     def plane_gather(self, a, indices, nd):
         """a[..., indices] per plane: ``a`` (..., *plane), ``indices`` (..., *out) holding flat
         in-plane positions; the result has the shape of ``indices``."""

@@ -424,3 +424,11 @@ def test_empty_batch(device):
     out = F.max_pool2d(gradkit.rand(0, 1, 4, 4, device=device), 2)
     assert tuple(out.shape) == (0, 1, 2, 2)
     assert tuple(F.avg_pool2d(gradkit.rand(0, 1, 4, 4, device=device), 2).shape) == (0, 1, 2, 2)
+
+
+def test_indices_changed_in_place_refuse_the_backward(device):
+    x = gradkit.rand(1, 1, 4, 4, device=device, requires_grad=True)
+    y, idx = F.max_pool2d(x, 2, return_indices=True)
+    idx.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()

@@ -17,21 +17,36 @@ A max pool's indices carry no gradient, as in PyTorch.
 """
 from __future__ import annotations
 
-from ..._tensor import Tensor
-from ...autograd.node import Node
+from ...autograd.node import Node, raise_modified
 from .._gradient import GradientOp
 from .._table import Family
-
-_make = Tensor._make
 
 
 def _spatial_name(d):
     return f"{d}D" if d > 1 else "2D"
 
 
-class MaxPool(Node):
-    """(max over each window, flat in-plane index of its first maximum)."""
+class _SavesIndices(Node):
+    """A pool whose second output, the maxima's indices, its backward reads: kept as the
+    Tensor the caller got (it has no grad_fn, so no cycle), checked for in-place changes as
+    a saved tensor is."""
     non_differentiable = (1,)
+
+    def _record(self, inputs, out, device):
+        result = super()._record(inputs, out, device)
+        self.indices_tensor = result[1]
+        self.indices_version = result[1]._version[0]
+        return result
+
+    def saved_indices(self):
+        idx = self.indices_tensor
+        if idx._version[0] != self.indices_version:
+            raise_modified(self, idx, self.indices_version)
+        return idx
+
+
+class MaxPool(_SavesIndices):
+    """(max over each window, flat in-plane index of its first maximum)."""
 
     def forward(self, backend, x, kernel, stride, padding, dilation, out_size, with_indices=True):
         d = len(kernel)
@@ -39,13 +54,12 @@ class MaxPool(Node):
         self._backward_name = f"MaxPool{d}DWithIndicesBackward0" if d > 1 else "SqueezeBackward1"
         out = backend.max_pool(x, kernel, stride, padding, dilation, out_size, with_indices)
         if with_indices:
-            self.indices = out[1]
             self.params = {"in_size": x.shape[x.ndim - d:], "kernel": kernel, "stride": stride,
                            "padding": padding, "dilation": dilation}
         return out
 
     def backward(self, g, g_indices=None):
-        return (MaxPoolGrad.run(g, _make(self.indices, g._device), self.params),)
+        return (MaxPoolGrad.run(g, self.saved_indices(), self.params),)
 
 
 class MaxPoolGrad(GradientOp):
@@ -85,34 +99,30 @@ class PlaneScatterAdd(GradientOp):
         return PlaneGather.run(u, idx, {"nd": len(self.params["plane"])}), None
 
 
-class AdaptiveMaxPool(Node):
-    non_differentiable = (1,)
-
+class AdaptiveMaxPool(_SavesIndices):
     def forward(self, backend, x, out_size):
         d = len(out_size)
         self._backward_name = f"AdaptiveMaxPool{_spatial_name(d)}Backward0" if d > 1 else "SqueezeBackward1"
         self.params = {"plane": x.shape[x.ndim - d:]}
-        out = backend.adaptive_max_pool(x, out_size)
-        self.indices = out[1]
-        return out
+        return backend.adaptive_max_pool(x, out_size)
 
     def backward(self, g, g_indices=None):
-        return (PlaneScatterAdd.run(g, _make(self.indices, g._device), self.params),)
+        return (PlaneScatterAdd.run(g, self.saved_indices(), self.params),)
 
 
 class MaxUnpool(Node):
     """Each value written at its flat in-plane index of a zero output of plane ``plane``."""
+    saves_inputs = (1,)
+
     def forward(self, backend, x, idx, plane):
         d = len(plane)
         self._backward_name = f"MaxUnpool{_spatial_name(d)}Backward0" if d > 1 else "SqueezeBackward1"
         self.nd = d
-        self.indices = idx
         return backend.max_unpool(x, idx, plane)
 
     def backward(self, g):
-        gx = PlaneGather.run(g, _make(self.indices, g._device), {"nd": self.nd}) \
-            if self.next_edges[0] is not None else None
-        return gx, None
+        (idx,) = self.saved_tensors
+        return (PlaneGather.run(g, idx, {"nd": self.nd}) if self.next_edges[0] is not None else None), None
 
 
 class AvgPool(Node):
