@@ -23,6 +23,9 @@ _SAME_SIZE_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 _SAME_SIZE_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 _INT8_ONE = np.int8(1)
 _F32 = np.dtype(np.float32)
+# elements from which max pooling splits its input into stride phases (below, the few
+# microseconds of splitting cost more than the strided reads they save)
+_PHASES_MIN_SIZE = 1 << 15
 
 # A PCG64 generator's whole state as bytes, as get_rng_state hands it out: the 128-bit state
 # and increment, then the half-used 64-bit draw NumPy keeps for 32-bit requests (a flag and
@@ -262,11 +265,10 @@ class NumpyBackend(Backend):
         d = len(kernel)
         lead, in_size = x.shape[:x.ndim - d], x.shape[x.ndim - d:]
         pads = window_geometry(in_size, kernel, stride, padding, dilation, out_size)
-        offsets = list(itertools.product(*[range(k) for k in kernel]))
-        if all(st == 1 for st in stride):
+        if all(st == 1 for st in stride) or x.size < _PHASES_MIN_SIZE:
             padded = self._padded(x, pads, fill)
-            return [padded[(...,) + tuple(slice(o * dl, o * dl + n) for o, dl, n in zip(offset, dilation, out_size))]
-                    for offset in offsets]
+            return [padded[key] for key, _ in self._offsets(kernel, stride, dilation, out_size)]
+        offsets = list(itertools.product(*[range(k) for k in kernel]))
         lengths = [-(-(n + lo + hi) // st) for n, (lo, hi), st in zip(in_size, pads, stride)]
         phases = np.full(tuple(stride) + lead + tuple(lengths), fill, dtype=x.dtype)
         for phase in itertools.product(*[range(st) for st in stride]):

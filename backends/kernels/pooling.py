@@ -69,8 +69,9 @@ class PoolingKernels:
         out[(...,) + dst] = x[(...,) + src]
         return out
 
-    def _unpadded_zeros_walk(self, shape, pads, dtype, device):
-        """A zero array the size of the padded input, and the key that crops it back."""
+    def _padded_zeros(self, shape, pads, dtype, device):
+        """Zeros the size of the padded input (for a walk to add into), and the key that crops
+        them back to the input."""
         d = len(pads)
         lead = len(shape) - d
         full = shape[:lead] + tuple(max(n + lo + hi, n + lo) for n, (lo, hi) in zip(shape[lead:], pads))
@@ -79,8 +80,8 @@ class PoolingKernels:
 
     @staticmethod
     def _offsets(kernel, stride, dilation, out_size):
-        """(strided key, flat offset within a dilation-scaled window, per axis offsets) for
-        every window offset, in PyTorch's window order (last axis fastest)."""
+        """(key of the strided view of the padded input, offset per axis) for every window
+        offset, in PyTorch's window order (last axis fastest)."""
         for offset in itertools.product(*[range(k) for k in kernel]):
             key = (...,) + tuple(slice(o * d, o * d + s * (n - 1) + 1, s)
                                  for o, d, s, n in zip(offset, dilation, stride, out_size))
@@ -139,8 +140,7 @@ class PoolingKernels:
         pads = window_geometry(in_size, kernel, stride, padding, dilation, out_size)
         base, plane_strides = self._plane_positions(in_size, stride, padding, out_size, indices.dtype, g.device)
         within = indices - base  # the maximum's flat offset within its window
-        out, crop = self._unpadded_zeros_walk(g.shape[:g.ndim - len(kernel)] + tuple(in_size), pads, g.dtype,
-                                              g.device)
+        out, crop = self._padded_zeros(g.shape[:g.ndim - len(kernel)] + tuple(in_size), pads, g.dtype, g.device)
         zero = xp.zeros((), dtype=g.dtype, device=g.device)
         for key, offset in self._offsets(kernel, stride, dilation, out_size):
             flat = sum(o * dl * ps for o, dl, ps in zip(offset, dilation, plane_strides))
@@ -205,7 +205,7 @@ class PoolingKernels:
         if tuple(kernel) == tuple(in_size) and not any(padding) and tuple(out_size) == (1,) * d:
             return xp.asarray(xp.broadcast_to(share, shape), copy=True)
         pads = window_geometry(in_size, kernel, stride, padding, (1,) * d, out_size)
-        out, crop = self._unpadded_zeros_walk(shape, pads, g.dtype, g.device)
+        out, crop = self._padded_zeros(shape, pads, g.dtype, g.device)
         for key, _ in self._offsets(kernel, stride, (1,) * d, out_size):
             self._pool_accumulate(out, key, share)
         return out[crop]

@@ -55,7 +55,8 @@ def _window_args(op, d, kernel_size, stride, padding, dilation=1):
 
         def error(name, v):
             shapes = {"kernel_size": f"kernel_size {either}", "stride": "stride must either be omitted, a single int",
-                      "padding": "padding must either be a single int", "dilation": "dilation must be either a single int"}
+                      "padding": "padding must either be a single int",
+                      "dilation": "dilation must be either a single int"}
             return lambda: f"{op}: {shapes[name]}, or a tuple of {n} ints"
     kernel = _ints(kernel_size, d, error("kernel_size", kernel_size))
     stride = kernel if stride is None or (not isinstance(stride, int) and len(tuple(stride)) == 0) else \
@@ -67,8 +68,9 @@ def _window_args(op, d, kernel_size, stride, padding, dilation=1):
 
 def _check_window(op, d, kernel, stride, padding, dilation):
     if op == "max_pool1d":
-        for name, v, rule in (("kernel_size", kernel[0], "greater than zero"), ("stride", stride[0], "greater than zero"),
-                              ("padding", padding[0], "non-negative"), ("dilation", dilation[0], "greater than zero")):
+        for name, v, rule in (("kernel_size", kernel[0], "greater than zero"),
+                              ("stride", stride[0], "greater than zero"), ("padding", padding[0], "non-negative"),
+                              ("dilation", dilation[0], "greater than zero")):
             if (v < 0) if name == "padding" else (v <= 0):
                 raise RuntimeError(f"max_pool1d() {name} must be {rule}, but got {v}")
         if padding[0] > kernel[0] // 2:
@@ -106,7 +108,7 @@ def _out_size(n, k, s, p, d, ceil_mode):
 
 def _check_dims(input, op, d):
     """Refuses a tensor without d spatial axes and one leading (channels) axis, or two."""
-    shape = tuple(input.shape)
+    shape = tuple(input._data.shape)
     ok = input.ndim in (d + 1, d + 2) and all(n > 0 for n in shape[-d - 1:])
     if ok:
         return
@@ -133,11 +135,11 @@ def _sizes_text(sizes):
 
 
 def _pool_sizes(input, op, d, kernel, stride, padding, dilation, ceil_mode):
-    in_size = tuple(input.shape[input.ndim - d:])
+    in_size = tuple(input._data.shape[input.ndim - d:])
     out = tuple(_out_size(n, k, s, p, dl, ceil_mode)
                 for n, k, s, p, dl in zip(in_size, kernel, stride, padding, dilation))
     if any(o <= 0 for o in out):
-        channels = input.shape[input.ndim - d - 1]
+        channels = input._data.shape[input.ndim - d - 1]
         if op == "max_pool1d":
             raise RuntimeError(f"max_pool1d() Invalid computed output size: {out[0]}")
         if op == "avg_pool3d":
@@ -249,7 +251,7 @@ def _adaptive_size(op, d, input, output_size):
             raise RuntimeError(f"adaptive_max_pool2d(): internal error: output_size.size() must be {d}")
         raise RuntimeError(f"{op}: output_size must be {d}")
     _check_dims(input, op, d)
-    return tuple(input.shape[input.ndim - d + a] if n is None else n for a, n in enumerate(size))
+    return tuple(input._data.shape[input.ndim - d + a] if n is None else n for a, n in enumerate(size))
 
 
 def _adaptive_avg(op, d, input, output_size):
@@ -321,7 +323,7 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 # --------------------------------------------------------------------------- max unpooling
 def _unpool_size(input, d, kernel, stride, padding, output_size):
-    default = [(input.shape[input.ndim - d + a] - 1) * stride[a] + kernel[a] - 2 * padding[a] for a in range(d)]
+    default = [(input._data.shape[input.ndim - d + a] - 1) * stride[a] + kernel[a] - 2 * padding[a] for a in range(d)]
     if output_size is None:
         return tuple(default)
     given = tuple(output_size)
@@ -350,10 +352,10 @@ def _max_unpool(d, input, indices, kernel_size, stride, padding, output_size):
                            f"Tensor, but got a tensor with {input.ndim} dimensions.")
     if indices.dtype.name != "int64":
         raise RuntimeError(f"elements in indices should be type int64 but got: {D.scalar_type_name(indices.dtype)}")
-    if tuple(indices.shape) != tuple(input.shape):
+    if tuple(indices.shape) != tuple(input._data.shape):
         unsqueezed = (lambda s: list(s) + [1]) if d == 1 else list  # PyTorch's 1-d unpool is a 2-d one
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
-                           f"({unsqueezed(input.shape)}) but got indices tensor with shape: "
+                           f"({unsqueezed(input._data.shape)}) but got indices tensor with shape: "
                            f"{unsqueezed(indices.shape)}")
     size = 1
     for n in plane:
