@@ -288,10 +288,10 @@ class NumpyBackend(Backend):
 
     def max_pool(self, x, kernel, stride, padding, dilation, out_size, with_indices=True):
         # The maxima as a chain of in-place np.maximum over the window's offsets, then each
-        # window's first maximum by walking the offsets backwards (the earliest match written
-        # last): two light passes per offset instead of the portable compare-and-select.
-        # np.maximum propagates NaN as PyTorch does; which NaN's index PyTorch reports (the
-        # last) is the portable walk's business.
+        # window's first maximum: one argmax over the windows copied side by side when they
+        # are few, else a walk over the offsets (_first_maxima), lighter per offset than the
+        # portable compare-and-select. np.maximum propagates NaN as PyTorch does; which NaN's
+        # index PyTorch reports (the last) is the portable walk's business.
         d = len(kernel)
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min if x.dtype.kind in "iu" else None
         if fill is None:
@@ -305,6 +305,23 @@ class NumpyBackend(Backend):
             return best
         if x.dtype.kind == "f" and np.isnan(np.add.reduce(best, axis=None)):
             return super().max_pool(x, kernel, stride, padding, dilation, out_size, with_indices)
+        if best.size * len(views) < _PHASES_MIN_SIZE:
+            # small: the windows copied side by side and one argmax (the first maximum), in a
+            # few calls where the walk below makes five per offset
+            first = np.argmax(np.stack(views, axis=-1), axis=-1)
+        else:
+            first = self._first_maxima(views, best)
+        plane_strides = [math.prod(in_size[a + 1:]) for a in range(d)]
+        within = np.array([sum(o * dl * ps for o, dl, ps in zip(offset, dilation, plane_strides))
+                           for _, offset in self._offsets(kernel, stride, dilation, out_size)], dtype=np.int64)
+        base, _ = self._plane_positions(in_size, stride, padding, out_size, np.int64, "cpu")
+        indices = np.take(within, first)
+        indices += base
+        return best, indices
+
+    @staticmethod
+    def _first_maxima(views, best):
+        """The first offset whose view equals the maximum, per window."""
         small = np.uint8 if len(views) < 256 else np.int32
         first, step = np.zeros(best.shape, dtype=small), np.empty(best.shape, dtype=small)
         hit = np.empty(best.shape, dtype=bool)
@@ -316,13 +333,7 @@ class NumpyBackend(Backend):
             np.subtract(first, small(o), out=step)
             np.multiply(step, hit_as_int, out=step)
             np.subtract(first, step, out=first)
-        plane_strides = [math.prod(in_size[a + 1:]) for a in range(d)]
-        within = np.array([sum(o * dl * ps for o, dl, ps in zip(offset, dilation, plane_strides))
-                           for _, offset in self._offsets(kernel, stride, dilation, out_size)], dtype=np.int64)
-        base, _ = self._plane_positions(in_size, stride, padding, out_size, np.int64, "cpu")
-        indices = np.take(within, first)
-        indices += base
-        return best, indices
+        return first
 
     def max_pool_backward(self, g, indices, in_size, kernel, stride, padding, dilation):
         return self.plane_scatter_add(g, indices, tuple(in_size))

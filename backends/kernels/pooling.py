@@ -13,6 +13,7 @@ per axis, and max pooling takes, per offset, the element at ``min(start + offset
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -27,6 +28,16 @@ def window_geometry(in_size, kernel, stride, padding, dilation, out_size):
     return pads
 
 
+@functools.lru_cache(maxsize=256)
+def window_keys(kernel, stride, dilation, out_size):
+    """(key of the strided view of the padded input, offset per axis) for every window
+    offset, in PyTorch's window order (last axis fastest); made once per geometry."""
+    return tuple(((...,) + tuple(slice(o * d, o * d + s * (n - 1) + 1, s)
+                                 for o, d, s, n in zip(offset, dilation, stride, out_size)), offset)
+                 for offset in itertools.product(*[range(k) for k in kernel]))
+
+
+@functools.lru_cache(maxsize=256)
 def window_counts(n, k, s, p, o, include_pad):
     """How many elements each of the ``o`` windows along one axis averages over (PyTorch's
     rule: a window is clipped to the padded end; without count_include_pad, to the input)."""
@@ -37,7 +48,7 @@ def window_counts(n, k, s, p, o, include_pad):
         if not include_pad:
             start, end = max(start, 0), min(end, n)
         counts.append(end - start)
-    return counts
+    return tuple(counts)
 
 
 def adaptive_bounds(n, o):
@@ -80,12 +91,7 @@ class PoolingKernels:
 
     @staticmethod
     def _offsets(kernel, stride, dilation, out_size):
-        """(key of the strided view of the padded input, offset per axis) for every window
-        offset, in PyTorch's window order (last axis fastest)."""
-        for offset in itertools.product(*[range(k) for k in kernel]):
-            key = (...,) + tuple(slice(o * d, o * d + s * (n - 1) + 1, s)
-                                 for o, d, s, n in zip(offset, dilation, stride, out_size))
-            yield key, offset
+        return window_keys(tuple(kernel), tuple(stride), tuple(dilation), tuple(out_size))
 
     def _plane_positions(self, in_size, stride, padding, out_size, dtype, device):
         """The flat in-plane position of each window's first element (may lie in the pad)."""

@@ -204,6 +204,10 @@ KERNEL_CASES = [
     dict(kernel=(3,), stride=(2,), padding=(1,), dilation=(1,), shape=(2, 3, 9)),
     dict(kernel=(2, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(1, 1, 1), shape=(1, 2, 4, 5, 6)),
     dict(kernel=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), shape=(2, 7, 7), ceil=True),
+    # large enough for the NumPy kernels' stride phases and walk over the window offsets
+    dict(kernel=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(1, 1), shape=(4, 8, 40, 41)),
+    dict(kernel=(2, 3), stride=(3, 2), padding=(1, 1), dilation=(2, 1), shape=(4, 8, 41, 40), ceil=True),
+    dict(kernel=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1), shape=(4, 8, 41, 41)),  # last row unread
 ]
 
 
