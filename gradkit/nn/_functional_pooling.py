@@ -5,6 +5,8 @@ the kernels pool the trailing axes whatever leads them.
 """
 from __future__ import annotations
 
+import math
+
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
@@ -16,7 +18,8 @@ __all__ = [
     "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
     "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
     "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
-    "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d", "max_unpool1d", "max_unpool2d",
+    "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "lp_pool1d",
+    "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d",
 ]
 
 _WORDS = {1: "one", 2: "two", 3: "three"}
@@ -125,7 +128,8 @@ def _check_dims(input, op, d):
             empty = next(a for a in range(input.ndim - d - 1, input.ndim) if shape[a] == 0)
             raise RuntimeError(f"{op}(): Expected input to have non-zero size for non-batch dimensions, but input has "
                                f"sizes {list(shape)} with dimension {empty} being empty")
-        raise RuntimeError(f"{op}(): Expected {d + 1}D or {d + 2}D tensor, but got: {list(shape)}")
+        colon = ":" if op.startswith("adaptive_max") else ""
+        raise RuntimeError(f"{op}(): Expected {d + 1}D or {d + 2}D tensor, but got{colon} {list(shape)}")
     raise RuntimeError(f"Expected {d + 1}D or {d + 2}D (batch mode) tensor with optional 0 dim batch size for input, "
                        f"but got:{list(shape)}")
 
@@ -243,12 +247,13 @@ def _adaptive_size(op, d, input, output_size):
     if d == 1:
         if not isinstance(output_size, int) and len(tuple(output_size)) != 1:
             raise RuntimeError(f"{op}() argument 'output_size' should contain one int (got {len(tuple(output_size))})")
-    elif input.ndim < d + 1:
-        raise ValueError(f"Input dimension should be at least {d + 1}")
+    elif not isinstance(output_size, int) and input.ndim <= len(tuple(output_size)):
+        # PyTorch fills None entries from the input's sizes first, refusing too short an input
+        raise ValueError(f"Input dimension should be at least {len(tuple(output_size)) + 1}")
     size = (output_size,) * d if isinstance(output_size, int) or output_size is None else tuple(output_size)
     if len(size) != d:
-        if op == "adaptive_max_pool2d":
-            raise RuntimeError(f"adaptive_max_pool2d(): internal error: output_size.size() must be {d}")
+        if op.startswith("adaptive_max"):
+            raise RuntimeError(f"{op}(): internal error: output_size.size() must be {d}")
         raise RuntimeError(f"{op}: output_size must be {d}")
     _check_dims(input, op, d)
     return tuple(input._data.shape[input.ndim - d + a] if n is None else n for a, n in enumerate(size))
@@ -291,6 +296,10 @@ def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
     return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, True)
 
 
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, True)
+
+
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
 
@@ -301,14 +310,23 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
 
 
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
+
+
 # --------------------------------------------------------------------------- Lp pooling
 def _lp_pool(d, input, norm_type, kernel_size, stride, ceil_mode):
-    kernel = _ints(kernel_size, d, lambda: f"lp_pool{d}d: kernel_size must be a single int, or a tuple of "
-                                          f"{_WORDS[d]} ints")
-    pool = avg_pool1d if d == 1 else avg_pool2d
-    out = pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
-    area = kernel[0] if d == 1 else kernel[0] * kernel[1]
-    return (_sign(out) * _relu(_abs(out))).mul(area).pow(1.0 / norm_type)
+    kernel = (kernel_size,) * d if isinstance(kernel_size, int) else tuple(kernel_size)
+    if d > 1 and len(kernel) != d:  # PyTorch unpacks the kernel size into d names
+        raise ValueError(f"too many values to unpack (expected {d})" if len(kernel) > d else
+                         f"not enough values to unpack (expected {d}, got {len(kernel)})")
+    if norm_type == math.inf or norm_type == -math.inf:
+        maximum = (max_pool1d, max_pool2d, max_pool3d)[d - 1]
+        if norm_type > 0:
+            return maximum(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        return -maximum(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    out = (avg_pool1d, avg_pool2d, avg_pool3d)[d - 1](input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return (_sign(out) * _relu(_abs(out))).mul(math.prod(kernel)).pow(1.0 / norm_type)
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
@@ -319,6 +337,11 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """(sum over each window of x^p)^(1/p) over the last two axes."""
     return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """(sum over each window of x^p)^(1/p) over the last three axes."""
+    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 # --------------------------------------------------------------------------- max unpooling
@@ -348,8 +371,9 @@ def _max_unpool(d, input, indices, kernel_size, stride, padding, output_size):
     padding = _ints(padding, d, lambda: f"{op}: padding must be a single int, or a tuple of {_WORDS[d]} ints")
     plane = _unpool_size(input, d, kernel, stride, padding, output_size)
     if input.ndim not in (d + 1, d + 2):
+        # PyTorch's 1-d unpool is a 2-d one on the input with an axis added
         raise RuntimeError(f"Input to max_unpooling{max(d, 2)}d should be a {max(d, 2) + 1}d or {max(d, 2) + 2}d "
-                           f"Tensor, but got a tensor with {input.ndim} dimensions.")
+                           f"Tensor, but got a tensor with {input.ndim + (d == 1)} dimensions.")
     if indices.dtype.name != "int64":
         raise RuntimeError(f"elements in indices should be type int64 but got: {D.scalar_type_name(indices.dtype)}")
     if tuple(indices.shape) != tuple(input._data.shape):
@@ -357,9 +381,7 @@ def _max_unpool(d, input, indices, kernel_size, stride, padding, output_size):
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
                            f"({unsqueezed(input._data.shape)}) but got indices tensor with shape: "
                            f"{unsqueezed(indices.shape)}")
-    size = 1
-    for n in plane:
-        size *= n
+    size = math.prod(plane)
     if indices.device.type == "cpu" and indices.numel():  # a data check costs a device sync elsewhere
         low, high = int(indices.min()), int(indices.max())
         if low < 0 or high >= size:
@@ -376,3 +398,8 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """max_pool2d's partial inverse: each value put back at its index, zeros elsewhere."""
     return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """max_pool3d's partial inverse: each value put back at its index, zeros elsewhere."""
+    return _max_unpool(3, input, indices, kernel_size, stride, padding, output_size)

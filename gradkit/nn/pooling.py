@@ -153,6 +153,11 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     _pool = staticmethod(F.adaptive_max_pool2d)
 
 
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling of the last three axes to ``output_size`` (None keeps an axis)."""
+    _pool = staticmethod(F.adaptive_max_pool3d)
+
+
 class _MaxUnpoolNd(Module):
     _pool = None
     _dims = 0
@@ -183,6 +188,12 @@ class MaxUnpool2d(_MaxUnpoolNd):
     _dims = 2
 
 
+class MaxUnpool3d(_MaxUnpoolNd):
+    """MaxPool3d's partial inverse: values back at their indices, zeros elsewhere."""
+    _pool = staticmethod(F.max_unpool3d)
+    _dims = 3
+
+
 class _LPPoolNd(Module):
     _pool = None
 
@@ -211,6 +222,11 @@ class LPPool2d(_LPPoolNd):
     _pool = staticmethod(F.lp_pool2d)
 
 
+class LPPool3d(_LPPoolNd):
+    """(sum over each window of x^p)^(1/p) over the last three axes."""
+    _pool = staticmethod(F.lp_pool3d)
+
+
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",
-           "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxUnpool1d",
-           "MaxUnpool2d", "LPPool1d", "LPPool2d"]
+           "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+           "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "LPPool1d", "LPPool2d", "LPPool3d"]

@@ -40,6 +40,7 @@ def _close(t, expected, atol=1e-9):
 
 # ----------------------------------------------------------------------------- PyTorch's values
 POOL_CASES = sorted(name for name in RECORDED if not name.startswith("unpool"))
+UNPOOL_CASES = sorted(name for name in RECORDED if name.startswith("unpool"))
 
 
 @pytest.mark.parametrize("name", POOL_CASES)
@@ -57,11 +58,11 @@ def test_values_indices_and_gradients_match_pytorch(name, device):
     _close(x.grad, grad)
 
 
-@pytest.mark.parametrize("name", ["unpool2d", "unpool1d"])
+@pytest.mark.parametrize("name", UNPOOL_CASES)
 def test_max_unpool_matches_pytorch(name, device):
     fn, shape, kind, kwargs, out_shape, values, _, grad = RECORDED[name]
     kwargs = dict(kwargs)
-    pool = F.max_pool2d if fn == "max_unpool2d" else F.max_pool1d
+    pool = {"max_unpool1d": F.max_pool1d, "max_unpool2d": F.max_pool2d, "max_unpool3d": F.max_pool3d}[fn]
     y, idx = pool(_input(shape, kind, device), kwargs["kernel_size"], kwargs.get("stride"), return_indices=True)
     y = y.detach().requires_grad_()
     out = getattr(F, fn)(y, idx, **kwargs)
@@ -114,6 +115,7 @@ GRAD_CASES = [
     pytest.param(lambda x: F.adaptive_avg_pool3d(x, (2, 1, 3)), (1, 1, 3, 2, 4), id="aavg3d"),
     pytest.param(lambda x: F.adaptive_max_pool1d(x, 3), (1, 2, 7), id="amax1d"),
     pytest.param(lambda x: F.adaptive_max_pool2d(x, (3, 2)), (1, 2, 4, 5), id="amax2d"),
+    pytest.param(lambda x: F.adaptive_max_pool3d(x, (2, 1, 3)), (1, 3, 2, 4), id="amax3d_unbatched"),
 ]
 
 
@@ -128,6 +130,13 @@ def test_lp_pool_gradcheck_positive(device):
     x = rand64(1, 2, 4, 4, device=device, low=0.5, high=1.5, seed=4)
     check_grads(lambda t: F.lp_pool2d(t, 2, 2), (x,))
     check_grads(lambda t: F.lp_pool1d(t, 3, 3, 2), (x[0],))
+    check_grads(lambda t: F.lp_pool3d(t, 2, 2, 1), (x,))
+
+
+def test_lp_pool_infinite_norms_are_max_pools(device):
+    x = gradkit.tensor([[[1.0, -3.0, 2.0, 0.5]]], device=device)
+    assert host(F.lp_pool1d(x, math.inf, 2)).tolist() == [[[3.0, 2.0]]]
+    assert host(F.lp_pool2d(x, -math.inf, (1, 2))).tolist() == [[[1.0, 0.5]]]
 
 
 def test_max_unpool_gradcheck(device):
@@ -135,6 +144,8 @@ def test_max_unpool_gradcheck(device):
     _, idx = F.max_pool2d(x.detach(), 2, return_indices=True)
     y = rand64(1, 2, 2, 2, device=device, seed=6)
     check_grads(lambda t: F.max_unpool2d(t, idx, 2, output_size=(5, 5)), (y,))
+    _, idx3 = F.max_pool3d(x.detach(), 2, return_indices=True)
+    check_grads(lambda t: F.max_unpool3d(t, idx3, 2), (rand64(1, 1, 2, 2, device=device, seed=9),))
     _, idx1 = F.max_pool1d(x.detach()[0], 3, 2, return_indices=True)
     check_grads(lambda t: F.max_unpool1d(t, idx1, 3, 2), (rand64(2, 4, 1, device=device, seed=7),))
 
@@ -278,6 +289,12 @@ REPRS = [
     (lambda: nn.MaxUnpool2d((2, 3)), "MaxUnpool2d(kernel_size=(2, 3), stride=(2, 3), padding=(0, 0))"),
     (lambda: nn.LPPool1d(2, 3), "LPPool1d(norm_type=2, kernel_size=3, stride=None, ceil_mode=False)"),
     (lambda: nn.LPPool2d(1.5, 2, 1, True), "LPPool2d(norm_type=1.5, kernel_size=2, stride=1, ceil_mode=True)"),
+    (lambda: nn.AdaptiveMaxPool3d(2), "AdaptiveMaxPool3d(output_size=2)"),
+    (lambda: nn.MaxUnpool3d(2), "MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))"),
+    (lambda: nn.MaxUnpool3d((1, 2, 3), 1), "MaxUnpool3d(kernel_size=(1, 2, 3), stride=(1, 1, 1), padding=(0, 0, 0))"),
+    (lambda: nn.LPPool3d(2, 2), "LPPool3d(norm_type=2, kernel_size=2, stride=None, ceil_mode=False)"),
+    (lambda: nn.LPPool3d(1.5, (2, 2, 1), 1, True),
+     "LPPool3d(norm_type=1.5, kernel_size=(2, 2, 1), stride=1, ceil_mode=True)"),
 ]
 
 
@@ -306,6 +323,10 @@ def test_modules_call_their_functions(device):
     np.testing.assert_array_equal(host(nn.MaxPool3d(2)(x3)), host(F.max_pool3d(x3, 2)))
     np.testing.assert_array_equal(host(nn.AvgPool3d(2)(x3)), host(F.avg_pool3d(x3, 2)))
     np.testing.assert_array_equal(host(nn.AdaptiveAvgPool3d(1)(x3)), host(F.adaptive_avg_pool3d(x3, 1)))
+    np.testing.assert_array_equal(host(nn.AdaptiveMaxPool3d((1, 2, 3))(x3)), host(F.adaptive_max_pool3d(x3, (1, 2, 3))))
+    np.testing.assert_array_equal(host(nn.LPPool3d(2, 2)(x3.abs())), host(F.lp_pool3d(x3.abs(), 2, 2)))
+    y3, idx3 = F.max_pool3d(x3, 2, return_indices=True)
+    np.testing.assert_array_equal(host(nn.MaxUnpool3d(2)(y3, idx3)), host(F.max_unpool3d(y3, idx3, 2)))
 
 
 def test_module_paths():
@@ -385,7 +406,19 @@ ERRORS = [
     (lambda x: F.adaptive_avg_pool1d(x, 2), RuntimeError,
      "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while checking arguments for "
      "adaptive_avg_pool1d)"),
-    (lambda x: F.adaptive_avg_pool2d(x[0, 0], 2), ValueError, "Input dimension should be at least 3"),
+    (lambda x: F.adaptive_avg_pool2d(x[0, 0], (2, 2)), ValueError, "Input dimension should be at least 3"),
+    (lambda x: F.adaptive_avg_pool2d(x[0, 0], 2), RuntimeError,
+     "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [5, 5]"),
+    (lambda x: F.adaptive_max_pool2d(x[0, 0], 2), RuntimeError,
+     "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [5, 5]"),
+    (lambda x: F.adaptive_max_pool3d(x[0], 2), RuntimeError,
+     "adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: [2, 5, 5]"),
+    (lambda x: F.adaptive_max_pool3d(x, (2, 2)), RuntimeError,
+     "adaptive_max_pool3d(): internal error: output_size.size() must be 3"),
+    (lambda x: F.max_unpool3d(x[0], gradkit.zeros(2, 5, 5, dtype=gradkit.int64, device=x.device), 2), RuntimeError,
+     "Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with 3 dimensions."),
+    (lambda x: F.lp_pool2d(x, 2, (2, 2, 2)), ValueError, "too many values to unpack (expected 2)"),
+    (lambda x: F.lp_pool2d(x, 2, (2,)), ValueError, "not enough values to unpack (expected 2, got 1)"),
     (lambda x: F.adaptive_max_pool2d(x.unsqueeze(0), 2), RuntimeError,
      "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [1, 1, 2, 5, 5]"),
     (lambda x: F.adaptive_avg_pool2d(x[:, :, :0], 2), RuntimeError,
