@@ -471,3 +471,13 @@ def test_indices_changed_in_place_refuse_the_backward(device):
     idx.add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+def test_a_second_backward_needs_retain_graph(device):
+    x = gradkit.rand(1, 1, 4, 4, device=device, requires_grad=True)
+    y = F.max_pool2d(x, 2)
+    g = gradkit.ones_like(y)
+    y.backward(g, retain_graph=True)
+    y.backward(g)
+    with pytest.raises(RuntimeError, match=r"second time.*MaxPool2DWithIndicesBackward0"):
+        y.backward(g)

@@ -17,7 +17,7 @@ A max pool's indices carry no gradient, as in PyTorch.
 """
 from __future__ import annotations
 
-from ...autograd.node import Node, raise_modified
+from ...autograd.node import Node, raise_freed, raise_modified
 from .._gradient import GradientOp
 from .._table import Family
 
@@ -39,10 +39,16 @@ class _SavesIndices(Node):
         return result
 
     def saved_indices(self):
+        if self._released:
+            raise_freed(self)
         idx = self.indices_tensor
         if idx._version[0] != self.indices_version:
             raise_modified(self, idx, self.indices_version)
         return idx
+
+    def release(self) -> None:
+        super().release()
+        self.indices_tensor = None
 
 
 class MaxPool(_SavesIndices):
