@@ -297,6 +297,13 @@ class NumpyBackend(Backend):
         if fill is None:
             return super().max_pool(x, kernel, stride, padding, dilation, out_size, with_indices)
         in_size = x.shape[x.ndim - d:]
+        if tuple(kernel) == in_size and not any(padding) and with_indices and x.size:
+            # one window over the whole plane (global pooling): one argmax per plane
+            planes = x.reshape(x.shape[:x.ndim - d] + (-1,))
+            first = np.argmax(planes, axis=-1)[..., None]
+            best = np.take_along_axis(planes, first, axis=-1)
+            if x.dtype.kind != "f" or not np.isnan(np.add.reduce(best, axis=None)):
+                return best.reshape(best.shape[:-1] + (1,) * d), first.reshape(first.shape[:-1] + (1,) * d)
         views = self._window_views(x, kernel, stride, padding, dilation, out_size, fill)
         best = views[0].copy()
         for view in views[1:]:

@@ -253,7 +253,8 @@ def test_numpy_pooling_kernels_match_the_portable_ones(case):
     np.testing.assert_array_equal(fast.max_unpool(y1, i1, plane), portable.max_unpool(y1, i1, plane))
 
 
-@pytest.mark.parametrize("in_size,out_size", [((7, 5), (3, 2)), ((8, 8), (1, 1)), ((6, 4), (3, 4)), ((5,), (7,))])
+@pytest.mark.parametrize("in_size,out_size", [((7, 5), (3, 2)), ((8, 8), (1, 1)), ((6, 4), (3, 4)), ((5,), (7,)),
+                                              ((3, 4, 5), (1, 1, 1))])
 def test_numpy_adaptive_kernels_match_the_portable_ones(in_size, out_size):
     fast, portable = _backends()
     rng = np.random.default_rng(1)
