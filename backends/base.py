@@ -20,6 +20,7 @@ from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
+from .kernels.pooling import PoolingKernels
 from .kernels.random import RandomKernels
 from .kernels.reduction import ReductionKernels
 from .kernels.special import SpecialKernels
@@ -33,7 +34,7 @@ BackendUnavailable = RuntimeError
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
               RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
-              InterpolateKernels):
+              InterpolateKernels, PoolingKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -22,6 +22,8 @@ from .normalization_more import (GroupNorm, InstanceNorm1d, InstanceNorm2d, Inst
 from .spatial import (AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout, PixelShuffle,
                       PixelUnshuffle, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d)
 from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
+from .pooling import *  # noqa: F401,F403  (MaxPool1d/2d/3d, AvgPool1d/2d/3d, adaptive, LP, MaxUnpool)
+from .pooling import __all__ as _pooling_all
 from . import modules  # noqa: F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
 
 __all__ = [
@@ -37,4 +39,4 @@ __all__ = [
     "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",
     "LazyInstanceNorm3d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle",
     "PixelUnshuffle", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
-]
+] + _pooling_all

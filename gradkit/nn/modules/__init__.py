@@ -13,8 +13,9 @@ from .loss import *  # noqa: F401,F403
 from .module import Module  # noqa: F401
 from .normalization import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from . import (activation, batchnorm, container, dropout, flatten, linear, loss, module,  # noqa: F401
                normalization, sparse)
-from . import instancenorm, pixelshuffle, upsampling  # noqa: F401
+from . import instancenorm, pixelshuffle, pooling, upsampling  # noqa: F401
