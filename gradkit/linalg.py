@@ -102,6 +102,10 @@ def lstsq(A, B, rcond=None, *, driver=None):
     solution, which LAPACK's gelsy, gelsd and gelss give too); residuals, rank and singular
     values where PyTorch's CPU driver reports them."""
 
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
     check_matrices("torch.linalg.lstsq", A, square=False)
     if driver is None:
         driver = "gelsy"
@@ -116,7 +120,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
         raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     if A.dtype is not B.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
-                           f"input's dtype {A.dtype} and other's dtype {B.dtype}")
+                           f"input's dtype {D.scalar_type_name(A.dtype)} and other's dtype "
+                           f"{D.scalar_type_name(B.dtype)}")
     m, n = A.shape[-2], A.shape[-1]
     if rcond is None:
         rcond = D.finfo(A.dtype).eps * max(m, n)
@@ -149,7 +154,7 @@ def cond(A, p=None, *, out=None):
         return largest / smallest if p != -2 else smallest / largest
     if p not in ("fro", "nuc", 1, -1, math.inf, -math.inf):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
-    check_matrices("linalg.cond", A)
+    check_matrices(f"linalg.cond(ord={p})", A)
     inverse, info = inv_ex(A)
     finite = matrix_norm(A, p) * matrix_norm(where((info != 0).unsqueeze(-1).unsqueeze(-1), 0.0, inverse), p)
     return where(info != 0, math.inf, finite) if bool((info != 0).any()) else finite + zeros((), dtype=A.dtype,

@@ -8,7 +8,6 @@ the standard's functions, so it runs on every device."""
 from __future__ import annotations
 
 
-
 class LinAlgError(RuntimeError):
     """PyTorch's torch.linalg.LinAlgError: a RuntimeError, so code that catches either works."""
 
@@ -26,16 +25,6 @@ _PADE13_THETA = 5.371920351148152
 
 
 class LinalgKernels:
-    def _linalg_call(self, op, reason, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            # numpy.linalg.LinAlgError, which cupy and array_api_strict raise too; matched by
-            # name so that this module imports no array library
-            if type(exc).__name__ == "LinAlgError":
-                raise LinAlgError(f"{op}: {reason}") from exc
-            raise
-
     def _raise_with_info(self, op, info, template):
         """LinAlgError naming the first failing matrix of a batch (row-major) and LAPACK's info,
         in PyTorch's words."""
@@ -65,8 +54,14 @@ class LinalgKernels:
         return sign, logabsdet
 
     def linalg_solve(self, a, b):
-        return self._linalg_call("torch.linalg.solve", "The solver failed because the input matrix is singular.",
-                                 self.xp.linalg.solve, a, b)
+        try:
+            return self.xp.linalg.solve(a, b)
+        except Exception as exc:
+            if type(exc).__name__ != "LinAlgError":
+                raise
+        message = "The solver failed because the input matrix is singular."
+        self._raise_with_info("torch.linalg.solve", self.linalg_lu_info(a), message)
+        raise LinAlgError("torch.linalg.solve: " + message)
 
     def linalg_cholesky(self, a):
         xp = self.xp

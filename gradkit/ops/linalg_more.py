@@ -58,12 +58,13 @@ class SolveTriangular(Node):
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     """X with T X = B (X T = B when not ``left``), T the upper or lower triangle of A (its
     diagonal taken as ones when ``unitriangular``); the other triangle is never read."""
+    if isinstance(A, Tensor) and A.ndim >= 2 and A.dtype.category != D.FLOAT:
+        raise NotImplementedError(f'"triangular_solve_cpu" not implemented for \'{D.scalar_type_name(A.dtype)}\'')
     check_matrices("linalg.solve_triangular", A)
     if not isinstance(B, Tensor) or B.ndim < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
-    if A.dtype is not B.dtype:
-        raise RuntimeError(f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
-                           f"{D.scalar_type_name(A.dtype)} and B of type {D.scalar_type_name(B.dtype)} instead")
+    if B.dtype is not A.dtype:
+        B = B.to(A.dtype)  # PyTorch computes in A's dtype
     if not left:
         return solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
     if B.shape[-2] != A.shape[-1]:
@@ -122,13 +123,14 @@ class LU(Node):
         return p, lower, upper, pivots
 
     def backward(self, gp, gl, gu, gpivots):
-        # A = P L U. With L1, U1 the leading k x k blocks (k = min(m, n)):
-        #   square: gA = P L^-T (tril(L^T gL, -1) + triu(gU U^T)) U^-T
-        #   wide:   the square formula for A's first m columns, with U's rest adding
-        #           P L^-T [.. | gU2]; the middle term is tril(L^T gL - gU U^T, -1) U1^-T
-        #   tall:   the transpose of the wide case
-        from .shape import tril, triu
+        # A = P L U; with k = min(m, n), write L = [L1; L2] and U = [U1, U2], L1 and U1 k x k.
+        # Square: gA = P L^-T M U^-T with M = tril(L^T gL, -1) + triu(gU U^T).
+        # Wide (m < n): U2 = L^-1 (P^T A)_2 adds -gU2 U2^T to L^T gL in M, and
+        #   gA = P L^-T [M U1^-T, gU2].
+        # Tall (m > n): L2 = (P^T A)_2 U^-1 adds -L2^T gL2 to gU U^T in M, and
+        #   gA = P [L1^-T M; gL2] U^-T.
         from .creation import zeros
+        from .shape import cat, tril, triu
 
         p, lower, upper = self._factors_of(self.saved_tensors[0])
         m, n = lower.shape[-2], upper.shape[-1]
@@ -136,23 +138,21 @@ class LU(Node):
             gl = zeros(tuple(lower.shape), dtype=lower.dtype, device=lower.device)
         if gu is None:
             gu = zeros(tuple(upper.shape), dtype=upper.dtype, device=upper.device)
-        if m == n:
-            middle = tril(lower.mT @ gl, -1) + triu(gu @ upper.mT)
-            middle = solve_triangular(upper.mT, middle, upper=False, left=False)
-            return p @ solve_triangular(lower.mT, middle, upper=True, unitriangular=True)
-        if m < n:
-            upper1 = upper[..., :, :m]
-            middle = solve_triangular(upper1.mT, tril(lower.mT @ gl - gu @ upper.mT, -1), upper=False, left=False)
-            from .shape import cat
-
-            middle = cat((middle + triu(gu[..., :, :m]), gu[..., :, m:]), -1)
-            return p @ solve_triangular(lower.mT, middle, upper=True, unitriangular=True)
-        lower1 = lower[..., :n, :]
-        middle = solve_triangular(lower1.mT, triu(gu @ upper.mT - lower.mT @ gl), upper=True, unitriangular=True)
-        from .shape import cat
-
-        middle = cat((middle + tril(gl[..., :n, :], -1), gl[..., n:, :]), -2)
-        return p @ solve_triangular(upper.mT, middle, upper=False, left=False)
+        if m <= n:
+            upper1, gu1, gu2 = upper[..., :, :m], gu[..., :, :m], gu[..., :, m:]
+            lower_part = lower.mT @ gl
+            if m < n:
+                lower_part = lower_part - gu2 @ upper[..., :, m:].mT
+            middle = tril(lower_part, -1) + triu(gu1 @ upper1.mT)
+            right = solve_triangular(upper1.mT, middle, upper=False, left=False)
+            if m < n:
+                right = cat((right, gu2), -1)
+            return p @ solve_triangular(lower.mT, right, upper=True, unitriangular=True)
+        lower1, gl1, gl2 = lower[..., :n, :], gl[..., :n, :], gl[..., n:, :]
+        upper_part = gu @ upper.mT - lower[..., n:, :].mT @ gl2
+        middle = tril(lower1.mT @ gl1, -1) + triu(upper_part)
+        left = cat((solve_triangular(lower1.mT, middle, upper=True, unitriangular=True), gl2), -2)
+        return p @ solve_triangular(upper.mT, left, upper=False, left=False)
 
     @staticmethod
     def _factors_of(a):
@@ -176,7 +176,7 @@ def lu(A, *, pivot=True, out=None):
 
 def _no_pivot_refused(op, pivot):
     if not pivot:
-        raise RuntimeError(f"{op}: LU without pivoting is not implemented on the CPU")
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
 
 def _pack(lower, upper):
@@ -200,23 +200,26 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     _, lower, upper, pivots = LU.apply(A)
     packed = _pack(lower, upper)
     info = _wrap(A.device.backend._first_failure(packed.detach().diagonal(0, -2, -1)._data == 0), A)
-    if check_errors and bool((info != 0).any()):
-        raise LinAlgError(f"linalg.lu_factor_ex: The factorization could not be completed because the input is "
-                          f"singular.")
+    if check_errors:
+        _refuse_zero_pivot("torch.linalg.lu_factor_ex", info)
     return LUFactorExResult(packed, pivots, info)
 
 
-def lu_factor(A, *, pivot=True, out=None):
-    _check_lu_input("linalg.lu_factor", A)
-    packed, pivots, info = lu_factor_ex(A, pivot=pivot)
+def _refuse_zero_pivot(op, info):
     if bool((info != 0).any()):
         flat = info.reshape(-1)
         first = int(flat.nonzero()[0, 0])
         where = f"(Batch element {first}): " if info.ndim else ""
         k = int(flat[first])
-        raise RuntimeError(f"torch.linalg.lu_factor: {where}U[{k},{k}] is zero and using it on lu_solve would result "
-                           "in a division by zero. If you still want to perform the factorization, consider calling "
-                           "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+        raise RuntimeError(f"{op}: {where}U[{k},{k}] is zero and using it on lu_solve would result in a division by "
+                           "zero. If you still want to perform the factorization, consider calling linalg.lu(A, "
+                           "pivot) or linalg.lu_factor_ex(A, pivot)")
+
+
+def lu_factor(A, *, pivot=True, out=None):
+    _check_lu_input("linalg.lu_factor", A)
+    packed, pivots, info = lu_factor_ex(A, pivot=pivot)
+    _refuse_zero_pivot("torch.linalg.lu_factor", info)
     return LUFactorResult(packed, pivots)
 
 
@@ -241,7 +244,7 @@ FAMILY.export(lu_unpack, method=False)
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     """X with A X = B (X A = B when not ``left``; A^T in place of A with ``adjoint``) for A
     given by lu_factor."""
-    check_matrices("linalg.lu_solve", LU)
+    check_matrices("torch.linalg.lu_solve", LU)
     if not left:
         return lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT
     p, lower, upper = lu_unpack(LU, pivots)
@@ -312,8 +315,11 @@ def matrix_power(A, n):
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
     if n == 0:
         from .creation import eye
+        from .select import where
 
-        return eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(tuple(A.shape)).clone()
+        # the identity, connected to A with a zero gradient (PyTorch's result requires grad too)
+        identity = eye(A.shape[-1], dtype=A.dtype, device=A.device)
+        return where(identity == identity, identity, A)
     if n < 0:
         A = inv(A)
         n = -n
@@ -347,8 +353,7 @@ def multi_dot(tensors, *, out=None):
                                f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
         if t.dtype is not tensors[0].dtype:
             raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
-                               f"{D.scalar_type_name(tensors[0].dtype)} and tensor {i} "
-                               f"{D.scalar_type_name(t.dtype)}")
+                               f"{_c_type_name(tensors[0].dtype)} and tensor {i} {_c_type_name(t.dtype)}")
     mats = list(tensors)
     if first_vector:
         mats[0] = mats[0].unsqueeze(0)
@@ -356,8 +361,8 @@ def multi_dot(tensors, *, out=None):
         mats[-1] = mats[-1].unsqueeze(-1)
     for i in range(count - 1):
         if mats[i].shape[-1] != mats[i + 1].shape[0]:
-            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {tuple(tensors[i].shape)} and "
-                               f"{tuple(tensors[i + 1].shape)} cannot be multiplied")
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
+                               f"{list(tensors[i + 1].shape)} cannot be multiplied")
     result = _chain(mats, _chain_order(mats), 0, count - 1)
     if first_vector and last_vector:
         return result.reshape(())
@@ -366,6 +371,17 @@ def multi_dot(tensors, *, out=None):
     if last_vector:
         return result.squeeze(-1)
     return result
+
+
+# the C++ type names PyTorch's multi_dot message uses
+_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool"}
+
+
+def _c_type_name(dtype):
+    name = str(dtype).rsplit(".", 1)[-1]
+    return _C_TYPE_NAMES.get(name, name)
 
 
 def _chain_order(mats):
@@ -448,10 +464,8 @@ FAMILY.export(vander, method=False)
 
 def linalg_vander(x, *, N=None):
     """torch.linalg.vander: x^0 .. x^(N-1) along a new last dim, for a batch of vectors."""
-    if x.ndim < 1:
-        raise RuntimeError("linalg.vander: x must have at least one dimension")
     if N is None:
-        N = x.shape[-1]
+        N = x.shape[-1] if x.ndim else 1
     if N <= 1:
         raise RuntimeError("N must be greater than 1.")
     return _powers(x, N)
@@ -555,12 +569,17 @@ def renorm(input, p, dim, maxnorm):
     from .select import where
 
     if input.dtype.category != D.FLOAT:
-        raise RuntimeError(f"renorm: input needs to be floating point")
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{D.scalar_type_name(input.dtype)}")
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:
-        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-    dim = dim % max(input.ndim, 1)
+        shown = int(maxnorm) if float(maxnorm).is_integer() else maxnorm  # as PyTorch prints a Scalar
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {shown}")
+    n = max(input.ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    dim %= n
     others = tuple(d for d in range(input.ndim) if d != dim)
     norms = norm(input, p, others, True) if others else input.abs()
     # the 1e-7 keeps a slice from dividing by its norm exactly, as PyTorch's kernel does
