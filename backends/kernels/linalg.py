@@ -12,7 +12,8 @@ class LinAlgError(RuntimeError):
     """PyTorch's torch.linalg.LinAlgError: a RuntimeError, so code that catches either works."""
 
 
-_SINGULAR = "The diagonal element {} is zero, the inversion could not be completed because the input matrix is singular."
+_SINGULAR = ("The diagonal element {} is zero, the inversion could not be completed because the input matrix is "
+             "singular.")
 _NOT_PD = ("The factorization could not be completed because the input is not positive-definite (the leading minor "
            "of order {} is not positive-definite).")
 
@@ -22,6 +23,12 @@ _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353
            10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0, 40840800.0, 960960.0, 16380.0, 182.0,
            1.0)
 _PADE13_THETA = 5.371920351148152
+
+
+def _transposed(xp, a):
+    """a with its last two axes swapped."""
+    axes = tuple(range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2)
+    return xp.permute_dims(a, axes)
 
 
 class LinalgKernels:
@@ -167,7 +174,7 @@ class LinalgKernels:
     def linalg_lu_info(self, a):
         """getrf's info: 1 + the index of U's first zero on the diagonal, 0 where there is none."""
         lu, _ = self.linalg_lu(a)
-        return self._first_failure(self.xp.linalg.diagonal(lu) == 0)
+        return self._first_failure(self.diagonal(lu, 0, -2, -1) == 0)
 
     def _first_failure(self, failed):
         xp = self.xp
@@ -182,8 +189,8 @@ class LinalgKernels:
         where there is none (elimination on the lower triangle: the j-th pivot is the ratio of
         the j-th and (j-1)-th leading minors)."""
         xp = self.xp
-        work = xp.tril(a)
-        work = work + xp.matrix_transpose(xp.tril(a, k=-1))
+        # the symmetric matrix the lower triangle stands for
+        work = xp.tril(a) + _transposed(xp, xp.tril(a, k=-1))
         n = a.shape[-1]
         failed = []
         for j in range(n):
@@ -192,7 +199,7 @@ class LinalgKernels:
             failed.append(bad[..., 0])
             safe = xp.where(bad, xp.ones_like(pivot), pivot)
             column = work[..., j + 1:, j:j + 1]
-            work[..., j + 1:, j + 1:] = work[..., j + 1:, j + 1:] - column * xp.matrix_transpose(column) / safe[..., None]
+            work[..., j + 1:, j + 1:] = work[..., j + 1:, j + 1:] - column * _transposed(xp, column) / safe[..., None]
         if not failed:
             return xp.zeros(a.shape[:-2], dtype=xp.int32, device=a.device)
         failed = xp.stack(failed, axis=-1)

@@ -6,6 +6,7 @@ kernels; the rest is composed of gradkit ops, so gradients of every order come f
 from __future__ import annotations
 
 import math
+import warnings
 from collections import namedtuple
 
 from .. import _dtype as D
@@ -22,6 +23,12 @@ LUFactorExResult = namedtuple("lu_factor_ex", ["LU", "pivots", "info"])
 LUResult = namedtuple("lu", ["P", "L", "U"])
 LUUnpackResult = namedtuple("lu_unpack", ["P", "L", "U"])
 TriangularSolveResult = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+
+
+def _deprecated(name, instead):
+    # PyTorch warns on these spellings, so code ported from it gets the same nudge
+    warnings.warn(f"gradkit.{name} is deprecated, as torch.{name} is: use {instead} instead", UserWarning,
+                  stacklevel=3)
 
 
 def _broadcast_batches(op, a, b):
@@ -76,6 +83,8 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
 
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
     """torch.triangular_solve (deprecated in PyTorch): X with op(T) X = input, and a copy of A."""
+    _deprecated("triangular_solve", "gradkit.linalg.solve_triangular(A, B) (its arguments reversed; no copy of A "
+                "is returned)")
     coefficient = A.mT if transpose else A
     solution = solve_triangular(coefficient, input, upper=upper != bool(transpose), unitriangular=unitriangular)
     return TriangularSolveResult(solution, A.clone())
@@ -258,6 +267,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
 def lu_legacy(A, pivot=True, get_infos=False):
     """torch.lu (deprecated in PyTorch): (LU, pivots) or (LU, pivots, infos)."""
+    _deprecated("lu", "gradkit.linalg.lu_factor or gradkit.linalg.lu_factor_ex")
     packed, pivots, info = lu_factor_ex(A, pivot=pivot)
     return (packed, pivots, info) if get_infos else (packed, pivots)
 
@@ -267,6 +277,7 @@ FAMILY.export(lu_legacy, name="lu")
 
 def lu_solve_legacy(input, LU_data, LU_pivots):
     """torch.lu_solve(b, LU_data, LU_pivots): linalg.lu_solve with b first."""
+    _deprecated("lu_solve", "gradkit.linalg.lu_solve(LU, pivots, B) (its arguments reversed)")
     return lu_solve(LU_data, LU_pivots, input)
 
 
@@ -410,6 +421,7 @@ def _chain(mats, split, i, j):
 
 def chain_matmul(*matrices, out=None):
     """torch.chain_matmul (deprecated in PyTorch): multi_dot of 2-D matrices."""
+    _deprecated("chain_matmul", "gradkit.linalg.multi_dot, which takes a list of two or more tensors")
     if len(matrices) == 1:
         return matrices[0].clone()
     for i, m in enumerate(matrices):

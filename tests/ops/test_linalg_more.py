@@ -14,6 +14,9 @@ from helpers import check_grads, host, rand64
 
 from ._util import assert_values
 
+# torch.chain_matmul, triangular_solve, lu and lu_solve warn that they are deprecated, as in PyTorch
+pytestmark = pytest.mark.filterwarnings("ignore:gradkit\\.\\w+ is deprecated:UserWarning")
+
 NAN, INF = math.nan, math.inf
 A_VALUES = [[2.0, -1.0, 0.5], [1.0, 3.0, -2.0], [0.0, 1.0, 4.0]]
 B_VALUES = [[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]]
@@ -742,6 +745,14 @@ def test_matrix_exp_matches_its_series(device):
     assert_values(gk.linalg.matrix_exp(n), expected, rtol=1e-14, atol=1e-14)
     big = gk.linalg.matrix_exp(n * 40 - 20 * gk.eye(3, dtype=gk.float64, device=device))
     assert_values(big, math.exp(-20) * (np.eye(3) + 40 * host(n) + 800 * host(n @ n)), rtol=1e-12, atol=1e-20)
+
+
+def test_deprecated_spellings_warn_as_in_pytorch(device):
+    m = _inputs(device)
+    for call in (lambda: gk.chain_matmul(m.A, m.C), lambda: gk.triangular_solve(m.B, m.C), lambda: m.C.lu(),
+                 lambda: gk.lu_solve(m.B, *gk.linalg.lu_factor(m.C))):
+        with pytest.warns(UserWarning, match=r"^gradkit\.\w+ is deprecated, as torch\.\w+ is: use gradkit\.linalg"):
+            call()
 
 
 def test_torch_spellings(device):
