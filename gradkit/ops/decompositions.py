@@ -453,27 +453,42 @@ def _nan_where_failed(fn, A, info, fill=math.nan):
     return where(failed, fill, fn(safe))
 
 
+def _no_failures(A):
+    from .creation import zeros
+
+    return zeros(tuple(A.shape[:-2]), dtype=D.int32, device=A.device)
+
+
+# The _ex forms run the plain op first: LAPACK's info (a loop over the columns) is worked out
+# only for a batch where some matrix failed.
 def inv_ex(A, *, check_errors=False, out=None):
     check_matrices("linalg.inv_ex", A)
-    info = _wrap(_run_kernel("linalg_lu_info", A), A)
+    try:
+        return InvExResult(inv(A), _no_failures(A))
+    except LinAlgError:
+        info = _wrap(_run_kernel("linalg_lu_info", A), A)
     _check_info("linalg.inv_ex", info, _SINGULAR, check_errors)
     return InvExResult(_nan_where_failed(inv, A, info), info)
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     check_matrices("linalg.cholesky_ex", A)
-    info = _wrap(_run_kernel("linalg_cholesky_info", A), A)
+    try:
+        return CholeskyExResult(cholesky(A, upper=upper), _no_failures(A))
+    except LinAlgError:
+        info = _wrap(_run_kernel("linalg_cholesky_info", A), A)
     _check_info("linalg.cholesky_ex", info, _NOT_PD, check_errors)
     return CholeskyExResult(_nan_where_failed(lambda a: cholesky(a, upper=upper), A, info), info)
 
 
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     check_matrices("linalg.solve_ex", A)
-    info = _wrap(_run_kernel("linalg_lu_info", A), A)
-    if check_errors and bool((info != 0).any()):
-        raise LinAlgError("torch.linalg.solve_ex: The solver failed because the input matrix is singular.")
-    if not bool((info != 0).any()):
-        return SolveExResult(solve(A, B, left=left), info)
+    try:
+        return SolveExResult(solve(A, B, left=left), _no_failures(A))
+    except LinAlgError:
+        info = _wrap(_run_kernel("linalg_lu_info", A), A)
+    _check_info("torch.linalg.solve_ex", info, "The solver failed because the input matrix is singular.",
+                check_errors)
     from .creation import eye
     from .select import where
 
