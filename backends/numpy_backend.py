@@ -279,7 +279,38 @@ class NumpyBackend(Backend):
             np.multiply(xf[i:j], alpha, out=s)
             np.add(yf[i:j], s, out=yf[i:j])
 
-    # -- random family -------------------------------------------------------------
+    # -- linalg family -------------------------------------------------------------
+    # NumPy has no triangular solve or LU of its own (SciPy's are LAPACK's); the OpenBLAS its
+    # wheels bundle has both, and they run in one library call rather than one NumPy
+    # expression per column. Without that library the portable versions run.
+    def linalg_lu(self, a):
+        getrf = _lapack_for("getrf", a.dtype)
+        if getrf is None or a.size == 0:
+            return super().linalg_lu(a)
+        m, n = a.shape[-2], a.shape[-1]
+        lu = np.array(a, order="C", copy=True)
+        matrices = lu.reshape(-1, m, n)
+        pivots = np.empty((matrices.shape[0], min(m, n)), dtype=np.int64)
+        for matrix, swaps in zip(matrices, pivots):
+            # info > 0 is a zero pivot (the factors are still complete); < 0 an argument LAPACKE
+            # refused (it checks for NaN): then the portable elimination, which goes on through NaN
+            if getrf(_ROW_MAJOR, m, n, matrix.ctypes.data, n, swaps.ctypes.data) < 0:
+                return super().linalg_lu(a)
+        return lu, pivots.reshape(a.shape[:-2] + (min(m, n),)).astype(np.int32)
+
+    def linalg_solve_triangular(self, a, b, upper, unitriangular):
+        trsm = _lapack_for("trsm", a.dtype)
+        if trsm is None or a.dtype != b.dtype or b.size == 0:
+            return super().linalg_solve_triangular(a, b, upper, unitriangular)
+        n, k = b.shape[-2], b.shape[-1]
+        solution = np.array(b, order="C", copy=True)  # trsm writes the solution over B
+        triangles = np.ascontiguousarray(a).reshape(-1, n, n)
+        uplo = _UPPER if upper else _LOWER
+        diag = _UNIT if unitriangular else _NON_UNIT
+        for triangle, rhs in zip(triangles, solution.reshape(-1, n, k)):
+            trsm(_ROW_MAJOR, _LEFT, uplo, _NO_TRANS, diag, n, k, 1.0, triangle.ctypes.data, n, rhs.ctypes.data, k)
+        return solution
+
     def seed(self, seed: int) -> None:
         self._rng = np.random.Generator(np.random.PCG64(seed))
 
@@ -355,3 +386,68 @@ def _float_for_rng(dtype):
 
 
 _SCATTER_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+
+
+# -- LAPACK's getrf and BLAS's trsm from NumPy's bundled OpenBLAS (the linalg family) -----------
+# CBLAS and LAPACKE constants
+_ROW_MAJOR, _LEFT, _UPPER, _LOWER, _NO_TRANS, _NON_UNIT, _UNIT = 101, 141, 121, 122, 111, 131, 132
+_LAPACK_SYMBOLS = {
+    "getrf": {"float32": "LAPACKE_sgetrf", "float64": "LAPACKE_dgetrf"},
+    "trsm": {"float32": "cblas_strsm", "float64": "cblas_dtrsm"},
+}
+
+
+@functools.cache
+def _lapack_for(routine, dtype):
+    """The bundled OpenBLAS's ``routine`` for float32 or float64 arrays (64-bit integers, as
+    NumPy's wheels build it), or None where there is none or it fails a probe."""
+    import ctypes
+
+    from ._blas import _bundled_openblas
+
+    dtype = np.dtype(dtype)
+    name = _LAPACK_SYMBOLS[routine].get(dtype.name)
+    if name is None or not dtype.isnative:
+        return None
+    i64, i32, ptr = ctypes.c_int64, ctypes.c_int, ctypes.c_void_p
+    scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
+    if routine == "getrf":
+        argtypes, restype = (i32, i64, i64, ptr, i64, ptr), i64
+    else:
+        argtypes, restype = (i32, i32, i32, i32, i32, i64, i64, scalar, ptr, i64, ptr, i64), None
+    for library in _bundled_openblas():
+        for symbol in (f"scipy_{name}64_", f"{name}64_"):
+            fn = getattr(library, symbol, None)
+            if fn is None:
+                continue
+            fn.argtypes, fn.restype = argtypes, restype
+            if _agrees_with_portable(routine, fn, dtype):
+                return fn
+    return None
+
+
+def _agrees_with_portable(routine, fn, dtype):
+    """One call on a small problem against the portable kernel (a wrong symbol or calling
+    convention shows here rather than in a user's result)."""
+    import ctypes
+
+    from .kernels.linalg import LinalgKernels
+
+    class Portable(LinalgKernels):
+        xp = np
+
+    rng = np.random.default_rng(0)
+    a = (rng.uniform(-1, 1, (4, 4)) + 4 * np.eye(4))[[2, 0, 3, 1]].astype(dtype)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-12
+    try:
+        if routine == "getrf":
+            lu, pivots = a.copy(), np.empty(4, dtype=np.int64)
+            fn(_ROW_MAJOR, 4, 4, lu.ctypes.data, 4, pivots.ctypes.data)
+            expected_lu, expected_pivots = Portable().linalg_lu(a)
+            return bool(np.array_equal(pivots, expected_pivots) and np.allclose(lu, expected_lu, rtol=tolerance))
+        b = rng.uniform(-1, 1, (4, 3)).astype(dtype)
+        x = b.copy()
+        fn(_ROW_MAJOR, _LEFT, _UPPER, _NO_TRANS, _NON_UNIT, 4, 3, 1.0, a.ctypes.data, 4, x.ctypes.data, 3)
+        return bool(np.allclose(x, np.linalg.solve(np.triu(a), b), rtol=tolerance))
+    except (OSError, ctypes.ArgumentError):
+        return False

@@ -764,3 +764,32 @@ def test_torch_spellings(device):
     out = m.W.clone()
     assert out.renorm_(2, 0, 3.0) is out
     assert_values(out, host(gk.renorm(m.W, 2, 0, 3.0)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_numpy_overrides_match_the_portable_kernels(dtype):
+    """The CPU's LU and triangular solve (OpenBLAS's getrf and trsm where NumPy bundles it)
+    against the array-API versions the other devices run."""
+    from gradkit.backends.kernels.linalg import LinalgKernels
+
+    class Portable(LinalgKernels):
+        xp = np
+
+    backend, portable = gk.tensor([0.0]).device.backend, Portable()
+    rng = np.random.default_rng(0)
+    rtol = 1e-4 if dtype == "float32" else 1e-10
+    for shape in ((5, 5), (2, 6, 4), (3, 4, 6)):
+        a = rng.uniform(-1, 1, shape).astype(dtype)
+        (lu, pivots), (expected_lu, expected_pivots) = backend.linalg_lu(a), portable.linalg_lu(a)
+        assert pivots.dtype == np.int32 and lu.dtype == a.dtype
+        np.testing.assert_array_equal(pivots, expected_pivots)
+        np.testing.assert_allclose(lu, expected_lu, rtol=rtol, atol=rtol)
+    a = rng.uniform(-1, 1, (2, 4, 4)).astype(dtype) + 3 * np.eye(4, dtype=dtype)
+    b = rng.uniform(-1, 1, (2, 4, 3)).astype(dtype)
+    for upper in (True, False):
+        for unit in (True, False):
+            np.testing.assert_allclose(backend.linalg_solve_triangular(a, b, upper, unit),
+                                       portable.linalg_solve_triangular(a, b, upper, unit), rtol=rtol, atol=rtol)
+    # NaN: LAPACKE refuses it, the portable elimination carries it through
+    a[0, 1, 1] = np.nan
+    np.testing.assert_array_equal(np.isnan(backend.linalg_lu(a)[0]), np.isnan(portable.linalg_lu(a)[0]))
