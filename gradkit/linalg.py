@@ -15,7 +15,7 @@ from .ops.decompositions import (check_matrices, cholesky, cholesky_ex, det, eig
                                  pinv, qr, slogdet, solve, solve_ex, svd, svdvals)
 from .ops.linalg import matmul
 from .ops.linalg_more import (linalg_vander as vander, lu, lu_factor, lu_factor_ex, lu_solve, matrix_exp, matrix_power,
-                              multi_dot, solve_triangular)
+                              solve_triangular)
 from .ops.reduction import norm as _norm
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve", "cholesky", "qr", "svd",
@@ -164,9 +164,6 @@ def cond(A, p=None, *, out=None):
 def householder_product(A, tau, *, out=None):
     """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T, v_i the i-th column of A
     below its diagonal with a one on it (LAPACK's orgqr)."""
-    from .ops.creation import eye
-    from .ops.shape import tril
-
     if A.ndim < 2:
         raise RuntimeError("torch.linalg.householder_product: input must have at least 2 dimensions.")
     m, n = A.shape[-2], A.shape[-1]
@@ -180,12 +177,92 @@ def householder_product(A, tau, *, out=None):
     if tau.ndim != A.ndim - 1:
         raise RuntimeError("torch.linalg.householder_product: Expected tau to have one dimension less than input, "
                            f"but got tau.ndim equal to {tau.ndim} and input.ndim is equal to {A.ndim}")
+    return _householder_matrix(A, tau)[..., :, :n]
+
+
+def _householder_matrix(A, tau):
+    """The whole m x m product H_1 ... H_k (torch.ormqr multiplies by it)."""
+    from .ops.creation import eye
+    from .ops.shape import tril
+
+    m, n = A.shape[-2], A.shape[-1]
     vectors = tril(A, -1) + eye(m, n, dtype=A.dtype, device=A.device)
     q = eye(m, dtype=A.dtype, device=A.device)
-    for i in range(k):
+    for i in range(tau.shape[-1]):
         v = vectors[..., :, i:i + 1]
         q = q - (q @ v) * tau[..., i:i + 1].unsqueeze(-1) @ v.mT
-    return q[..., :, :n]
+    return q
+
+
+def multi_dot(tensors, *, out=None):
+    """The product of a chain of matrices (the first may be a row vector, the last a column
+    vector), multiplied in the order that costs the fewest multiplications."""
+    count = len(tensors)
+    if count < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {count}")
+    first_vector = tensors[0].ndim == 1
+    last_vector = tensors[-1].ndim == 1
+    for i, t in enumerate(tensors):
+        expected = 2 if 0 < i < count - 1 else (1, 2)
+        if t.ndim not in ((expected,) if isinstance(expected, int) else expected):
+            where = "first" if i == 0 else "last" if i == count - 1 else None
+            raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D" if where else
+                               f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{_c_type_name(tensors[0].dtype)} and tensor {i} {_c_type_name(t.dtype)}")
+    mats = list(tensors)
+    if first_vector:
+        mats[0] = mats[0].unsqueeze(0)
+    if last_vector:
+        mats[-1] = mats[-1].unsqueeze(-1)
+    for i in range(count - 1):
+        if mats[i].shape[-1] != mats[i + 1].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
+                               f"{list(tensors[i + 1].shape)} cannot be multiplied")
+    result = _chain(mats, _chain_order(mats), 0, count - 1)
+    if first_vector and last_vector:
+        return result.reshape(())
+    if first_vector:
+        return result.squeeze(0)
+    if last_vector:
+        return result.squeeze(-1)
+    return result
+
+
+# the C++ type names PyTorch's multi_dot message uses
+_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool"}
+
+
+def _c_type_name(dtype):
+    name = str(dtype).rsplit(".", 1)[-1]
+    return _C_TYPE_NAMES.get(name, name)
+
+
+def _chain_order(mats):
+    """split[i][j]: where the cheapest product of mats[i..j] splits (matrix-chain order)."""
+    dims = [m.shape[0] for m in mats] + [mats[-1].shape[1]]
+    count = len(mats)
+    cost = [[0] * count for _ in range(count)]
+    split = [[0] * count for _ in range(count)]
+    for length in range(1, count):
+        for i in range(count - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def _chain(mats, split, i, j):
+    if i == j:
+        return mats[i]
+    k = split[i][j]
+    return _chain(mats, split, i, k) @ _chain(mats, split, k + 1, j)
 
 
 def _numel(shape):

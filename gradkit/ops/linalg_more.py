@@ -348,79 +348,10 @@ def matrix_power(A, n):
 FAMILY.export(matrix_power)
 
 
-def multi_dot(tensors, *, out=None):
-    """The product of a chain of matrices (the first may be a row vector, the last a column
-    vector), multiplied in the order that costs the fewest multiplications."""
-    count = len(tensors)
-    if count < 2:
-        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {count}")
-    first_vector = tensors[0].ndim == 1
-    last_vector = tensors[-1].ndim == 1
-    for i, t in enumerate(tensors):
-        expected = 2 if 0 < i < count - 1 else (1, 2)
-        if t.ndim not in ((expected,) if isinstance(expected, int) else expected):
-            where = "first" if i == 0 else "last" if i == count - 1 else None
-            raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D" if where else
-                               f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
-        if t.dtype is not tensors[0].dtype:
-            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
-                               f"{_c_type_name(tensors[0].dtype)} and tensor {i} {_c_type_name(t.dtype)}")
-    mats = list(tensors)
-    if first_vector:
-        mats[0] = mats[0].unsqueeze(0)
-    if last_vector:
-        mats[-1] = mats[-1].unsqueeze(-1)
-    for i in range(count - 1):
-        if mats[i].shape[-1] != mats[i + 1].shape[0]:
-            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
-                               f"{list(tensors[i + 1].shape)} cannot be multiplied")
-    result = _chain(mats, _chain_order(mats), 0, count - 1)
-    if first_vector and last_vector:
-        return result.reshape(())
-    if first_vector:
-        return result.squeeze(0)
-    if last_vector:
-        return result.squeeze(-1)
-    return result
-
-
-# the C++ type names PyTorch's multi_dot message uses
-_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-                 "uint8": "unsigned char", "bool": "bool"}
-
-
-def _c_type_name(dtype):
-    name = str(dtype).rsplit(".", 1)[-1]
-    return _C_TYPE_NAMES.get(name, name)
-
-
-def _chain_order(mats):
-    """split[i][j]: where the cheapest product of mats[i..j] splits (matrix-chain order)."""
-    dims = [m.shape[0] for m in mats] + [mats[-1].shape[1]]
-    count = len(mats)
-    cost = [[0] * count for _ in range(count)]
-    split = [[0] * count for _ in range(count)]
-    for length in range(1, count):
-        for i in range(count - length):
-            j = i + length
-            cost[i][j] = None
-            for k in range(i, j):
-                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
-                if cost[i][j] is None or c < cost[i][j]:
-                    cost[i][j], split[i][j] = c, k
-    return split
-
-
-def _chain(mats, split, i, j):
-    if i == j:
-        return mats[i]
-    k = split[i][j]
-    return _chain(mats, split, i, k) @ _chain(mats, split, k + 1, j)
-
-
 def chain_matmul(*matrices, out=None):
     """torch.chain_matmul (deprecated in PyTorch): multi_dot of 2-D matrices."""
+    from ..linalg import multi_dot
+
     _deprecated("chain_matmul", "gradkit.linalg.multi_dot, which takes a list of two or more tensors")
     if len(matrices) == 1:
         return matrices[0].clone()
@@ -442,6 +373,28 @@ def orgqr(input, input2):
 
 
 FAMILY.export(orgqr)
+
+
+def ormqr(input, input2, input3, left=True, transpose=False):
+    """Q C, Q^T C, C Q or C Q^T for the m x m Q = H_1 ... H_k that geqrf's ``input`` (the
+    Householder vectors) and ``input2`` (their scales) stand for."""
+    from ..linalg import _householder_matrix
+
+    m = input.shape[-2]
+    rows = input3.shape[-2] if left else input3.shape[-1]
+    if rows != m:
+        side = "other.shape[-2]" if left else "other.shape[-1]"
+        raise RuntimeError(f"torch.ormqr: {side} must be equal to input.shape[-2]")
+    if input2.shape[-1] > min(rows, input.shape[-1]):
+        raise RuntimeError(f"torch.ormqr: tau.shape[-1] must be equal to min(other.shape[{-2 if left else -1}], "
+                           "input.shape[-1])")
+    q = _householder_matrix(input, input2)
+    if transpose:
+        q = q.mT
+    return q @ input3 if left else input3 @ q
+
+
+FAMILY.export(ormqr)
 
 
 # -- matrix-shaped tensor functions -------------------------------------------------------------
