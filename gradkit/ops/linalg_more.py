@@ -1,8 +1,9 @@
-"""The rest of torch.linalg and its top-level spellings: triangular and LU solvers, the matrix
-exponential, least squares, powers and chains of products, condition numbers, Householder
-products, tensor inverses, and the matrix-shaped tensor functions (kron, block_diag, vander,
-trapezoid, renorm). Three nodes (triangular solve, LU, matrix exponential) call backend
-kernels; the rest is composed of gradkit ops, so gradients of every order come from theirs."""
+"""The rest of torch.linalg's nodes and PyTorch's top-level spellings of linear algebra:
+triangular, Cholesky and LU solvers, the matrix exponential, matrix powers, Householder
+products (orgqr, ormqr), and the matrix-shaped tensor functions (kron, block_diag, vander,
+trapezoid, renorm, prelu). Three nodes (triangular solve, LU, matrix exponential) call backend
+kernels; the rest is composed of gradkit ops, so gradients of every order come from theirs.
+gradkit/linalg.py composes least squares, condition numbers and tensor inverses from these."""
 from __future__ import annotations
 
 import math
@@ -171,21 +172,18 @@ class LU(Node):
         return p, lower, upper
 
 
-def _check_lu_input(op, A):
+def _check_lu_input(op, A, pivot):
     check_matrices(op, A, square=False)
+    if not pivot:
+        # PyTorch's CPU message: without pivoting it factorizes on CUDA only
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
 
 def lu(A, *, pivot=True, out=None):
     """P, L, U with A = P L U (partial pivoting)."""
-    _check_lu_input("linalg.lu", A)
-    _no_pivot_refused("linalg.lu", pivot)
+    _check_lu_input("linalg.lu", A, pivot)
     p, lower, upper, _ = LU.apply(A)
     return LUResult(p, lower, upper)
-
-
-def _no_pivot_refused(op, pivot):
-    if not pivot:
-        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
 
 def _pack(lower, upper):
@@ -204,14 +202,27 @@ def _pack(lower, upper):
 
 
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
-    _check_lu_input("linalg.lu_factor_ex", A)
-    _no_pivot_refused("linalg.lu_factor_ex", pivot)
+    _check_lu_input("linalg.lu_factor_ex", A, pivot)
     _, lower, upper, pivots = LU.apply(A)
     packed = _pack(lower, upper)
-    info = _wrap(A.device.backend._first_failure(packed.detach().diagonal(0, -2, -1)._data == 0), A)
+    info = _first_zero_pivot(upper.detach())
     if check_errors:
         _refuse_zero_pivot("torch.linalg.lu_factor_ex", info)
     return LUFactorExResult(packed, pivots, info)
+
+
+def _first_zero_pivot(upper):
+    """getrf's info: 1 + the index of U's first zero on the diagonal, 0 where there is none."""
+    from .creation import arange
+    from .select import where
+
+    k = min(upper.shape[-2], upper.shape[-1])
+    zero = upper.diagonal(0, -2, -1) == 0
+    order = arange(1, k + 1, dtype=D.int32, device=upper.device)
+    if k == 0:
+        return zero.sum(-1).to(D.int32)
+    # orders past k stand for "none", which the remainder maps to 0
+    return (where(zero, order, k + 1).amin(-1) % (k + 1)).to(D.int32)
 
 
 def _refuse_zero_pivot(op, info):
@@ -226,7 +237,7 @@ def _refuse_zero_pivot(op, info):
 
 
 def lu_factor(A, *, pivot=True, out=None):
-    _check_lu_input("linalg.lu_factor", A)
+    _check_lu_input("linalg.lu_factor", A, pivot)
     packed, pivots, info = lu_factor_ex(A, pivot=pivot)
     _refuse_zero_pivot("torch.linalg.lu_factor", info)
     return LUFactorResult(packed, pivots)
