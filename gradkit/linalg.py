@@ -101,7 +101,6 @@ def lstsq(A, B, rcond=None, *, driver=None):
     """The least-squares solution of A X = B through the pseudo-inverse (the minimum-norm
     solution, which LAPACK's gelsy, gelsd and gelss give too); residuals, rank and singular
     values where PyTorch's CPU driver reports them."""
-
     if A.ndim < 2:
         raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
     if B.ndim < 1:
@@ -110,14 +109,14 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if driver is None:
         driver = "gelsy"
     if driver not in _LSTSQ_DRIVERS:
-        raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     vector = B.ndim == A.ndim - 1
     if not vector and B.ndim != A.ndim:
         raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
                            "(input.dim() - other.dim()) <= 1")
     b = B.unsqueeze(-1) if vector else B
     if b.shape[-2] != A.shape[-2]:
-        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     if A.dtype is not B.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
                            f"input's dtype {D.scalar_type_name(A.dtype)} and other's dtype "
@@ -127,12 +126,13 @@ def lstsq(A, B, rcond=None, *, driver=None):
         rcond = D.finfo(A.dtype).eps * max(m, n)
     solution = pinv(A, rtol=rcond) @ b
     empty = A.new_empty((0,))
-    rank = empty.long() if driver == "gels" else matrix_rank(A, rtol=rcond)
+    full_rank = matrix_rank(A, rtol=rcond)
+    rank = empty.long() if driver == "gels" else full_rank
     singular_values = svdvals(A.detach()) if driver in ("gelsd", "gelss") else empty
     residuals = empty
     # LAPACK leaves the residuals in B's last m - n rows only where it solved a full-rank tall
     # system (every driver but gelsy)
-    if m > n and driver != "gelsy" and bool((matrix_rank(A, rtol=rcond) == n).all()):
+    if m > n and driver != "gelsy" and bool((full_rank == n).all()):
         residuals = ((A @ solution - b) ** 2).sum(-2)
     if vector:
         solution = solution.squeeze(-1)
@@ -144,7 +144,6 @@ def lstsq(A, B, rcond=None, *, driver=None):
 def cond(A, p=None, *, out=None):
     """The condition number in the p-norm: the ratio of the extreme singular values for
     p = None, 2, -2; ||A|| ||A^-1|| otherwise (inf for a singular matrix, as in PyTorch)."""
-    from .ops.creation import zeros
     from .ops.select import where
 
     if p in (None, 2, -2):
@@ -156,9 +155,12 @@ def cond(A, p=None, *, out=None):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
     check_matrices(f"linalg.cond(ord={p})", A)
     inverse, info = inv_ex(A)
-    finite = matrix_norm(A, p) * matrix_norm(where((info != 0).unsqueeze(-1).unsqueeze(-1), 0.0, inverse), p)
-    return where(info != 0, math.inf, finite) if bool((info != 0).any()) else finite + zeros((), dtype=A.dtype,
-                                                                                               device=A.device)
+    failed = info != 0
+    if not bool(failed.any()):
+        return matrix_norm(A, p) * matrix_norm(inverse, p)
+    # inv_ex left nan where a matrix is singular: its condition number is inf, as in PyTorch
+    finite_inverse = where(failed.unsqueeze(-1).unsqueeze(-1), 0.0, inverse)
+    return where(failed, math.inf, matrix_norm(A, p) * matrix_norm(finite_inverse, p))
 
 
 def householder_product(A, tau, *, out=None):

@@ -113,7 +113,7 @@ def cholesky_inverse(input, upper=False):
     from .creation import eye
 
     if input.ndim < 2:
-        raise RuntimeError(f"cholesky_inverse: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
     identity = eye(input.shape[-1], dtype=input.dtype, device=input.device)
     return cholesky_solve(identity.broadcast_to(tuple(input.shape)), input, upper)
 
