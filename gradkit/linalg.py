@@ -5,14 +5,14 @@ ops/linalg_more.py."""
 from __future__ import annotations
 
 import math
-from collections import namedtuple
+from collections import namedtuple as _namedtuple
 
-from . import _dtype as D
+from . import _dtype as _D
 from ._tensor import Tensor
 from .backends.kernels.linalg import LinAlgError
 from .ops.contraction import linalg_cross as cross
-from .ops.decompositions import (check_matrices, cholesky, cholesky_ex, det, eigh, eigvalsh, inv, inv_ex, matrix_rank,
-                                 pinv, qr, slogdet, solve, solve_ex, svd, svdvals)
+from .ops.decompositions import (check_matrices as _check_matrices, cholesky, cholesky_ex, det, eigh, eigvalsh, inv,
+                                 inv_ex, matrix_rank, pinv, qr, slogdet, solve, solve_ex, svd, svdvals)
 from .ops.linalg import matmul
 from .ops.linalg_more import (linalg_vander as vander, lu, lu_factor, lu_factor_ex, lu_solve, matrix_exp, matrix_power,
                               solve_triangular)
@@ -24,7 +24,7 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "inv", "det", "slogdet", "solve
            "lstsq", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "matrix_exp", "cond", "householder_product",
            "tensorinv", "tensorsolve", "eig", "eigvals"]
 
-LstsqResult = namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
+_LstsqResult = _namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
@@ -105,7 +105,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
         raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
     if B.ndim < 1:
         raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
-    check_matrices("torch.linalg.lstsq", A, square=False)
+    _check_matrices("torch.linalg.lstsq", A, square=False)
     if driver is None:
         driver = "gelsy"
     if driver not in _LSTSQ_DRIVERS:
@@ -119,11 +119,11 @@ def lstsq(A, B, rcond=None, *, driver=None):
         raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     if A.dtype is not B.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
-                           f"input's dtype {D.scalar_type_name(A.dtype)} and other's dtype "
-                           f"{D.scalar_type_name(B.dtype)}")
+                           f"input's dtype {_D.scalar_type_name(A.dtype)} and other's dtype "
+                           f"{_D.scalar_type_name(B.dtype)}")
     m, n = A.shape[-2], A.shape[-1]
     if rcond is None:
-        rcond = D.finfo(A.dtype).eps * max(m, n)
+        rcond = _D.finfo(A.dtype).eps * max(m, n)
     solution = pinv(A, rtol=rcond) @ b
     empty = A.new_empty((0,))
     full_rank = matrix_rank(A, rtol=rcond)
@@ -138,7 +138,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
         solution = solution.squeeze(-1)
         if residuals.numel():
             residuals = residuals.squeeze(-1)
-    return LstsqResult(solution, residuals, rank, singular_values)
+    return _LstsqResult(solution, residuals, rank, singular_values)
 
 
 def cond(A, p=None, *, out=None):
@@ -147,13 +147,13 @@ def cond(A, p=None, *, out=None):
     from .ops.select import where
 
     if p in (None, 2, -2):
-        check_matrices("linalg.cond", A, square=False)
+        _check_matrices("linalg.cond", A, square=False)
         s = svdvals(A)
         largest, smallest = s[..., 0], s[..., -1]
         return largest / smallest if p != -2 else smallest / largest
     if p not in ("fro", "nuc", 1, -1, math.inf, -math.inf):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
-    check_matrices(f"linalg.cond(ord={p})", A)
+    _check_matrices(f"linalg.cond(ord={p})", A)
     inverse, info = inv_ex(A)
     failed = info != 0
     if not bool(failed.any()):
