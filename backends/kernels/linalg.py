@@ -31,6 +31,18 @@ def _transposed(xp, a):
     return xp.permute_dims(a, axes)
 
 
+def _unless_refused(fn, *args):
+    """fn(*args), or None where the library refuses a singular or non positive-definite matrix
+    (numpy.linalg.LinAlgError, which cupy and array_api_strict raise too; matched by name so
+    that this module imports no array library)."""
+    try:
+        return fn(*args)
+    except Exception as exc:
+        if type(exc).__name__ != "LinAlgError":
+            raise
+    return None
+
+
 class LinalgKernels:
     def _raise_with_info(self, op, info, template):
         """LinAlgError naming the first failing matrix of a batch (row-major) and LAPACK's info,
@@ -45,13 +57,12 @@ class LinalgKernels:
         raise LinAlgError(f"{op}: {where}{template.format(int(flat[first]))}")
 
     def linalg_inv(self, a):
-        try:
-            return self.xp.linalg.inv(a)
-        except Exception as exc:
-            if type(exc).__name__ != "LinAlgError":
-                raise
-        self._raise_with_info("linalg.inv", self.linalg_lu_info(a), _SINGULAR)
-        raise LinAlgError("linalg.inv: " + _SINGULAR.format("?"))  # the library and LU disagree
+        out = _unless_refused(self.xp.linalg.inv, a)
+        if out is None:
+            self._raise_with_info("linalg.inv", self.linalg_lu_info(a), _SINGULAR)
+            # the library found a zero pivot that this module's elimination did not
+            raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could not be completed.")
+        return out
 
     def linalg_det(self, a):
         return self.xp.linalg.det(a)
@@ -61,27 +72,23 @@ class LinalgKernels:
         return sign, logabsdet
 
     def linalg_solve(self, a, b):
-        try:
-            return self.xp.linalg.solve(a, b)
-        except Exception as exc:
-            if type(exc).__name__ != "LinAlgError":
-                raise
-        message = "The solver failed because the input matrix is singular."
-        self._raise_with_info("torch.linalg.solve", self.linalg_lu_info(a), message)
-        raise LinAlgError("torch.linalg.solve: " + message)
+        out = _unless_refused(self.xp.linalg.solve, a, b)
+        if out is None:
+            message = "The solver failed because the input matrix is singular."
+            self._raise_with_info("torch.linalg.solve", self.linalg_lu_info(a), message)
+            raise LinAlgError("torch.linalg.solve: " + message)
+        return out
 
     def linalg_cholesky(self, a):
         xp = self.xp
-        try:
-            out = xp.linalg.cholesky(a)
-            # NumPy and cupy may return nan rather than raise for some non positive-definite inputs
-            if bool(xp.all(xp.isfinite(out))):
-                return out
-        except Exception as exc:
-            if type(exc).__name__ != "LinAlgError":
-                raise
-        self._raise_with_info("linalg.cholesky", self.linalg_cholesky_info(a), _NOT_PD)
-        raise LinAlgError("linalg.cholesky: " + _NOT_PD.format("?"))
+        out = _unless_refused(xp.linalg.cholesky, a)
+        # NumPy and cupy may return nan rather than raise for some non positive-definite inputs
+        if out is None or not bool(xp.all(xp.isfinite(out))):
+            self._raise_with_info("linalg.cholesky", self.linalg_cholesky_info(a), _NOT_PD)
+            # the library failed where the elimination finds no failing minor (an overflow, say)
+            raise LinAlgError("linalg.cholesky: The factorization could not be completed because the input is not "
+                              "positive-definite.")
+        return out
 
     def linalg_qr(self, a, mode):
         q, r = self.xp.linalg.qr(a, mode=mode)
@@ -113,11 +120,9 @@ class LinalgKernels:
         if unitriangular:
             eye = xp.eye(n, dtype=a.dtype, device=a.device)
             t = t * (1 - eye) + eye
-        try:
-            return xp.linalg.solve(t, b)
-        except Exception as exc:
-            if type(exc).__name__ != "LinAlgError":
-                raise
+        out = _unless_refused(xp.linalg.solve, t, b)
+        if out is not None:
+            return out
         # a zero on the diagonal: substitution gives the infinities and nans LAPACK's trsm gives
         x = xp.zeros(b.shape, dtype=b.dtype, device=b.device)
         order = range(n - 1, -1, -1) if upper else range(n)
