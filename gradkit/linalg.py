@@ -12,7 +12,8 @@ from ._tensor import Tensor
 from .backends.kernels.linalg import LinAlgError
 from .ops.contraction import linalg_cross as cross
 from .ops.decompositions import (check_matrices as _check_matrices, cholesky, cholesky_ex, det, eigh, eigvalsh, inv,
-                                 inv_ex, matrix_rank, pinv, qr, slogdet, solve, solve_ex, svd, svdvals)
+                                 inv_ex, matrix_rank, pinv, qr, slogdet, solve, solve_ex, svd, svdvals,
+                                 writes_out as _writes_out)
 from .ops.linalg import matmul
 from .ops.linalg_more import (linalg_vander as vander, lu, lu_factor, lu_factor_ex, lu_solve, matrix_exp, matrix_power,
                               solve_triangular)
@@ -141,7 +142,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
     return _LstsqResult(solution, residuals, rank, singular_values)
 
 
-def cond(A, p=None, *, out=None):
+@_writes_out
+def cond(A, p=None):
     """The condition number in the p-norm: the ratio of the extreme singular values for
     p = None, 2, -2; ||A|| ||A^-1|| otherwise (inf for a singular matrix, as in PyTorch)."""
     from .ops.select import where
@@ -163,7 +165,8 @@ def cond(A, p=None, *, out=None):
     return where(failed, math.inf, matrix_norm(A, p) * matrix_norm(finite_inverse, p))
 
 
-def householder_product(A, tau, *, out=None):
+@_writes_out
+def householder_product(A, tau):
     """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T, v_i the i-th column of A
     below its diagonal with a one on it (LAPACK's orgqr)."""
     if A.ndim < 2:
@@ -196,7 +199,8 @@ def _householder_matrix(A, tau):
     return q
 
 
-def multi_dot(tensors, *, out=None):
+@_writes_out
+def multi_dot(tensors):
     """The product of a chain of matrices (the first may be a row vector, the last a column
     vector), multiplied in the order that costs the fewest multiplications."""
     count = len(tensors)
@@ -271,7 +275,8 @@ def _numel(shape):
     return math.prod(shape)
 
 
-def tensorinv(A, ind=2, *, out=None):
+@_writes_out
+def tensorinv(A, ind=2):
     """The tensor T with tensordot(A, T, ind) the identity: inv of A read as a matrix."""
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
@@ -282,7 +287,8 @@ def tensorinv(A, ind=2, *, out=None):
     return inv(A.reshape(_numel(rows), _numel(cols))).reshape(cols + rows)
 
 
-def tensorsolve(A, B, dims=None, *, out=None):
+@_writes_out
+def tensorsolve(A, B, dims=None):
     """X with tensordot(A, X, X.ndim) = B."""
     if dims is not None:
         dims = [d % A.ndim for d in dims]

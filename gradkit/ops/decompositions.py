@@ -453,6 +453,28 @@ def _nan_where_failed(fn, A, info, fill=math.nan):
     return where(failed, fill, fn(safe))
 
 
+def writes_out(fn):
+    """PyTorch's ``out=`` for a function without one: the result (each tensor of a tuple)
+    written into the tensors given, which are returned."""
+    def with_out(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        from ._core import _out
+
+        if not isinstance(result, tuple):
+            return _out(result, out)
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be tuple of {len(result)} Tensors")
+        written = [_out(r, o) for r, o in zip(result, out)]
+        return type(result)(*written)
+
+    with_out.__name__ = with_out.__qualname__ = fn.__name__
+    with_out.__doc__ = fn.__doc__
+    with_out.__wrapped__ = fn
+    return with_out
+
+
 def _no_failures(A):
     from .creation import zeros
 
@@ -461,7 +483,8 @@ def _no_failures(A):
 
 # The _ex forms run the plain op first: LAPACK's info (a loop over the columns) is worked out
 # only for a batch where some matrix failed.
-def inv_ex(A, *, check_errors=False, out=None):
+@writes_out
+def inv_ex(A, *, check_errors=False):
     check_matrices("linalg.inv_ex", A)
     try:
         return InvExResult(inv(A), _no_failures(A))
@@ -471,7 +494,8 @@ def inv_ex(A, *, check_errors=False, out=None):
     return InvExResult(_nan_where_failed(inv, A, info), info)
 
 
-def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+@writes_out
+def cholesky_ex(A, *, upper=False, check_errors=False):
     check_matrices("linalg.cholesky_ex", A)
     try:
         return CholeskyExResult(cholesky(A, upper=upper), _no_failures(A))
@@ -481,7 +505,8 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     return CholeskyExResult(_nan_where_failed(lambda a: cholesky(a, upper=upper), A, info), info)
 
 
-def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+@writes_out
+def solve_ex(A, B, *, left=True, check_errors=False):
     check_matrices("linalg.solve_ex", A)
     try:
         return SolveExResult(solve(A, B, left=left), _no_failures(A))

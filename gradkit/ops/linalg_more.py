@@ -15,7 +15,7 @@ from .._tensor import Tensor
 from ..autograd.node import Node
 from ..backends.kernels.linalg import LinAlgError
 from ._table import Family
-from .decompositions import _run_kernel, _wrap, check_matrices, inv
+from .decompositions import _run_kernel, _wrap, check_matrices, inv, writes_out
 
 FAMILY = Family("linalg_more")
 
@@ -63,7 +63,8 @@ class SolveTriangular(Node):
         return ga, gb
 
 
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+@writes_out
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     """X with T X = B (X T = B when not ``left``), T the upper or lower triangle of A (its
     diagonal taken as ones when ``unitriangular``); the other triangle is never read."""
     if isinstance(A, Tensor) and A.ndim >= 2 and A.dtype.category != D.FLOAT:
@@ -179,7 +180,8 @@ def _check_lu_input(op, A, pivot):
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
 
 
-def lu(A, *, pivot=True, out=None):
+@writes_out
+def lu(A, *, pivot=True):
     """P, L, U with A = P L U (partial pivoting)."""
     _check_lu_input("linalg.lu", A, pivot)
     p, lower, upper, _ = LU.apply(A)
@@ -201,7 +203,8 @@ def _pack(lower, upper):
     return strict + upper
 
 
-def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+@writes_out
+def lu_factor_ex(A, *, pivot=True, check_errors=False):
     _check_lu_input("linalg.lu_factor_ex", A, pivot)
     _, lower, upper, pivots = LU.apply(A)
     packed = _pack(lower, upper)
@@ -236,7 +239,8 @@ def _refuse_zero_pivot(op, info):
                            "pivot) or linalg.lu_factor_ex(A, pivot)")
 
 
-def lu_factor(A, *, pivot=True, out=None):
+@writes_out
+def lu_factor(A, *, pivot=True):
     _check_lu_input("linalg.lu_factor", A, pivot)
     packed, pivots, info = lu_factor_ex(A, pivot=pivot)
     _refuse_zero_pivot("torch.linalg.lu_factor", info)
@@ -261,7 +265,8 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
 FAMILY.export(lu_unpack, method=False)
 
 
-def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+@writes_out
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     """X with A X = B (X A = B when not ``left``; A^T in place of A with ``adjoint``) for A
     given by lu_factor."""
     check_matrices("torch.linalg.lu_solve", LU)
@@ -359,7 +364,8 @@ def matrix_power(A, n):
 FAMILY.export(matrix_power)
 
 
-def chain_matmul(*matrices, out=None):
+@writes_out
+def chain_matmul(*matrices):
     """torch.chain_matmul (deprecated in PyTorch): multi_dot of 2-D matrices."""
     from ..linalg import multi_dot
 
@@ -447,7 +453,8 @@ def linalg_vander(x, *, N=None):
     return _powers(x, N)
 
 
-def kron(input, other, *, out=None):
+@writes_out
+def kron(input, other):
     """The Kronecker product: block (i, j, ...) of the result is input[i, j, ...] * other."""
     ndim = max(input.ndim, other.ndim)
     a_shape = (1,) * (ndim - input.ndim) + tuple(input.shape)

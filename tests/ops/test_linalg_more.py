@@ -810,3 +810,15 @@ def test_numpy_overrides_match_the_portable_kernels(dtype):
     # NaN: LAPACKE refuses it, the portable elimination carries it through
     a[0, 1, 1] = np.nan
     np.testing.assert_array_equal(np.isnan(backend.linalg_lu(a)[0]), np.isnan(portable.linalg_lu(a)[0]))
+
+
+def test_out_writes_into_the_tensors_given(device):
+    m = _inputs(device)
+    out = gk.empty(3, 2, dtype=gk.float64, device=device)
+    assert gk.linalg.solve_triangular(m.C, m.B, upper=True, out=out) is out
+    assert_values(out, host(gk.linalg.solve_triangular(m.C, m.B, upper=True)))
+    lu, pivots = gk.empty(3, 3, dtype=gk.float64, device=device), gk.empty(3, dtype=gk.int32, device=device)
+    result = gk.linalg.lu_factor(m.C, out=(lu, pivots))
+    assert result.LU is lu and result.pivots is pivots
+    assert_values(lu, host(gk.linalg.lu_factor(m.C).LU))
+    assert host(pivots).tolist() == [3, 3, 3]
