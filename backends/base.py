@@ -13,6 +13,7 @@ from __future__ import annotations
 from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
+from .kernels.conv import ConvKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
 from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
@@ -30,7 +31,8 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels,
+              ConvKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

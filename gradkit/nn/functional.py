@@ -32,6 +32,8 @@ from ._functional_activations import (  # noqa: F401  (nn.functional's pointwise
 from ._functional_layers import (  # noqa: F401  (nn.functional's layers and utilities)
     _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, layer_norm, linear, normalize,
     one_hot, pad)
+from ._functional_conv import (  # noqa: F401  (nn.functional's convolutions, unfold and fold)
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 
 __all__ = [
     "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",
@@ -40,6 +42,7 @@ __all__ = [
     "linear", "bilinear", "embedding", "layer_norm", "batch_norm", "mse_loss", "l1_loss", "huber_loss",
     "smooth_l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "kl_div", "one_hot", "pad", "normalize", "cosine_similarity", "erf",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold", "fold",
 ]
 
 
