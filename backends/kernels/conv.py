@@ -26,10 +26,10 @@ def conv_output_size(size, kernel_size, stride, padding, dilation):
                  for n, k, s, (lo, hi), d in zip(size, kernel_size, stride, padding, dilation))
 
 
-def batch_chunks(n, bytes_per_item, limit=COLUMN_BYTES_LIMIT):
-    """(start, stop) ranges of the batch whose columns stay within ``limit`` bytes (one item
-    at least, however large; one empty range for an empty batch)."""
-    step = max(1, limit // max(bytes_per_item, 1))
+def batch_chunks(n, bytes_per_item):
+    """(start, stop) ranges of the batch whose columns stay within ``COLUMN_BYTES_LIMIT`` bytes
+    (one item at least, however large; one empty range for an empty batch)."""
+    step = max(1, COLUMN_BYTES_LIMIT // max(bytes_per_item, 1))
     return [(i, min(i + step, n)) for i in range(0, n, step)] or [(0, 0)]
 
 
