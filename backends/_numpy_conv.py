@@ -25,6 +25,11 @@ def fast(*arrays):
     return all(type(a) is np.ndarray and a.dtype in FAST_DTYPES and a.size for a in arrays)
 
 
+# Below this many output positions per sample, a pointwise convolution's per-sample products
+# are too thin for BLAS to run well: the batch is joined into one product instead.
+_POINTWISE_MIN_POSITIONS = 256
+
+
 def _pointwise(kernel, stride, padding, dilation):
     """A 1x1 kernel with unit stride and no padding: each sample's input is its columns."""
     return all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(lo or hi for lo, hi in padding)
@@ -130,7 +135,7 @@ def conv(x, w, b, stride, padding, dilation, groups):
     kernel = w.shape[2:]
     out = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
     length = math.prod(out)
-    if groups == 1 and _pointwise(kernel, stride, padding, dilation):
+    if groups == 1 and length >= _POINTWISE_MIN_POSITIONS and _pointwise(kernel, stride, padding, dilation):
         y = np.matmul(w.reshape(o, c), x.reshape(n, c, length))
         if b is not None:
             y += b.reshape(o, 1)
@@ -166,7 +171,8 @@ def conv_grad_input(g, w, input_size, stride, padding, dilation, groups):
     out = g.shape[2:]
     length = math.prod(out)
     input_size = tuple(input_size)
-    if groups == 1 and _pointwise(kernel, stride, padding, dilation) and input_size == out:
+    if groups == 1 and length >= _POINTWISE_MIN_POSITIONS and _pointwise(kernel, stride, padding, dilation) and \
+            input_size == out:
         return np.matmul(w.reshape(o, c).T, g.reshape(n, o, length)).reshape((n, c) + input_size)
     wt = np.swapaxes(w.reshape(groups, o // groups, w.shape[1] * math.prod(kernel)), 1, 2)
     gx = np.empty((n, c) + input_size, dtype=g.dtype)
