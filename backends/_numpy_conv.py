@@ -57,66 +57,6 @@ def columns(x, kernel, stride, padding, dilation, out, groups):
     return view.reshape(groups, c // groups * math.prod(kernel), n * math.prod(out))
 
 
-# The wide layout of a 2-d convolution with unit stride. Output position (h, w) reads the
-# padded input at (h + i*dh, w + j*dw) for kernel offset (i, j): with the output's rows as
-# long as the padded input's (Wp instead of Wo columns, the extra ones garbage), each offset
-# reads one contiguous run of every flattened padded image, so the column matrix is a copy of
-# runs Ho * Wp long instead of Wo-long pieces. A run stops at the last row's last real
-# column ((Ho - 1) * Wp + Wo long), so runs stay inside their image and never overlap. The
-# garbage columns are cut off the forward's result; in the gradients the incoming gradient's
-# garbage columns are zeros, so they add nothing (a garbage column reads the next row of the
-# same image: an inf or NaN in the input or the weight, which PyTorch spreads through most
-# of that channel's gradient anyway, can reach a few entries more). It pays where the
-# garbage columns are few (wide images).
-_WIDE_MAX_WASTE = 0.25
-
-
-def wide_layout(x_size, kernel, stride, padding, dilation, out):
-    """Whether the wide layout applies and pays for this convolution."""
-    if len(out) != 2 or any(s != 1 for s in stride) or math.prod(kernel) == 1:
-        return False
-    width = x_size[1] + padding[1][0] + padding[1][1]
-    return (width - out[1]) <= _WIDE_MAX_WASTE * width
-
-
-def wide_run(out, wp):
-    return (out[0] - 1) * wp + out[1]
-
-
-def wide_positions(array, n, out, wp):
-    """The real output positions (rows, N, Ho, Wo) of a wide (rows, N * run) array."""
-    run = wide_run(out, wp)
-    st = array.strides[-1]
-    rows = array.reshape(-1, n * run)
-    return _as_strided(rows, (rows.shape[0], n, out[0], out[1]), (rows.strides[0], run * st, wp * st, st))
-
-
-def wide_columns(x, kernel, padding, dilation, out, groups):
-    """The column matrix (G, C/G * K, N * run) of x (N, C, H, W) in the wide layout."""
-    n, c = x.shape[:2]
-    hp, wp = padded_size(x.shape[2:], padding)
-    padded = np.zeros((n, c, hp, wp), dtype=x.dtype)
-    (top, _), (left, _) = padding
-    padded[:, :, top:top + x.shape[2], left:left + x.shape[3]] = x
-    item = padded.itemsize
-    run = wide_run(out, wp)
-    view = _as_strided(padded, (c, kernel[0], kernel[1], n, run),
-                       (hp * wp * item, dilation[0] * wp * item, dilation[1] * item, c * hp * wp * item, item),
-                       writeable=False)
-    k = kernel[0] * kernel[1]
-    cols = view.reshape(c * k, n * run)
-    return cols.reshape(groups, c // groups * k, n * run)
-
-
-def wide_rows(g, groups, wp):
-    """g (N, O, Ho, Wo) as (G, O/G, N * run), zero in the garbage columns."""
-    n, o = g.shape[:2]
-    out = g.shape[2:]
-    rows = np.zeros((o, n * wide_run(out, wp)), dtype=g.dtype)
-    wide_positions(rows, n, out, wp)[...] = np.swapaxes(g, 0, 1)
-    return rows.reshape(groups, o // groups, -1)
-
-
 def grouped_rows(g, groups):
     """g (N, O, *out) as the contiguous (G, O/G, N * L)."""
     n, o = g.shape[:2]
@@ -143,20 +83,12 @@ def conv(x, w, b, stride, padding, dilation, groups):
     y = np.empty((n, o) + out, dtype=x.dtype)
     wg = w.reshape(groups, o // groups, w.shape[1] * math.prod(kernel))
     bias = None if b is None else b.reshape(o, 1, 1)
-    wide = wide_layout(x.shape[2:], kernel, stride, padding, dilation, out)
-    wp = x.shape[-1] + padding[-1][0] + padding[-1][1]
-    if wide:
-        bias = None if b is None else b.reshape(o, 1, 1, 1)
-    for lo, hi in _chunks(n, c * math.prod(kernel) * (out[0] * wp if wide else length), x.dtype):
+    for lo, hi in _chunks(n, c * math.prod(kernel) * length, x.dtype):
         m = hi - lo
+        cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups)
         # the product is (O, N, L): written into y's (N, O, L) order, the bias added on the way
-        if wide:
-            product = wide_positions(np.matmul(wg, wide_columns(x[lo:hi], kernel, padding, dilation, out, groups)), m, out, wp)
-            dst = np.swapaxes(y[lo:hi], 0, 1)
-        else:
-            cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups)
-            product = np.matmul(wg, cols).reshape(o, m, length)
-            dst = np.swapaxes(y[lo:hi].reshape(m, o, length), 0, 1)
+        product = np.matmul(wg, cols).reshape(o, m, length)
+        dst = np.swapaxes(y[lo:hi].reshape(m, o, length), 0, 1)
         if bias is None:
             np.copyto(dst, product)
         else:
@@ -177,9 +109,6 @@ def conv_grad_input(g, w, input_size, stride, padding, dilation, groups):
     wt = np.swapaxes(w.reshape(groups, o // groups, w.shape[1] * math.prod(kernel)), 1, 2)
     gx = np.empty((n, c) + input_size, dtype=g.dtype)
     inner = tuple(slice(lo, lo + size) for size, (lo, _) in zip(input_size, padding))
-    wide = wide_layout(input_size, kernel, stride, padding, dilation, out)
-    if wide:
-        return _wide_grad_input(g, wt, c, kernel, input_size, padding, dilation, groups)
     for lo, hi in _chunks(n, c * math.prod(kernel) * length, g.dtype):
         m = hi - lo
         gcols = np.matmul(wt, grouped_rows(g[lo:hi], groups)).reshape((c,) + tuple(kernel) + (m,) + out)
@@ -188,30 +117,6 @@ def conv_grad_input(g, w, input_size, stride, padding, dilation, groups):
             dst = padded[(slice(None), slice(None)) + window(off, dilation, stride, out)]
             dst += gcols[(slice(None),) + off]
         np.copyto(gx[lo:hi], np.swapaxes(padded[(slice(None), slice(None)) + inner], 0, 1))
-    return gx
-
-
-def _wide_grad_input(g, wt, c, kernel, input_size, padding, dilation, groups):
-    """conv_grad_input in the wide layout: each offset's columns are added to one contiguous
-    run of every padded image."""
-    n = g.shape[0]
-    out = g.shape[2:]
-    hp, wp = padded_size(input_size, padding)
-    run = wide_run(out, wp)
-    (top, _), (left, _) = padding
-    gx = np.empty((n, c) + tuple(input_size), dtype=g.dtype)
-    for lo, hi in _chunks(n, c * math.prod(kernel) * out[0] * wp, g.dtype):
-        m = hi - lo
-        gcols = np.matmul(wt, wide_rows(g[lo:hi], groups, wp))
-        gcols = gcols.reshape(c, kernel[0], kernel[1], m, run)
-        padded = np.zeros((m, c, hp, wp), dtype=g.dtype)
-        item = padded.itemsize
-        for i in range(kernel[0]):
-            for j in range(kernel[1]):
-                start = i * dilation[0] * wp + j * dilation[1]
-                dst = _as_strided(padded.reshape(-1)[start:], (c, m, run), (hp * wp * item, c * hp * wp * item, item))
-                dst += gcols[:, i, j]
-        gx[lo:hi] = padded[:, :, top:top + input_size[0], left:left + input_size[1]]
     return gx
 
 
@@ -225,16 +130,9 @@ def conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups):
         gw = np.matmul(grouped_rows(g, 1)[0], np.swapaxes(x, 0, 1).reshape(c, n * length).T)
         return gw.reshape((o, c) + kernel)
     gw = None
-    wide = wide_layout(x.shape[2:], kernel, stride, padding, dilation, out)
-    wp = x.shape[-1] + padding[-1][0] + padding[-1][1]
-    for lo, hi in _chunks(n, c * math.prod(kernel) * (out[0] * wp if wide else length), x.dtype):
-        if wide:
-            cols = wide_columns(x[lo:hi], kernel, padding, dilation, out, groups)
-            rows = wide_rows(g[lo:hi], groups, wp)
-        else:
-            cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups)
-            rows = grouped_rows(g[lo:hi], groups)
-        part = np.matmul(rows, np.swapaxes(cols, 1, 2))
+    for lo, hi in _chunks(n, c * math.prod(kernel) * length, x.dtype):
+        cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups)
+        part = np.matmul(grouped_rows(g[lo:hi], groups), np.swapaxes(cols, 1, 2))
         if gw is None:
             gw = part
         else:

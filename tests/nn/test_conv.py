@@ -192,8 +192,8 @@ def test_third_derivative_of_a_convolution(device):
 
 # ----------------------------------------------------------------------------- NumPy against portable
 _KERNEL_CASES = [  # x shape, w shape, stride, padding pairs, dilation, groups
-    ((2, 3, 7, 9), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),  # the wide layout
-    ((2, 3, 7, 9), (4, 3, 3, 2), (1, 1), ((0, 1), (2, 1)), (2, 1), 1),  # wide, asymmetric, dilated
+    ((2, 3, 7, 9), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),  # padded
+    ((2, 3, 7, 9), (4, 3, 3, 2), (1, 1), ((0, 1), (2, 1)), (2, 1), 1),  # asymmetric padding, dilated
     ((2, 4, 7, 5), (6, 2, 3, 3), (2, 1), ((1, 1), (0, 0)), (1, 1), 2),  # strided, groups
     ((2, 4, 3, 3), (4, 1, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 4),  # depthwise, narrow
     ((2, 3, 4, 5), (5, 3, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1),  # pointwise, small images
