@@ -69,7 +69,7 @@ class ConvKernels:
         xp = self.xp
         n, c = x.shape[:2]
         out = conv_output_size(x.shape[2:], kernel_size, stride, padding, dilation)
-        xpad = self._pad_spatial(x, padding)
+        xpad = self._conv_pad(x, padding)
         windows = [xpad[(slice(None), slice(None)) + window(off, dilation, stride, out)]
                    for off in kernel_offsets(kernel_size)]
         return xp.reshape(xp.stack(windows, axis=2), (n, c * math.prod(kernel_size), math.prod(out)))
@@ -98,8 +98,8 @@ class ConvKernels:
         wg = xp.reshape(w, (groups, o // groups, w.shape[1] * math.prod(kernel)))
         nd = len(out)
         parts = []
-        for lo, hi in self._chunks(x, kernel, out):
-            cols = self._columns(x[lo:hi, ...], kernel, stride, padding, dilation, out, groups)
+        for lo, hi in self._conv_chunks(x, kernel, out):
+            cols = self._conv_columns(x[lo:hi, ...], kernel, stride, padding, dilation, out, groups)
             y = xp.reshape(xp.matmul(wg, cols), (o, hi - lo) + out)
             parts.append(xp.permute_dims(y, (1, 0) + tuple(range(2, nd + 2))))
         y = parts[0] if len(parts) == 1 else xp.concat(parts, axis=0)
@@ -119,9 +119,9 @@ class ConvKernels:
         nd = len(out)
         lead = (slice(None), slice(None))
         parts = []
-        for lo, hi in self._chunks(g, kernel, out, channels=c):
+        for lo, hi in self._conv_chunks(g, kernel, out, channels=c):
             m = hi - lo
-            gcols = xp.reshape(xp.matmul(wt, self._grouped_rows(g[lo:hi, ...], groups)), (c, k, m) + out)
+            gcols = xp.reshape(xp.matmul(wt, self._conv_rows(g[lo:hi, ...], groups)), (c, k, m) + out)
             padded = xp.zeros((c, m) + padded_size(input_size, padding), dtype=g.dtype, device=g.device)
             for i, off in enumerate(kernel_offsets(kernel)):
                 key = lead + window(off, dilation, stride, out)
@@ -138,9 +138,9 @@ class ConvKernels:
         out = tuple(g.shape[2:])
         kernel_size = tuple(kernel_size)
         gw = None
-        for lo, hi in self._chunks(x, kernel_size, out):
-            cols = self._columns(x[lo:hi, ...], kernel_size, stride, padding, dilation, out, groups)
-            part = xp.matmul(self._grouped_rows(g[lo:hi, ...], groups), xp.matrix_transpose(cols))
+        for lo, hi in self._conv_chunks(x, kernel_size, out):
+            cols = self._conv_columns(x[lo:hi, ...], kernel_size, stride, padding, dilation, out, groups)
+            part = xp.matmul(self._conv_rows(g[lo:hi, ...], groups), xp.matrix_transpose(cols))
             gw = part if gw is None else gw + part
         return xp.reshape(gw, (o, c // groups) + kernel_size)
 
@@ -149,11 +149,11 @@ class ConvKernels:
         return self.xp.sum(g, axis=(0,) + tuple(range(2, g.ndim)))
 
     # -- helpers ------------------------------------------------------------------------------
-    def _chunks(self, x, kernel, out, channels=None):
+    def _conv_chunks(self, x, kernel, out, channels=None):
         per_item = (x.shape[1] if channels is None else channels) * math.prod(kernel) * math.prod(out)
         return batch_chunks(x.shape[0], per_item * item_bytes(self.xp, x.dtype))
 
-    def _pad_spatial(self, x, padding):
+    def _conv_pad(self, x, padding):
         """x (two leading dims, then the spatial ones) with zeros around its spatial dims."""
         if not any(lo or hi for lo, hi in padding):
             return x
@@ -163,15 +163,15 @@ class ConvKernels:
         out[(slice(None), slice(None)) + interior(size, padding)] = x
         return out
 
-    def _columns(self, x, kernel, stride, padding, dilation, out, groups):
+    def _conv_columns(self, x, kernel, stride, padding, dilation, out, groups):
         """The column matrix (G, C/G * K, N * L) of x (N, C, *size)."""
         xp = self.xp
         n, c = x.shape[:2]
-        xt = self._pad_spatial(xp.permute_dims(x, (1, 0) + tuple(range(2, x.ndim))), padding)
+        xt = self._conv_pad(xp.permute_dims(x, (1, 0) + tuple(range(2, x.ndim))), padding)
         windows = [xt[(slice(None), slice(None)) + window(off, dilation, stride, out)] for off in kernel_offsets(kernel)]
         return xp.reshape(xp.stack(windows, axis=1), (groups, c // groups * math.prod(kernel), n * math.prod(out)))
 
-    def _grouped_rows(self, g, groups):
+    def _conv_rows(self, g, groups):
         """g (N, O, *out) as (G, O/G, N * L): the layout of the column matrix's products."""
         xp = self.xp
         o = g.shape[1]
