@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .kernels.conv import batch_chunks, conv_output_size, kernel_offsets, padded_size, window
+from .kernels.conv import batch_chunks, conv_output_size, interior, kernel_offsets, padded_size, window
 
 _as_strided = np.lib.stride_tricks.as_strided
 FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -35,34 +35,72 @@ def _pointwise(kernel, stride, padding, dilation):
     return all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(lo or hi for lo, hi in padding)
 
 
-def _padded(x, padding):
-    """x (N, C, *size) with zeros around its spatial dims (x itself without padding)."""
+# Two orders of the column matrix's N * L columns, (n, positions) and (positions, n): the
+# first suits large images, whose rows are long runs to copy; small images (ResNet's later
+# stages: 16x16 down to 1x1) have rows of a few elements, and moving the batch last makes every
+# copy and every col2im add run over whole (width x batch) blocks instead. The price is one
+# transposing copy of the input and of the output, K times smaller than the columns.
+_BATCH_LAST_BELOW_WIDTH = 20
+
+
+def batch_last(out):
+    """Whether the columns of a convolution with output size ``out`` are (positions, n)."""
+    return out[-1] < _BATCH_LAST_BELOW_WIDTH
+
+
+def _padded(x, padding, last):
+    """x (N, C, *size) with zeros around its spatial dims, as (C, *padded, N) if ``last``, else
+    (N, C, *padded) (x itself when there is no padding)."""
+    size = x.shape[2:]
+    if last:
+        out = np.zeros((x.shape[1],) + padded_size(size, padding) + (x.shape[0],), dtype=x.dtype)
+        out[(slice(None),) + interior(size, padding)] = np.moveaxis(x, 0, -1)
+        return out
     if not any(lo or hi for lo, hi in padding):
         return x
-    size = x.shape[2:]
     out = np.zeros(x.shape[:2] + padded_size(size, padding), dtype=x.dtype)
-    out[(slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(size, padding))] = x
+    out[(slice(None), slice(None)) + interior(size, padding)] = x
     return out
 
 
-def columns(x, kernel, stride, padding, dilation, out, groups):
-    """The column matrix (G, C/G * K, N * L) of x (N, C, *size): one copy of a strided view."""
+def columns(x, kernel, stride, padding, dilation, out, groups, last):
+    """The column matrix (G, C/G * K, N * L) of x (N, C, *size), its columns in the order that
+    ``last`` says: one copy of a strided view."""
     n, c = x.shape[:2]
-    xpad = _padded(x, padding)
+    xpad = _padded(x, padding, last)
     st = xpad.strides
-    spatial = st[2:]
-    view = _as_strided(xpad, (c,) + tuple(kernel) + (n,) + out,
-                       (st[1],) + tuple(s * d for s, d in zip(spatial, dilation)) + (st[0],)
-                       + tuple(s * k for s, k in zip(spatial, stride)), writeable=False)
+    if last:
+        batch, spatial = st[-1], st[1:-1]
+        channel = st[0]
+    else:
+        batch, spatial = st[0], st[2:]
+        channel = st[1]
+    windows = tuple(s * d for s, d in zip(spatial, dilation))
+    positions = tuple(s * k for s, k in zip(spatial, stride))
+    if last:
+        view = _as_strided(xpad, (c,) + tuple(kernel) + out + (n,), (channel,) + windows + positions + (batch,),
+                           writeable=False)
+    else:
+        view = _as_strided(xpad, (c,) + tuple(kernel) + (n,) + out, (channel,) + windows + (batch,) + positions,
+                           writeable=False)
     return view.reshape(groups, c // groups * math.prod(kernel), n * math.prod(out))
 
 
-def grouped_rows(g, groups):
-    """g (N, O, *out) as the contiguous (G, O/G, N * L)."""
+def grouped_rows(g, groups, last):
+    """g (N, O, *out) as the contiguous (G, O/G, N * L), its columns in the columns' order."""
     n, o = g.shape[:2]
-    rows = np.empty((o, n) + g.shape[2:], dtype=g.dtype)
-    np.copyto(rows, np.swapaxes(g, 0, 1))
+    if last:
+        rows = np.empty((o,) + g.shape[2:] + (n,), dtype=g.dtype)
+        np.copyto(rows, np.moveaxis(g, 0, -1))
+    else:
+        rows = np.empty((o, n) + g.shape[2:], dtype=g.dtype)
+        np.copyto(rows, np.swapaxes(g, 0, 1))
     return rows.reshape(groups, o // groups, n * math.prod(g.shape[2:]))
+
+
+def _in_columns_order(y, last):
+    """A (N, C, L) array as a view in the columns' order: (C, L, N) or (C, N, L)."""
+    return np.moveaxis(y, 0, -1) if last else np.swapaxes(y, 0, 1)
 
 
 def _chunks(n, per_item_elements, dtype):
@@ -83,12 +121,14 @@ def conv(x, w, b, stride, padding, dilation, groups):
     y = np.empty((n, o) + out, dtype=x.dtype)
     wg = w.reshape(groups, o // groups, w.shape[1] * math.prod(kernel))
     bias = None if b is None else b.reshape(o, 1, 1)
+    last = batch_last(out)
     for lo, hi in _chunks(n, c * math.prod(kernel) * length, x.dtype):
         m = hi - lo
-        cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups)
-        # the product is (O, N, L): written into y's (N, O, L) order, the bias added on the way
-        product = np.matmul(wg, cols).reshape(o, m, length)
-        dst = np.swapaxes(y[lo:hi].reshape(m, o, length), 0, 1)
+        cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups, last)
+        # the product is (O, N, L) or (O, L, N): written into y's (N, O, L) order, the bias
+        # added on the way
+        product = np.matmul(wg, cols).reshape((o, length, m) if last else (o, m, length))
+        dst = _in_columns_order(y[lo:hi].reshape(m, o, length), last)
         if bias is None:
             np.copyto(dst, product)
         else:
@@ -108,15 +148,24 @@ def conv_grad_input(g, w, input_size, stride, padding, dilation, groups):
         return np.matmul(w.reshape(o, c).T, g.reshape(n, o, length)).reshape((n, c) + input_size)
     wt = np.swapaxes(w.reshape(groups, o // groups, w.shape[1] * math.prod(kernel)), 1, 2)
     gx = np.empty((n, c) + input_size, dtype=g.dtype)
-    inner = tuple(slice(lo, lo + size) for size, (lo, _) in zip(input_size, padding))
+    inner = interior(input_size, padding)
+    last = batch_last(out)
     for lo, hi in _chunks(n, c * math.prod(kernel) * length, g.dtype):
         m = hi - lo
-        gcols = np.matmul(wt, grouped_rows(g[lo:hi], groups)).reshape((c,) + tuple(kernel) + (m,) + out)
-        padded = np.zeros((c, m) + padded_size(input_size, padding), dtype=g.dtype)
+        gcols = np.matmul(wt, grouped_rows(g[lo:hi], groups, last))
+        if last:  # (C, *kernel, *out, N) added into (C, *padded, N)
+            gcols = gcols.reshape((c,) + tuple(kernel) + out + (m,))
+            padded = np.zeros((c,) + padded_size(input_size, padding) + (m,), dtype=g.dtype)
+            lead, crop = (slice(None),), (slice(None),) + inner
+        else:  # (C, *kernel, N, *out) added into (C, N, *padded)
+            gcols = gcols.reshape((c,) + tuple(kernel) + (m,) + out)
+            padded = np.zeros((c, m) + padded_size(input_size, padding), dtype=g.dtype)
+            lead, crop = (slice(None), slice(None)), (slice(None), slice(None)) + inner
         for off in kernel_offsets(kernel):
-            dst = padded[(slice(None), slice(None)) + window(off, dilation, stride, out)]
+            dst = padded[lead + window(off, dilation, stride, out)]
             dst += gcols[(slice(None),) + off]
-        np.copyto(gx[lo:hi], np.swapaxes(padded[(slice(None), slice(None)) + inner], 0, 1))
+        result = padded[crop]
+        np.copyto(gx[lo:hi], np.moveaxis(result, -1, 0) if last else np.swapaxes(result, 0, 1))
     return gx
 
 
@@ -127,12 +176,13 @@ def conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups):
     out = g.shape[2:]
     length = math.prod(out)
     if groups == 1 and _pointwise(kernel, stride, padding, dilation):
-        gw = np.matmul(grouped_rows(g, 1)[0], np.swapaxes(x, 0, 1).reshape(c, n * length).T)
+        gw = np.matmul(grouped_rows(g, 1, False)[0], np.swapaxes(x, 0, 1).reshape(c, n * length).T)
         return gw.reshape((o, c) + kernel)
     gw = None
+    last = batch_last(out)
     for lo, hi in _chunks(n, c * math.prod(kernel) * length, x.dtype):
-        cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups)
-        part = np.matmul(grouped_rows(g[lo:hi], groups), np.swapaxes(cols, 1, 2))
+        cols = columns(x[lo:hi], kernel, stride, padding, dilation, out, groups, last)
+        part = np.matmul(grouped_rows(g[lo:hi], groups, last), np.swapaxes(cols, 1, 2))
         if gw is None:
             gw = part
         else:
