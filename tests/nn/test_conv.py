@@ -199,7 +199,7 @@ _KERNEL_CASES = [  # x shape, w shape, stride, padding pairs, dilation, groups
     ((2, 3, 4, 5), (5, 3, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1),  # pointwise, small images
     ((2, 3, 16, 17), (5, 3, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1),  # pointwise, per-sample products
     ((2, 3, 4, 5), (5, 3, 1, 1), (2, 2), ((0, 0), (0, 0)), (1, 1), 1),  # strided pointwise
-    ((2, 3, 5, 18), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),  # wide: (n, positions) columns
+    ((2, 3, 5, 18), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),  # wide
     ((2, 4, 5, 35), (6, 2, 3, 2), (2, 2), ((1, 0), (0, 1)), (1, 2), 2),  # wide, strided, groups
     ((2, 2, 9), (3, 2, 3), (2,), ((2, 1),), (2,), 1),  # 1-d
     ((2, 2, 40), (3, 2, 3), (1,), ((1, 1),), (1,), 1),  # 1-d, wide
@@ -208,10 +208,15 @@ _KERNEL_CASES = [  # x shape, w shape, stride, padding pairs, dilation, groups
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("batch_last", [False, True])
 @pytest.mark.parametrize("case", range(len(_KERNEL_CASES)))
-def test_numpy_kernels_match_the_portable_ones(case, dtype):
+def test_numpy_kernels_match_the_portable_ones(monkeypatch, case, batch_last, dtype):
+    from gradkit.backends import _numpy_conv
     from gradkit.backends.base import Backend
     from gradkit.backends.kernels.conv import conv_output_size
+
+    # both orders of the column matrix's columns, whatever the image width picks
+    monkeypatch.setattr(_numpy_conv, "_BATCH_LAST_BELOW_WIDTH", 10 ** 6 if batch_last else 0)
 
     backend = gradkit.ones(1)._device.backend  # NumPy's
     xs, ws, stride, padding, dilation, groups = _KERNEL_CASES[case]
