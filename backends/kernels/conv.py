@@ -168,7 +168,8 @@ class ConvKernels:
         xp = self.xp
         n, c = x.shape[:2]
         xt = self._conv_pad(xp.permute_dims(x, (1, 0) + tuple(range(2, x.ndim))), padding)
-        windows = [xt[(slice(None), slice(None)) + window(off, dilation, stride, out)] for off in kernel_offsets(kernel)]
+        lead = (slice(None), slice(None))
+        windows = [xt[lead + window(off, dilation, stride, out)] for off in kernel_offsets(kernel)]
         return xp.reshape(xp.stack(windows, axis=1), (groups, c // groups * math.prod(kernel), n * math.prod(out)))
 
     def _conv_rows(self, g, groups):
