@@ -37,9 +37,10 @@ def _pointwise(kernel, stride, padding, dilation):
 
 # Two orders of the column matrix's N * L columns, (n, positions) and (positions, n): the
 # first suits large images, whose rows are long runs to copy; small images (ResNet's later
-# stages: 8x8 down to 1x1; LeNet's 10x10) have rows of a few elements, and moving the batch last makes every
-# copy and every col2im add run over whole (width x batch) blocks instead. The price is one
-# transposing copy of the input and of the output, K times smaller than the columns.
+# stages, 8x8 down to 1x1; LeNet's 10x10) have rows of a few elements, and moving the batch
+# last makes every copy and every col2im add run over whole (width x batch) blocks instead.
+# The price is one transposing copy of the input and of the output, K times smaller than the
+# columns.
 _BATCH_LAST_BELOW_WIDTH = 12
 
 
