@@ -196,6 +196,9 @@ _KERNEL_CASES = [  # x shape, w shape, stride, padding pairs, dilation, groups
     ((2, 3, 7, 9), (4, 3, 3, 2), (1, 1), ((0, 1), (2, 1)), (2, 1), 1),  # asymmetric padding, dilated
     ((2, 4, 7, 5), (6, 2, 3, 3), (2, 1), ((1, 1), (0, 0)), (1, 1), 2),  # strided, groups
     ((2, 4, 3, 3), (4, 1, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 4),  # depthwise, narrow
+    ((2, 3, 6, 7), (3, 1, 3, 2), (1, 1), ((2, 0), (1, 1)), (1, 2), 3),  # depthwise, asymmetric, dilated
+    ((2, 3, 7, 6), (6, 1, 2, 3), (2, 1), ((1, 0), (1, 1)), (1, 1), 3),  # depthwise, two outputs each, strided
+    ((2, 2, 9), (2, 1, 3), (1,), ((1, 1),), (1,), 2),  # depthwise 1-d
     ((2, 3, 4, 5), (5, 3, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1),  # pointwise, small images
     ((2, 3, 16, 17), (5, 3, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1),  # pointwise, per-sample products
     ((2, 3, 4, 5), (5, 3, 1, 1), (2, 2), ((0, 0), (0, 0)), (1, 1), 1),  # strided pointwise
