@@ -2,11 +2,11 @@
 per group over the whole batch chunk, and col2im as one strided add per kernel offset.
 
 The portable kernels (kernels/conv.py) define the layouts: the column matrix is
-(G, C/G * K, N * L), built here by copying one strided view of the padded input (so the
-copy is the only pass that reads the input K times), and the products' results are written
-straight into their final layout where NumPy allows it (``out=``). A 1x1 convolution with
-unit stride and no padding needs no columns at all: its input is already the column
-matrix of each sample.
+(G, C/G * K, N * L), built here by copying one strided view of the padded input (the only
+pass that reads the input K times), and the products' results are written straight into
+their final layout (``out=``). Small images order the columns batch last (below). A 1x1
+convolution with unit stride and no padding needs no columns: each sample's input is
+already its column matrix. Depthwise convolutions skip the products altogether (below).
 """
 from __future__ import annotations
 
