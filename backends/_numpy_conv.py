@@ -155,7 +155,9 @@ def depthwise_grad_input(g, w, input_size, stride, padding, dilation, groups):
     out = g.shape[2:]
     nd = len(out)
     reach = [d * (k - 1) for d, k in zip(dilation, kernel)]
-    if m == 1 and all(s == 1 for s in stride) and all(lo <= r and hi <= r for (lo, hi), r in zip(padding, reach)):
+    if m == 1 and all(s == 1 for s in stride) and \
+            all(lo <= r and hi <= r and size + lo + hi - r == q
+                for (lo, hi), r, size, q in zip(padding, reach, input_size, out)):
         # with unit stride, the transposed depthwise convolution is the depthwise convolution
         # of g with the flipped kernel, padded by what the forward's padding left of the reach
         flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * nd]
@@ -233,6 +235,17 @@ def conv_grad_input(g, w, input_size, stride, padding, dilation, groups):
     if groups == 1 and length >= _POINTWISE_MIN_POSITIONS and _pointwise(kernel, stride, padding, dilation) and \
             input_size == out:
         return np.matmul(w.reshape(o, c).T, g.reshape(n, o, length)).reshape((n, c) + input_size)
+    reach = [d * (k - 1) for d, k in zip(dilation, kernel)]
+    if groups == 1 and all(s == 1 for s in stride) and o * math.prod(input_size) <= c * length and \
+            all(lo <= r and hi <= r and size + lo + hi - r == q
+                for (lo, hi), r, size, q in zip(padding, reach, input_size, out)):
+        # with unit stride the input gradient is the convolution of g with the flipped,
+        # transposed kernel: its product contracts over O * K, not O, which BLAS runs faster,
+        # and its column matrix is no larger than the col2im one where O * (input size) is
+        # at most C * (output size)
+        flipped = np.swapaxes(w, 0, 1)[(slice(None), slice(None)) + (slice(None, None, -1),) * len(kernel)]
+        return conv(g, flipped, None, stride, tuple((r - lo, r - hi) for (lo, hi), r in zip(padding, reach)),
+                    dilation, 1)
     wt = np.swapaxes(w.reshape(groups, o // groups, w.shape[1] * math.prod(kernel)), 1, 2)
     gx = np.empty((n, c) + input_size, dtype=g.dtype)
     inner = interior(input_size, padding)
@@ -264,7 +277,7 @@ def conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups):
     length = math.prod(out)
     if groups > 1 and c == groups:
         return depthwise_grad_weight(g, x, kernel, stride, padding, dilation, groups)
-    if groups == 1 and _pointwise(kernel, stride, padding, dilation):
+    if groups == 1 and _pointwise(kernel, stride, padding, dilation) and x.shape[2:] == out:
         gw = np.matmul(grouped_rows(g, 1, False)[0], np.swapaxes(x, 0, 1).reshape(c, n * length).T)
         return gw.reshape((o, c) + kernel)
     gw = None

@@ -203,6 +203,8 @@ _KERNEL_CASES = [  # x shape, w shape, stride, padding pairs, dilation, groups
     ((2, 3, 16, 17), (5, 3, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1),  # pointwise, per-sample products
     ((2, 3, 4, 5), (5, 3, 1, 1), (2, 2), ((0, 0), (0, 0)), (1, 1), 1),  # strided pointwise
     ((2, 3, 5, 18), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),  # wide
+    ((2, 4, 5, 18), (4, 4, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),  # wide, input gradient by flipped kernel
+    ((2, 4, 5, 6), (3, 4, 3, 2), (1, 1), ((1, 2), (0, 1)), (2, 1), 1),  # the same, asymmetric, dilated
     ((2, 4, 5, 35), (6, 2, 3, 2), (2, 2), ((1, 0), (0, 1)), (1, 2), 2),  # wide, strided, groups
     ((2, 2, 9), (3, 2, 3), (2,), ((2, 1),), (2,), 1),  # 1-d
     ((2, 2, 40), (3, 2, 3), (1,), ((1, 1),), (1,), 1),  # 1-d, wide
@@ -240,6 +242,22 @@ def test_numpy_kernels_match_the_portable_ones(monkeypatch, case, batch_last, dt
         assert fast.dtype == portable.dtype == np.dtype(dtype), kernel
         assert fast.shape == portable.shape, kernel
         np.testing.assert_allclose(fast, portable, **tol, err_msg=kernel)
+
+
+@pytest.mark.parametrize("weight,groups,size", [((3, 2, 3, 3), 1, (9, 10)), ((3, 1, 3, 3), 3, (9, 10)),
+                                                ((3, 2, 1, 1), 1, (5, 6))])
+def test_transposed_convolution_with_output_padding_at_unit_stride(device, weight, groups, size):
+    # output_padding below the dilation: the last rows and columns get nothing but the bias
+    # (the convolution from that size has one more output position than the input has)
+    x = _small(device, 1, 3, 4, 5, seed=0)
+    w = _small(device, *weight, seed=1)
+    channels = weight[1] * groups
+    y = F.conv_transpose2d(x, w, gradkit.ones(channels, dtype=f64, device=device), dilation=2, output_padding=1,
+                           groups=groups)
+    assert tuple(y.shape) == (1, channels) + size
+    with gradkit.no_grad():
+        assert float((y[:, :, -1] - 1).abs().max()) == 0.0 and float((y[:, :, :, -1] - 1).abs().max()) == 0.0
+    check_grads(lambda x, w: F.conv_transpose2d(x, w, dilation=2, output_padding=1, groups=groups), (x, w))
 
 
 def test_columns_are_built_in_batch_chunks(monkeypatch, device):

@@ -51,9 +51,14 @@ class Convolution(Node):
         return gx, gw
 
 
-def convolve(x, w, params):
-    """Convolution(x, w) without a bias, for the gradients' backwards."""
-    return Convolution.apply(x, w, **_conv_params(params))
+def convolve(x, w, params, size):
+    """Convolution(x, w) without a bias, for the gradients' backwards, cut to the spatial
+    ``size`` of the gradient it makes: a transposed convolution's output_padding can leave x
+    with positions that no output of the forward read (they give one more output here)."""
+    y = Convolution.apply(x, w, **_conv_params(params))
+    if tuple(y.shape[2:]) != tuple(size):
+        y = y[(slice(None), slice(None)) + tuple(slice(0, n) for n in size)]
+    return y
 
 
 class ConvGradInput(GradientOp):
@@ -65,7 +70,7 @@ class ConvGradInput(GradientOp):
     def backward(self, u):
         g, w = self.saved_tensors
         edges = self.next_edges
-        return (convolve(u, w, self.params) if edges[0] is not None else None,
+        return (convolve(u, w, self.params, g.shape[2:]) if edges[0] is not None else None,
                 ConvGradWeight.run(g, u, _with(self.params, "kernel_size", tuple(w.shape[2:])))
                 if edges[1] is not None else None)
 
@@ -79,7 +84,7 @@ class ConvGradWeight(GradientOp):
     def backward(self, u):
         g, x = self.saved_tensors
         edges = self.next_edges
-        return (convolve(x, u, self.params) if edges[0] is not None else None,
+        return (convolve(x, u, self.params, g.shape[2:]) if edges[0] is not None else None,
                 ConvGradInput.run(g, u, _with(self.params, "input_size", tuple(x.shape[2:])))
                 if edges[1] is not None else None)
 
@@ -114,7 +119,7 @@ class ConvTranspose(Node):
         x, w = self.saved_tensors
         edges = self.next_edges
         params = self.params
-        gx = convolve(g, w, params) if edges[0] is not None else None
+        gx = convolve(g, w, params, x.shape[2:]) if edges[0] is not None else None
         gw = ConvGradWeight.run(x, g, _with(params, "kernel_size", tuple(w.shape[2:]))) \
             if edges[1] is not None else None
         if len(edges) > 2:
