@@ -9,6 +9,7 @@ from sys import getrefcount
 
 import numpy as np
 
+from . import _numpy_conv
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._lapack import LEFT, LOWER, NO_TRANS, NON_UNIT, ROW_MAJOR, UNIT, UPPER, lapack_for
 from ._malloc import keep_freed_memory
@@ -242,6 +243,27 @@ class NumpyBackend(Backend):
 
     def linear_grad_bias(self, g):
         return np.add.reduce(g if g.ndim == 2 else g.reshape(-1, g.shape[-1]), axis=0)
+
+    # -- convolution family ------------------------------------------------------------
+    # strided views and one BLAS product per group (backends/_numpy_conv.py); other dtypes
+    # (integers, float16) take the portable kernels
+    def conv(self, x, w, b, stride, padding, dilation, groups):
+        if _numpy_conv.fast(x, w) and (b is None or _numpy_conv.fast(b)):
+            return _numpy_conv.conv(x, w, b, stride, padding, dilation, groups)
+        return super().conv(x, w, b, stride, padding, dilation, groups)
+
+    def conv_grad_input(self, g, w, input_size, stride, padding, dilation, groups):
+        if _numpy_conv.fast(g, w):
+            return _numpy_conv.conv_grad_input(g, w, input_size, stride, padding, dilation, groups)
+        return super().conv_grad_input(g, w, input_size, stride, padding, dilation, groups)
+
+    def conv_grad_weight(self, g, x, kernel_size, stride, padding, dilation, groups):
+        if _numpy_conv.fast(g, x):
+            return _numpy_conv.conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups)
+        return super().conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups)
+
+    def conv_grad_bias(self, g):
+        return _numpy_conv.conv_grad_bias(g) if type(g) is np.ndarray else super().conv_grad_bias(g)
 
     # -- loss family ---------------------------------------------------------------
     def indices_in_range(self, idx, high):
