@@ -20,6 +20,7 @@ from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
 from .kernels.random import RandomKernels
+from .kernels.recurrent import RecurrentKernels
 from .kernels.reduction import ReductionKernels
 from .kernels.special import SpecialKernels
 
@@ -32,7 +33,7 @@ BackendUnavailable = RuntimeError
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
               RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels,
-              LayoutKernels):
+              LayoutKernels, RecurrentKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -11,6 +11,7 @@ from .linear import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .module import Module  # noqa: F401
 from .normalization import *  # noqa: F401,F403
+from .rnn import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from . import (activation, batchnorm, container, dropout, flatten, linear, loss, module,  # noqa: F401
-               normalization, sparse)
+               normalization, rnn, sparse)
