@@ -264,6 +264,78 @@ def _direction(mode, steps, batch_sizes, h0, c0, w_hh, b_hh, w_hr, reverse):
     return outs, h, c
 
 
+class RecurrentLayer(Node):
+    """One direction of one layer over the whole sequence: inputs (gi, h0, [c0], W_hh,
+    [b_hh], [W_hr]) where gi is the input projection of every step; outputs (output rows,
+    h_n[, c_n]). The forward is the backend's ``recurrent_layer`` (per step one GEMM and one
+    cell kernel); a plain backward is ``recurrent_layer_backward`` (per step one cell
+    backward kernel and one GEMM, each weight gradient one GEMM over all steps). With
+    create_graph=True the backward differentiates the same steps recorded as ops (Linear and
+    the cell nodes, whose gradients are the cell gradient ops), so higher orders follow."""
+
+    def forward(self, backend, *arrays, mode, batch_sizes, reverse, bias, proj):
+        self.saves_inputs = tuple(range(len(arrays)))
+        self.config = (mode, batch_sizes, reverse, bias, proj)
+        lstm = mode == "LSTM"
+        gi, h0, c0, w_hh, b_hh, w_hr = _unpack(arrays, lstm, bias, proj)
+        out, h_n, c_n, self.tape = backend.recurrent_layer(mode, gi, h0, c0, w_hh, b_hh, w_hr, batch_sizes, reverse)
+        return (out, h_n, c_n) if lstm else (out, h_n)
+
+    def backward(self, d_out, d_hn, d_cn=None):
+        saved = self.saved_tensors  # (checks that no input changed in place since the forward)
+        if is_grad_enabled_fast():
+            return self._recorded_backward(saved, (d_out, d_hn, d_cn))
+        mode, _, _, bias, proj = self.config
+        device = saved[0]._device
+        grads = device.backend.recurrent_layer_backward(self.tape, *[None if g is None else g._data
+                                                                     for g in (d_out, d_hn, d_cn)])
+        present = [True, True, mode == "LSTM", True, bias, proj]
+        return tuple(None if edge is None else _make(g, device)
+                     for edge, g in zip(self.next_edges, [g for g, keep in zip(grads, present) if keep]))
+
+    def release(self):
+        super().release()
+        self.tape = None
+
+    def _recorded_backward(self, saved, grads):
+        from ...autograd import grad as autograd_grad
+
+        mode, batch_sizes, reverse, bias, proj = self.config
+        with enable_grad():
+            xs = [_Alias.apply(t) if t.requires_grad else t.detach().requires_grad_() for t in saved]
+            gi, h0, c0, w_hh, b_hh, w_hr = _unpack(xs, mode == "LSTM", bias, proj)
+            outs, h, c = _direction(mode, _split_rows(gi, list(batch_sizes)), batch_sizes, h0, c0, w_hh, b_hh, w_hr,
+                                    reverse)
+            results = (cat(outs, 0) if len(outs) > 1 else outs[0], h, c)
+            pairs = [(r, g) for r, g in zip(results, grads) if g is not None]
+            wanted = [i for i, e in enumerate(self.next_edges) if e is not None]
+            out = [None] * len(saved)
+            if pairs and wanted:
+                found = autograd_grad([r for r, _ in pairs], [xs[i] for i in wanted], [g for _, g in pairs],
+                                      create_graph=True, allow_unused=True)
+                for i, g in zip(wanted, found):
+                    out[i] = g
+        return tuple(out)
+
+
+def _unpack(items, lstm, bias, proj):
+    """(gi, h0, c0, w_hh, b_hh, w_hr) from a layer's inputs, None for those it lacks."""
+    items = list(items)
+    gi, h0 = items[0], items[1]
+    k = 2
+    c0 = None
+    if lstm:
+        c0, k = items[2], 3
+    w_hh = items[k]
+    k += 1
+    b_hh = w_hr = None
+    if bias:
+        b_hh, k = items[k], k + 1
+    if proj:
+        w_hr = items[k]
+    return gi, h0, c0, w_hh, b_hh, w_hr
+
+
 def rnn_layers(mode, x, batch_sizes, hx, cx, weights, num_layers, bidirectional, dropout, training):
     """The stacked layers on ``x``, the (sum of batch_sizes, H_in) rows of every step, step
     after step. ``hx`` (and ``cx`` for LSTM) are (layers * directions, N, H); ``weights``
@@ -274,18 +346,27 @@ def rnn_layers(mode, x, batch_sizes, hx, cx, weights, num_layers, bidirectional,
     directions = 2 if bidirectional else 1
     h_states = hx.unbind(0) if num_layers * directions > 1 else [hx[0]]
     c_states = None if cx is None else (cx.unbind(0) if num_layers * directions > 1 else [cx[0]])
+    batch_sizes = tuple(batch_sizes)
     h_n, c_n = [], []
     for layer in range(num_layers):
         results = []
         for d in range(directions):
             k = layer * directions + d
             w_ih, w_hh, b_ih, b_hh, w_hr = weights[k]
-            steps = _split_rows(_linear(x, w_ih, b_ih), batch_sizes)
-            outs, h, c = _direction(mode, steps, batch_sizes, h_states[k],
-                                    None if c_states is None else c_states[k], w_hh, b_hh, w_hr, d == 1)
-            results.append(cat(outs, 0) if len(outs) > 1 else outs[0])
-            h_n.append(h)
-            c_n.append(c)
+            inputs = [_linear(x, w_ih, b_ih), h_states[k]]
+            if c_states is not None:
+                inputs.append(c_states[k])
+            inputs.append(w_hh)
+            if b_hh is not None:
+                inputs.append(b_hh)
+            if w_hr is not None:
+                inputs.append(w_hr)
+            outs = RecurrentLayer.apply(*inputs, mode=mode, batch_sizes=batch_sizes, reverse=d == 1,
+                                        bias=b_hh is not None, proj=w_hr is not None)
+            results.append(outs[0])
+            h_n.append(outs[1])
+            if c_states is not None:
+                c_n.append(outs[2])
         x = results[0] if directions == 1 else cat(results, 1)
         if dropout and training and layer < num_layers - 1:
             x = _dropout(x, dropout, True)
