@@ -105,6 +105,9 @@ class RecurrentKernels:
         h = h0[:first, ...]
         c = None if c0 is None else c0[:first, ...]
         tape = [None] * len(batch_sizes)  # per step (time order): what its backward reads
+        # h @ W^T through the transposed view: BLAS reads it as is (no copy per step)
+        w_hh_t = xp.matrix_transpose(w_hh)
+        w_hr_t = None if w_hr is None else xp.matrix_transpose(w_hr)
         for t in order:
             b, lo = batch_sizes[t], starts[t]
             rows = h.shape[0]
@@ -119,7 +122,7 @@ class RecurrentKernels:
                 if c is not None:
                     c = xp.concat([c, c0[rows:b, ...]], axis=0)
             h_in[lo:lo + b, ...] = h
-            gh = self.matmul_nt(h, w_hh)
+            gh = xp.matmul(h, w_hh_t)
             step = gi[lo:lo + b, ...]
             if lstm:
                 h_new, c_new, gates = self.lstm_cell(step, gh, c)
@@ -127,7 +130,7 @@ class RecurrentKernels:
                 c = c_new
                 if w_hr is not None:
                     cells[lo:lo + b, ...] = h_new
-                    h_new = self.matmul_nt(h_new, w_hr)
+                    h_new = xp.matmul(h_new, w_hr_t)
             elif gru:
                 if b_hh is not None:
                     gh = gh + b_hh

@@ -180,7 +180,8 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
                            f"{batch})")
     ranked = lengths if order is None else [lengths[i] for i in order]
     if ranked[0] > steps:
-        raise RuntimeError(f"Expected sequence length to be larger than 0 in position {batch - 1}")
+        raise RuntimeError(f"pack_padded_sequence: a length ({ranked[0]}) is larger than the padded input's {steps} "
+                           f"steps")
     columns = list(range(batch)) if order is None else order
     sizes = _batch_sizes(ranked)
     # the packed rows as one gather from the flat (step, sequence) rows
