@@ -353,6 +353,10 @@ def rnn_layers(mode, x, batch_sizes, hx, cx, weights, num_layers, bidirectional,
         for d in range(directions):
             k = layer * directions + d
             w_ih, w_hh, b_ih, b_hh, w_hr = weights[k]
+            if b_hh is not None and mode != "GRU":
+                # both biases go in with the input projection: one add of two vectors instead
+                # of one over every step (GRU's b_hn stays inside r * (...))
+                b_ih, b_hh = b_ih + b_hh, None
             inputs = [_linear(x, w_ih, b_ih), h_states[k]]
             if c_states is not None:
                 inputs.append(c_states[k])
