@@ -112,10 +112,11 @@ def run_cell_case(torch, mode, bias=True, batched=True, state=True):
 GRID = [dict(mode=mode, num_layers=layers, bidirectional=bidir, batch_first=bf, feed=feed)
         for mode in ("LSTM", "GRU", "tanh", "relu") for layers in (1, 2) for bidir in (False, True)
         for bf in (False, True) for feed in ("plain", "packed", "unsorted")]
-GRID += [dict(mode="LSTM", proj_size=1), dict(mode="LSTM", proj_size=1, num_layers=2, bidirectional=True, feed="unsorted"),
+GRID += [dict(mode="LSTM", proj_size=1),
+         dict(mode="LSTM", proj_size=1, num_layers=2, bidirectional=True, feed="unsorted"),
          dict(mode="LSTM", proj_size=1, batch_first=True, feed="packed"),
-         dict(mode="GRU", bias=False), dict(mode="LSTM", bias=False, h0=False), dict(mode="tanh", h0=False, feed="packed"),
-         dict(mode="relu", bias=False, bidirectional=True, feed="unsorted")]
+         dict(mode="GRU", bias=False), dict(mode="LSTM", bias=False, h0=False),
+         dict(mode="tanh", h0=False, feed="packed"), dict(mode="relu", bias=False, bidirectional=True, feed="unsorted")]
 # cases recorded in full (the rest as fingerprints: see fingerprint)
 FULL = [dict(mode="LSTM", num_layers=2, bidirectional=True, batch_first=True, feed="unsorted"),
         dict(mode="GRU", num_layers=2, bidirectional=True, feed="packed"),

@@ -316,7 +316,8 @@ def test_errors_match_torch():
     z = gradkit.zeros
     _raises(RuntimeError, "input.size(-1) must be equal to input_size. Expected 3, got 4",
             lambda: nn.LSTM(3, 2)(z(3, 2, 4)))
-    _raises(RuntimeError, "Expected hidden size (1, 2, 2), got [1, 3, 2]", lambda: nn.RNN(3, 2)(z(3, 2, 3), z(1, 3, 2)))
+    _raises(RuntimeError, "Expected hidden size (1, 2, 2), got [1, 3, 2]",
+            lambda: nn.RNN(3, 2)(z(3, 2, 3), z(1, 3, 2)))
     _raises(RuntimeError, "Expected hidden[0] size (1, 2, 2), got [1, 3, 2]",
             lambda: nn.LSTM(3, 2)(z(3, 2, 3), (z(1, 3, 2), z(1, 2, 2))))
     _raises(RuntimeError, "Expected hidden[1] size (1, 2, 2), got [2, 2, 2]",
@@ -327,12 +328,14 @@ def test_errors_match_torch():
             lambda: nn.LSTM(3, 2)(z(3, 2, 3), (z(2, 2), z(2, 2))))
     _raises(RuntimeError, "For unbatched 2-D input, hx should also be 2-D but got 3-D tensor",
             lambda: nn.RNN(3, 2)(z(3, 3), z(1, 1, 2)))
-    _raises(ValueError, "RNN: Expected input to be 2D or 3D, got 4D tensor instead", lambda: nn.RNN(3, 2)(z(3, 3, 3, 3)))
+    _raises(ValueError, "RNN: Expected input to be 2D or 3D, got 4D tensor instead",
+            lambda: nn.RNN(3, 2)(z(3, 3, 3, 3)))
     _raises(ValueError, "LSTM: Expected input to be 2D or 3D, got 4D instead", lambda: nn.LSTM(3, 2)(z(3, 3, 3, 3)))
     _raises(ValueError, "RNN input dtype (gradkit.float64) does not match weight dtype (gradkit.float32). Convert "
             "input: input.to(gradkit.float32), or convert model: model.to(gradkit.float64)",
             lambda: nn.RNN(3, 2)(z(3, 2, 3, dtype=gradkit.float64)))
-    _raises(ValueError, "proj_size argument is only supported for LSTM, not RNN or GRU", lambda: nn.GRU(3, 2, proj_size=1))
+    _raises(ValueError, "proj_size argument is only supported for LSTM, not RNN or GRU",
+            lambda: nn.GRU(3, 2, proj_size=1))
     _raises(ValueError, "proj_size has to be smaller than hidden_size", lambda: nn.LSTM(3, 2, proj_size=2))
     _raises(ValueError, "Unknown nonlinearity 'sigmoid'. Select from 'tanh' or 'relu'.",
             lambda: nn.RNN(3, 2, nonlinearity="sigmoid"))
