@@ -1,13 +1,18 @@
-"""The recurrent layers' ops: one node per cell and step, and the layers' time loop.
+"""The recurrent layers' ops: a node per layer and direction, and a node per cell and step.
 
 A layer (one direction of one layer of nn.RNN/GRU/LSTM) projects its whole input with one
-GEMM (``Linear`` on the (steps x batch, H_in) rows), splits the projection into its steps
-(one ``Split`` node), then per step makes ``gh = h @ W_hh^T + b_hh`` (``Linear``) and runs
-one fused cell node on (gi_t, gh, state): the backend's gate kernel. Each cell's gradient is
-a gradient op whose forward is the backend's backward kernel (reading the gates the forward
-kept); with create_graph=True it is recorded, and its own backward differentiates the
-cell's formula written in gradkit ops (the second order is rare; one definition of the cell
-in ops keeps it short and right).
+GEMM (``Linear`` on the (steps x batch, H_in) rows; LSTM's and RNN's two biases go in
+there), then runs ``RecurrentLayer``: per step one GEMM ``h @ W_hh^T`` and one fused cell
+kernel (the backend's ``recurrent_layer``). Its plain backward is the backend's
+``recurrent_layer_backward``: per step the cell's backward kernel and one GEMM, and each
+weight gradient one GEMM over all steps (not one per step, summed).
+
+With create_graph=True the layer's backward records the same steps as ops: ``Linear`` and a
+cell node per step (``LSTMCell``, ``GRUCell``, ``RNNTanhCell``, ``RNNReluCell``, which the
+one-step nn cells use too), differentiated by the engine. A cell's gradient is a node whose
+forward is the backend's backward kernel; its own backward differentiates the cell's
+formula written in gradkit ops (the second order is rare: one definition of the cell in ops
+keeps it short and right).
 
 Variable-length (packed) batches run the same loop: the batch shrinks (forward direction)
 or grows (reverse direction) between steps as sequences end, as PyTorch's packed layout
