@@ -23,6 +23,7 @@ from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
 from .kernels.pooling import PoolingKernels
 from .kernels.random import RandomKernels
+from .kernels.recurrent import RecurrentKernels
 from .kernels.reduction import ReductionKernels
 from .kernels.special import SpecialKernels
 
@@ -35,7 +36,7 @@ BackendUnavailable = RuntimeError
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
               RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
-              InterpolateKernels, PoolingKernels, ConvKernels):
+              InterpolateKernels, PoolingKernels, ConvKernels, RecurrentKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -16,8 +16,9 @@ from .module import Module  # noqa: F401
 from .normalization import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
+from .rnn import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from . import (activation, batchnorm, container, dropout, flatten, linear, loss, module,  # noqa: F401
-               normalization, sparse)
+               normalization, rnn, sparse)
 from . import conv, fold, instancenorm, pixelshuffle, pooling, upsampling  # noqa: F401,E402
