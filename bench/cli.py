@@ -220,6 +220,7 @@ def main(argv=None):
                     "omp_wait_policy": runner.worker_env(base["threads"])["OMP_WAIT_POLICY"],
                     "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
                     "blas_axpy": _has_blas_axpy(),
+                    "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
                     "timing": (f"median [min–max] of up to {plan.repeats} timed blocks ({2 * plan.repeats + 1} for "
                                "the cases a target reads; each ≥ "
                                f"{plan.min_block_s * 1e3:.0f} ms of calls) after {plan.warmup} warm-up calls, the "

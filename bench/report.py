@@ -217,6 +217,11 @@ def header(run):
                      + ("in one pass with the axpy of NumPy's bundled OpenBLAS (backends/_blas.py), as PyTorch's "
                         "add_ does in its own kernel" if m["blas_axpy"] else
                         "in NumPy's two passes (this NumPy brings no OpenBLAS axpy: backends/_blas.py)"))
+    if "openblas_coretype" in m:
+        core = m["openblas_coretype"]
+        lines.append("- OpenBLAS (NumPy's, in the gradkit and NumPy processes): "
+                     + (f"kernels forced to {core} by OPENBLAS_CORETYPE in the environment (PyTorch's MKL and "
+                        "oneDNN ignore it)" if core else "kernels chosen by OpenBLAS for this CPU"))
     if m.get("versions"):
         lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
     lines.append(f"- timing: {m.get('timing', '')}")
