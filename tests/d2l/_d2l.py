@@ -383,11 +383,14 @@ def try_gpu(i=0):
 def same_weights(net):
     """[not in d2l] Every layer weight (a parameter named ``weight`` of 2+ dims: Linear, Conv*)
     gets Xavier-uniform draws (train_ch6's init_weights) and its bias U(-1/sqrt(fan_in),
-    1/sqrt(fan_in)) (the layers' default), from NumPy; BatchNorm keeps its ones and zeros."""
+    1/sqrt(fan_in)) (the layers' default), from NumPy; BatchNorm keeps its ones and zeros and
+    restarts its running statistics (a forward before, e.g. a layer-shape walk, moved them)."""
     import math
 
     with torch.no_grad():
         for m in net.modules():
+            if hasattr(m, 'reset_running_stats'):
+                m.reset_running_stats()
             w = getattr(m, 'weight', None)
             if not isinstance(w, nn.Parameter) or w.dim() < 2:
                 continue
@@ -414,10 +417,12 @@ def _resize_matrix(n_in, n_out):
     return m
 
 
-def load_data_fashion_mnist_small(batch_size, resize=None, n_train=600, n_test=200):
+def load_data_fashion_mnist_small(batch_size, resize=None, n_train=600, n_test=200, dtype=None):
     """[stand-in for load_data_fashion_mnist(batch_size, resize)] the first n_train training
     and n_test test images of the fake Fashion-MNIST, resized in NumPy (bilinear, as
-    transforms.Resize enlarges), as TensorDatasets in both runs; shuffling by FixedShuffle."""
+    transforms.Resize enlarges), as TensorDatasets in both runs; shuffling by FixedShuffle.
+    dtype=torch.float64 gives float64 images, for the nets trained in float64 (see
+    test_chapters78.py)."""
     root = _fake_fashion_mnist.write(DATA_DIR)
     raw = os.path.join(root, 'FashionMNIST', 'raw')
 
@@ -428,7 +433,8 @@ def load_data_fashion_mnist_small(batch_size, resize=None, n_train=600, n_test=2
         if resize is not None:
             m = _resize_matrix(28, resize)
             X = np.einsum('ij,njk,lk->nil', m, X.astype(np.float64), m).astype(np.float32)
-        return data.TensorDataset(torch.tensor(X[:, None]), torch.tensor(labels.astype(np.int64)))
+        return data.TensorDataset(torch.tensor(X[:, None], dtype=dtype or torch.float32),
+                                 torch.tensor(labels.astype(np.int64)))
 
     train, test = dataset('train', n_train), dataset('t10k', n_test)
     return (data.DataLoader(train, batch_size, sampler=FixedShuffle(len(train))),

@@ -1,7 +1,8 @@
 """D2L (zh, zh-v2.d2l.ai) 7.5 批量规范化 / chapter_convolutional-modern/batch-norm.md,
 the pytorch cells: batch normalisation from scratch and the concise nn.BatchNorm2d/1d.
 
-d2l is tests/d2l/_d2l.py. Departures from the book, for a short deterministic run: both nets
+d2l is tests/d2l/_d2l.py. Departures from the book: a layer-shape walk (in prediction mode)
+before training the from-scratch net; for a short deterministic run: both nets
 train on the first 512 training and 128 test images of the fake Fashion-MNIST in batches of
 128 (not 256), for 2 epochs (not 10); weights are NumPy draws (train_ch6).
 """
@@ -79,10 +80,11 @@ net = nn.Sequential(
     nn.Linear(120, 84), BatchNorm(84, num_dims=2), nn.Sigmoid(),
     nn.Linear(84, 10))
 print([(name, tuple(p.shape)) for name, p in net.named_parameters()][:4])
-X = torch.rand(size=(2, 1, 28, 28))
-for layer in net:
-    X = layer(X)
-    print(layer.__class__.__name__, 'output shape:\t', X.shape)
+X = d2l.rand(2, 1, 28, 28)
+with torch.no_grad():  # (prediction mode: the moving averages stay where they start)
+    for layer in net:
+        X = layer(X)
+        print(layer.__class__.__name__, 'output shape:\t', X.shape)
 
 cell("lr, num_epochs, batch_size = 1.0, 10, 256; ...; d2l.train_ch6(net, ...)  [batch_size 128, 512/128 images, 2 epochs]")
 lr, num_epochs, batch_size = 1.0, 2, 128

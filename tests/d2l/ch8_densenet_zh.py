@@ -4,7 +4,11 @@ the pytorch cells.
 d2l is tests/d2l/_d2l.py. Departures from the book, for a short deterministic run: the block
 cells' inputs come from d2l.randn; the training sees the first 32 training and 16 test
 images of the fake Fashion-MNIST resized to 32 (not 96; three transition layers halve 28
-too often) in NumPy, in batches of 16, for two epochs; weights are NumPy draws
+too often) in NumPy, in batches of 16, for two epochs;
+the training runs in float64 (net.double(), float64 images): after a step or two, float32
+rounding amplified through the batch-norm layers' backward (PyTorch's and gradkit's alike, of the
+same size against a float64 reference) parts the two libraries' losses by more than a few ulps;
+ weights are NumPy draws
 (train_ch6).
 """
 import torch
@@ -90,14 +94,15 @@ net = nn.Sequential(
     nn.Flatten(),
     nn.Linear(num_channels, 10))
 print(num_channels, sum(p.numel() for p in net.parameters()), len(net.state_dict()))
-X = torch.rand(size=(1, 1, 96, 96))
+X = d2l.rand(1, 1, 96, 96)  # [a layer-shape walk on d2l.rand: it updates the running statistics]
 for layer in net:
     X = layer(X)
     print(layer.__class__.__name__,'output shape:\t', X.shape)
 
-cell("lr, num_epochs, batch_size = 0.1, 10, 256; ...resize=96...; d2l.train_ch6(...)  [batch_size 16, 32/16 images at 32x32, 2 epochs]")
+cell("lr, num_epochs, batch_size = 0.1, 10, 256; ...resize=96...; d2l.train_ch6(...)  [batch_size 16, 32/16 images at 32x32, 2 epochs, float64]")
 lr, num_epochs, batch_size = 0.1, 2, 16
-train_iter, test_iter = d2l.load_data_fashion_mnist_small(batch_size, resize=32, n_train=32, n_test=16)
+train_iter, test_iter = d2l.load_data_fashion_mnist_small(batch_size, resize=32, n_train=32, n_test=16, dtype=torch.float64)
 d2l.seed(89)
+net.double()
 d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr, d2l.try_gpu())
 print(repr(net[-1].bias))

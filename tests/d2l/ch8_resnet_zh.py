@@ -4,7 +4,11 @@ the pytorch cells.
 d2l is tests/d2l/_d2l.py. Departures from the book, for a short deterministic run: the
 residual-block cells' inputs come from d2l.rand; the training sees the first 32 training and
 16 test images of the fake Fashion-MNIST at their 28x28 (not resized to 96: the global
-average pooling takes any size), in batches of 16, for two epochs; weights are NumPy draws
+average pooling takes any size), in batches of 16, for two epochs;
+the training runs in float64 (net.double(), float64 images): after a step or two, float32
+rounding amplified through the batch-norm layers' backward (PyTorch's and gradkit's alike, of the
+same size against a float64 reference) parts the two libraries' losses by more than a few ulps;
+ weights are NumPy draws
 (train_ch6).
 """
 import torch
@@ -90,14 +94,15 @@ print(b1, net[-3:])
 print(sum(p.numel() for p in net.parameters()), len(net.state_dict()), list(net.state_dict())[:8])
 
 cell("X = torch.rand(size=(1, 1, 224, 224)); for layer in net: ...")
-X = torch.rand(size=(1, 1, 224, 224))
+X = d2l.rand(1, 1, 224, 224)  # [torch.rand -> d2l.rand: this forward updates the running statistics]
 for layer in net:
     X = layer(X)
     print(layer.__class__.__name__,'output shape:\t', X.shape)
 
-cell("lr, num_epochs, batch_size = 0.05, 10, 256; ...resize=96...; d2l.train_ch6(...)  [batch_size 16, 32/16 images at 28x28, 2 epochs]")
+cell("lr, num_epochs, batch_size = 0.05, 10, 256; ...resize=96...; d2l.train_ch6(...)  [batch_size 16, 32/16 images at 28x28, 2 epochs, float64]")
 lr, num_epochs, batch_size = 0.05, 2, 16
-train_iter, test_iter = d2l.load_data_fashion_mnist_small(batch_size, n_train=32, n_test=16)
+train_iter, test_iter = d2l.load_data_fashion_mnist_small(batch_size, n_train=32, n_test=16, dtype=torch.float64)
 d2l.seed(87)
+net.double()
 d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr, d2l.try_gpu())
 print(repr(net[-1].bias), repr(net[1][0].bn1.running_var[:4]))
