@@ -84,10 +84,8 @@ def test_lenet_reaches_98_percent_on_digits(tmp_path):
 
 
 @needs_conv
-@pytest.mark.parametrize("device", ["cpu", "strict"])
-def test_resnet_digits_runs_an_epoch(device, tmp_path):
-    out = run("resnet_digits.py", "--device", device, "--epochs", "1",
-              "--checkpoint", str(tmp_path / "resnet.safetensors"), timeout=600)
-    assert f"device: {device}" in out
+def test_resnet_digits_runs_an_epoch(tmp_path):
+    # cpu only: an epoch on the strict device's portable kernels takes about a minute
+    out = run("resnet_digits.py", "--epochs", "1", "--checkpoint", str(tmp_path / "resnet.safetensors"), timeout=600)
     assert re.search(r"^epoch  1, loss [0-9.]+, test acc [0-9.]+$", out, re.M), out
     assert "predictions identical: True" in out
