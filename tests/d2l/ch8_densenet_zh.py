@@ -101,7 +101,8 @@ for layer in net:
 
 cell("lr, num_epochs, batch_size = 0.1, 10, 256; ...resize=96...; d2l.train_ch6(...)  [batch_size 16, 32/16 images at 32x32, 2 epochs, float64]")
 lr, num_epochs, batch_size = 0.1, 2, 16
-train_iter, test_iter = d2l.load_data_fashion_mnist_small(batch_size, resize=32, n_train=32, n_test=16, dtype=torch.float64)
+train_iter, test_iter = d2l.load_data_fashion_mnist_small(batch_size, resize=32, n_train=32, n_test=16,
+                                                          dtype=torch.float64)
 d2l.seed(89)
 net.double()
 d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr, d2l.try_gpu())
