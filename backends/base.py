@@ -14,11 +14,13 @@ from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
+from .kernels.interpolate import InterpolateKernels
 from .kernels.layout import LayoutKernels
 from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
 from .kernels.optimizer import OptimizerKernels
+from .kernels.pooling import PoolingKernels
 from .kernels.random import RandomKernels
 from .kernels.reduction import ReductionKernels
 from .kernels.special import SpecialKernels
@@ -31,8 +33,8 @@ BackendUnavailable = RuntimeError
 
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
-              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels,
-              LayoutKernels):
+              RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
+              InterpolateKernels, PoolingKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

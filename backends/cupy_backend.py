@@ -2,6 +2,7 @@
 ``import gradkit`` never imports cupy."""
 from __future__ import annotations
 
+import math
 from sys import getrefcount
 
 import numpy as np
@@ -160,6 +161,27 @@ class CupyBackend(Backend):
     def add_rows(self, a, idx, v):
         a[self._cupy.arange(a.shape[0]), idx] += v
         return a
+
+    # -- pooling family ------------------------------------------------------------
+    # one scatter or gather kernel on a flat index, where the portable forms compare every
+    # position with every index
+    def max_pool_backward(self, g, indices, in_size, kernel, stride, padding, dilation):
+        return self.plane_scatter_add(g, indices, tuple(in_size))
+
+    def plane_scatter_add(self, g, indices, plane):
+        cupy = self._cupy
+        out = cupy.zeros(g.shape[:g.ndim - len(plane)] + tuple(plane), dtype=g.dtype)
+        cupy.add.at(out.reshape(-1), self._plane_flat_index(indices, len(plane), math.prod(plane)), g.reshape(-1))
+        return out
+
+    def plane_gather(self, a, indices, nd):
+        flat = self._plane_flat_index(indices, nd, math.prod(a.shape[a.ndim - nd:]))
+        return a.reshape(-1)[flat].reshape(indices.shape)
+
+    def max_unpool(self, x, indices, plane):
+        out = self._cupy.zeros(x.shape[:x.ndim - len(plane)] + tuple(plane), dtype=x.dtype)
+        out.reshape(-1)[self._plane_flat_index(indices, len(plane), math.prod(plane))] = x.reshape(-1)
+        return out
 
     # -- random family -------------------------------------------------------------
     def _generator(self, device):

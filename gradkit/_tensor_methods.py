@@ -9,7 +9,7 @@ from . import _layout
 from ._tensor import Tensor, _wrap_dim
 from .ops import arith, compare, creation, device, indexing, inplace, linalg, random, reduction, select, shape
 from .ops import contraction, decompositions, scan, scatter, sorting, statistics, unary, views
-from .ops.nn import softmax
+from .ops.nn import pooling, softmax
 from .ops._core import cast
 
 
@@ -26,7 +26,7 @@ def _method(fn):
 # no two families bind one name (tests/ops/test_family_bindings.py), so their order is free
 FAMILIES = (reduction.FAMILY, views.FAMILY, shape.FAMILY, indexing.FAMILY, linalg.FAMILY, sorting.FAMILY,
             device.FAMILY, inplace.FAMILY, random.FAMILY, creation.FAMILY, scan.FAMILY, statistics.FAMILY,
-            softmax.FAMILY, contraction.FAMILY, decompositions.FAMILY, scatter.FAMILY,
+            softmax.FAMILY, pooling.FAMILY, contraction.FAMILY, decompositions.FAMILY, scatter.FAMILY,
             arith.FAMILY, unary.FAMILY, compare.FAMILY, select.FAMILY)
 
 

@@ -16,7 +16,14 @@ from .layers import (BatchNorm1d, BatchNorm2d, BatchNorm3d, Bilinear, Dropout, E
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
 from .module import Module
-from .parameter import Parameter, UninitializedParameter
+from .normalization_more import (GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LazyBatchNorm1d,
+                                 LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d,
+                                 LazyInstanceNorm3d, LocalResponseNorm)
+from .spatial import (AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout, PixelShuffle,
+                      PixelUnshuffle, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d)
+from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
+from .pooling import *  # noqa: F401,F403  (MaxPool1d/2d/3d, AvgPool1d/2d/3d, adaptive, LP, MaxUnpool)
+from .pooling import __all__ as _pooling_all
 from . import modules  # noqa: F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
 
 __all__ = [
@@ -28,4 +35,8 @@ __all__ = [
     "ELU", "SELU", "CELU", "Softplus", "Softsign", "LogSigmoid", "Hardtanh", "PReLU", "Hardswish", "Hardsigmoid", "GLU",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "KLDivLoss",
-]
+    "UninitializedBuffer", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
+    "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",
+    "LazyInstanceNorm3d", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle",
+    "PixelUnshuffle", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
+] + _pooling_all

@@ -29,9 +29,13 @@ from ..ops.unary import erf  # noqa: F401  (also gradkit.nn.functional.erf)
 from ..ops.unary import expm1 as _expm1, sigmoid as _sigmoid, tanh as _tanh
 from ._functional_activations import (  # noqa: F401  (nn.functional's pointwise activations)
     glu, hardsigmoid, hardswish, hardtanh, in_place as _in_place, mish, prelu, relu6, silu, softplus, softsign)
+from ._functional_norm import *  # noqa: F401,F403  (group/instance/local-response norm, dropout Nd)
+from ._functional_resample import *  # noqa: F401,F403  (interpolate, upsample*, pixel_(un)shuffle)
 from ._functional_layers import (  # noqa: F401  (nn.functional's layers and utilities)
     _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, layer_norm, linear, normalize,
     one_hot, pad)
+from ._functional_pooling import *  # noqa: F401,F403  (max/avg/adaptive/Lp pooling, max unpooling)
+from ._functional_pooling import __all__ as _pooling_all
 
 __all__ = [
     "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",
@@ -40,7 +44,7 @@ __all__ = [
     "linear", "bilinear", "embedding", "layer_norm", "batch_norm", "mse_loss", "l1_loss", "huber_loss",
     "smooth_l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "kl_div", "one_hot", "pad", "normalize", "cosine_similarity", "erf",
-]
+] + _pooling_all
 
 
 # --------------------------------------------------------------------------- helpers
@@ -462,3 +466,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
+
+
+from . import _functional_norm, _functional_resample  # noqa: E402  (their names join nn.functional's)
+
+__all__ += _functional_norm.__all__ + _functional_resample.__all__

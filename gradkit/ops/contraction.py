@@ -102,7 +102,7 @@ def _contract_pair(a, la, b, lb, keep):
     return out, batch + free_a + free_b
 
 
-def _output_labels(rhs, operand_labels, has_ellipsis):
+def _output_labels(rhs, operand_labels):
     if rhs is None:
         # implicit form: the ellipsis dims first, then each label seen once, alphabetically
         counts = {}
@@ -118,9 +118,6 @@ def _output_labels(rhs, operand_labels, has_ellipsis):
     head, sep, tail = rhs.partition(_ELLIPSIS)
     if "." in head + tail:
         raise RuntimeError("einsum(): found '.' for output but it is not part of any ellipsis (...)")
-    if sep and not has_ellipsis:
-        raise RuntimeError("einsum(): ellipsis (...) covering one or more dimensions was given in the output but "
-                           "not in any of the input operands")
     seen_letters = {label for labels in operand_labels for label in labels if isinstance(label, str)}
     for ch in head + tail:
         if not ch.isalpha():
@@ -159,8 +156,7 @@ def einsum(equation, *operands):
                            "einsum(): fewer operands were provided than specified in the equation")
     operand_labels = [_parse_operand_labels(term, operand, k) for k, (term, operand) in
                       enumerate(zip(terms, operands))]
-    has_ellipsis = any(not isinstance(label, str) for labels in operand_labels for label in labels)
-    output = _output_labels(rhs if arrow else None, operand_labels, has_ellipsis)
+    output = _output_labels(rhs if arrow else None, operand_labels)
     _check_sizes(operands, operand_labels)
 
     work = []

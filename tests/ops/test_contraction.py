@@ -58,6 +58,15 @@ def test_einsum_spaces_and_implicit_uppercase_first(device):
     assert_values(gk.einsum("bA", a), [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]])
 
 
+def test_einsum_ellipsis_that_covers_no_dims(device):
+    # accepted by PyTorch, in the inputs and in the output (shapes recorded from PyTorch)
+    x = const(np.ones((2, 3, 4)), device)
+    y = const(np.ones((5, 2, 3, 4)), device)
+    assert tuple(gk.einsum("...ijk, ...xijk -> ...xjk", x, y).shape) == (5, 3, 4)
+    assert tuple(gk.einsum("...ij->...ji", x[0]).shape) == (4, 3)
+    assert tuple(gk.einsum("ij->...ji", x[0]).shape) == (4, 3)
+
+
 @pytest.mark.parametrize("equation,shapes,message", [
     ("ij,jk,k", [(2, 3), (3, 4)], "einsum(): fewer operands were provided than specified in the equation"),
     ("ijk,jk", [(2, 3), (3, 4)], "einsum(): the number of subscripts in the equation (3) does not match the "

@@ -27,7 +27,7 @@ def test_every_op_family_is_bound():
     names = {family.name for family in FAMILIES}
     assert names == {"arith", "unary", "compare", "select", "reduction", "views", "shape", "indexing", "linalg",
                      "sorting", "device", "inplace", "random", "creation", "scan", "statistics", "softmax",
-                     "contraction", "decompositions", "scatter"}
+                     "pooling", "contraction", "decompositions", "scatter"}
     assert len(names) == len(FAMILIES)
 
 

@@ -7,10 +7,15 @@ from .batchnorm import *  # noqa: F401,F403
 from .container import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
 from .flatten import *  # noqa: F401,F403
+from .instancenorm import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .module import Module  # noqa: F401
 from .normalization import *  # noqa: F401,F403
+from .pixelshuffle import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from .upsampling import *  # noqa: F401,F403
 from . import (activation, batchnorm, container, dropout, flatten, linear, loss, module,  # noqa: F401
                normalization, sparse)
+from . import instancenorm, pixelshuffle, pooling, upsampling  # noqa: F401

@@ -1,0 +1,4 @@
+"""``torch.nn.modules.pixelshuffle``'s path to ``PixelShuffle`` and ``PixelUnshuffle``."""
+from ..spatial import PixelShuffle, PixelUnshuffle
+
+__all__ = ["PixelShuffle", "PixelUnshuffle"]
