@@ -7,13 +7,12 @@ shuffling, ProgressBoard points printed instead of drawn. Departures from the bo
 short deterministic run: the first 256 training and 128 test images of the fake Fashion-MNIST
 (tests/d2l/_d2l.py's loader in a DataModule), 28x28 (not resized to 96: the global average
 pooling takes any size), batch_size 64, 2 epochs instead of 10;
-the training runs in float64 (float64 as the default dtype while the lazy layers
-materialise, float64 images): after a step or two, float32
-rounding amplified through the batch-norm layers' backward (PyTorch's and gradkit's alike, of the
-same size against a float64 reference) parts the two libraries' losses by more than a few ulps;
- after the first batch
-materialises the lazy layers, every conv and linear layer gets NumPy draws
-(Trainer.fit(..., init=same_weights) with tests/d2l/_d2l.py's same_weights).
+the training runs in float64 (the default dtype while the lazy layers materialise, float64
+images): after a step or two, float32 rounding amplified through the batch-norm layers'
+backward (PyTorch's and gradkit's alike, equally far from a float64 reference) parts the two
+libraries' losses by more than a few ulps; after the first batch materialises the lazy
+layers, every conv and linear layer gets NumPy draws (Trainer.fit(..., init=same_weights)
+with tests/d2l/_d2l.py's same_weights).
 """
 import torch
 from torch import nn

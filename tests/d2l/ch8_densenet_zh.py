@@ -6,10 +6,9 @@ cells' inputs come from d2l.randn; the training sees the first 32 training and 1
 images of the fake Fashion-MNIST resized to 32 (not 96; three transition layers halve 28
 too often) in NumPy, in batches of 16, for two epochs;
 the training runs in float64 (net.double(), float64 images): after a step or two, float32
-rounding amplified through the batch-norm layers' backward (PyTorch's and gradkit's alike, of the
-same size against a float64 reference) parts the two libraries' losses by more than a few ulps;
- weights are NumPy draws
-(train_ch6).
+rounding amplified through the batch-norm layers' backward (PyTorch's and gradkit's alike,
+equally far from a float64 reference) parts the two libraries' losses by more than a few ulps;
+weights are NumPy draws (train_ch6).
 """
 import torch
 from torch import nn

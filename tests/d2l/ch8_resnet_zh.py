@@ -6,10 +6,9 @@ residual-block cells' inputs come from d2l.rand; the training sees the first 32 
 16 test images of the fake Fashion-MNIST at their 28x28 (not resized to 96: the global
 average pooling takes any size), in batches of 16, for two epochs;
 the training runs in float64 (net.double(), float64 images): after a step or two, float32
-rounding amplified through the batch-norm layers' backward (PyTorch's and gradkit's alike, of the
-same size against a float64 reference) parts the two libraries' losses by more than a few ulps;
- weights are NumPy draws
-(train_ch6).
+rounding amplified through the batch-norm layers' backward (PyTorch's and gradkit's alike,
+equally far from a float64 reference) parts the two libraries' losses by more than a few ulps;
+weights are NumPy draws (train_ch6).
 """
 import torch
 from torch import nn
