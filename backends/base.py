@@ -13,6 +13,7 @@ from __future__ import annotations
 from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
+from .kernels.conv import ConvKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
 from .kernels.interpolate import InterpolateKernels
 from .kernels.layout import LayoutKernels
@@ -34,7 +35,7 @@ BackendUnavailable = RuntimeError
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
               RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
-              InterpolateKernels, PoolingKernels):
+              InterpolateKernels, PoolingKernels, ConvKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -9,7 +9,9 @@ from sys import getrefcount
 
 import numpy as np
 
+from . import _numpy_conv
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
+from ._lapack import LEFT, LOWER, NO_TRANS, NON_UNIT, ROW_MAJOR, UNIT, UPPER, lapack_for
 from ._malloc import keep_freed_memory
 from ._strides import element_layout, is_dense
 from .base import SOLE_HOLDER_REFS, Backend
@@ -242,6 +244,27 @@ class NumpyBackend(Backend):
     def linear_grad_bias(self, g):
         return np.add.reduce(g if g.ndim == 2 else g.reshape(-1, g.shape[-1]), axis=0)
 
+    # -- convolution family ------------------------------------------------------------
+    # strided views and one BLAS product per group (backends/_numpy_conv.py); other dtypes
+    # (integers, float16) take the portable kernels
+    def conv(self, x, w, b, stride, padding, dilation, groups):
+        if _numpy_conv.fast(x, w) and (b is None or _numpy_conv.fast(b)):
+            return _numpy_conv.conv(x, w, b, stride, padding, dilation, groups)
+        return super().conv(x, w, b, stride, padding, dilation, groups)
+
+    def conv_grad_input(self, g, w, input_size, stride, padding, dilation, groups):
+        if _numpy_conv.fast(g, w):
+            return _numpy_conv.conv_grad_input(g, w, input_size, stride, padding, dilation, groups)
+        return super().conv_grad_input(g, w, input_size, stride, padding, dilation, groups)
+
+    def conv_grad_weight(self, g, x, kernel_size, stride, padding, dilation, groups):
+        if _numpy_conv.fast(g, x):
+            return _numpy_conv.conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups)
+        return super().conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups)
+
+    def conv_grad_bias(self, g):
+        return _numpy_conv.conv_grad_bias(g) if type(g) is np.ndarray else super().conv_grad_bias(g)
+
     # -- loss family ---------------------------------------------------------------
     def indices_in_range(self, idx, high):
         if idx.size == 0:
@@ -421,7 +444,38 @@ class NumpyBackend(Backend):
             np.multiply(xf[i:j], alpha, out=s)
             np.add(yf[i:j], s, out=yf[i:j])
 
-    # -- random family -------------------------------------------------------------
+    # -- linalg family -------------------------------------------------------------
+    # NumPy has no triangular solve or LU of its own (SciPy's are LAPACK's); the OpenBLAS its
+    # wheels bundle has both, and they run in one library call rather than one NumPy
+    # expression per column. Without that library the portable versions run.
+    def linalg_lu(self, a):
+        getrf = lapack_for("getrf", a.dtype)
+        if getrf is None or a.size == 0:
+            return super().linalg_lu(a)
+        m, n = a.shape[-2], a.shape[-1]
+        lu = np.array(a, order="C", copy=True)
+        matrices = lu.reshape(-1, m, n)
+        pivots = np.empty((matrices.shape[0], min(m, n)), dtype=np.int64)
+        for matrix, swaps in zip(matrices, pivots):
+            # info > 0 is a zero pivot (the factors are still complete); < 0 an argument LAPACKE
+            # refused (it checks for NaN): then the portable elimination, which goes on through NaN
+            if getrf(ROW_MAJOR, m, n, matrix.ctypes.data, n, swaps.ctypes.data) < 0:
+                return super().linalg_lu(a)
+        return lu, pivots.reshape(a.shape[:-2] + (min(m, n),)).astype(np.int32)
+
+    def linalg_solve_triangular(self, a, b, upper, unitriangular):
+        trsm = lapack_for("trsm", a.dtype)
+        if trsm is None or a.dtype != b.dtype or b.size == 0:
+            return super().linalg_solve_triangular(a, b, upper, unitriangular)
+        n, k = b.shape[-2], b.shape[-1]
+        solution = np.array(b, order="C", copy=True)  # trsm writes the solution over B
+        triangles = np.ascontiguousarray(a).reshape(-1, n, n)
+        uplo = UPPER if upper else LOWER
+        diag = UNIT if unitriangular else NON_UNIT
+        for triangle, rhs in zip(triangles, solution.reshape(-1, n, k)):
+            trsm(ROW_MAJOR, LEFT, uplo, NO_TRANS, diag, n, k, 1.0, triangle.ctypes.data, n, rhs.ctypes.data, k)
+        return solution
+
     def seed(self, seed: int) -> None:
         self._rng = np.random.Generator(np.random.PCG64(seed))
 

@@ -30,6 +30,9 @@ def rows_for(run):
     rows += [(f"step.mlp{b}", f"MLP 784-256-256-10 step, batch {b}", "ms") for b in batches]
     rows += [("step.lenet256", f"LeNet step (D2L: sigmoid, avg pooling), batch {W.LENET_BATCH}", "ms"),
              ("step.resnet18", f"ResNet-18 step, batch {W.RESNET_BATCH}, 3x32x32", "ms"),
+             ("step.lstm", f"nn.LSTM char-model step (hidden {W.LSTM['hidden']}, batch {W.LSTM['batch']}, "
+                           f"{W.LSTM['steps']} steps)", "ms"),
+             ("step.lstm_scratch", "from-scratch LSTM step (D2L's gates in tensor ops), same sizes", "ms"),
              ("memory.traced", "MLP training: peak traced memory (tracemalloc)", "MiB"),
              ("memory.rss", "MLP training: process peak RSS", "MiB"),
              ("memory.resnet_rss", f"ResNet-18 training ({W.RESNET_MEMORY_STEPS} steps): process peak RSS", "MiB")]

@@ -29,6 +29,8 @@ TARGETS = (
     Target("one tracked op fwd, 10x10: ≤ 1.5× PyTorch", "overhead.op", "torch", 1.5),
     Target("LeNet step, batch 256: ≤ 1.5× PyTorch", "step.lenet256", "torch", 1.5),
     Target("ResNet-18 step, batch 32: ≤ 1.3× PyTorch", "step.resnet18", "torch", 1.3),
+    Target("nn.LSTM step: ≤ 1.3× PyTorch", "step.lstm", "torch", 1.3),
+    Target("from-scratch LSTM step: ≤ 1.0× PyTorch", "step.lstm_scratch", "torch", 1.0),
     Target("MLP training peak memory (tracemalloc): ≤ 1.2× hand-written NumPy", "memory.traced", "numpy", 1.2),
     Target("digits MLP test accuracy: ≥ 95%", "digits.accuracy", "", 95.0),
 )

@@ -127,6 +127,80 @@ def resnet18_step_fn(lib, device):
                    lib.randint(0, 10, (W.RESNET_BATCH,), device=device))
 
 
+def _char_batch(lib, device):
+    """A fixed minibatch of the character model: one-hot inputs (steps, batch, vocab), as D2L
+    feeds them, and the next-character targets (steps * batch,)."""
+    v, b, n = W.LSTM["vocab"], W.LSTM["batch"], W.LSTM["steps"]
+    tokens = lib.randint(0, v, (b, n + 1), device=device)
+    X = lib.nn.functional.one_hot(tokens[:, :-1].T, v).float()
+    return X, tokens[:, 1:].T.reshape(-1)
+
+
+def _clipped_sgd_step(lib, params, loss_fn):
+    def step():
+        loss = loss_fn()
+        for p in params:
+            p.grad = None
+        loss.backward()
+        lib.nn.utils.clip_grad_norm_(params, 1.0)
+        with lib.no_grad():
+            for p in params:
+                p -= p.grad  # lr 1, as the book trains its language models
+        return loss
+
+    return step
+
+
+def lstm_step_fn(lib, device):
+    lib.manual_seed(0)
+    nn = lib.nn
+    rnn = nn.LSTM(W.LSTM["vocab"], W.LSTM["hidden"]).to(device)
+    head = nn.Linear(W.LSTM["hidden"], W.LSTM["vocab"]).to(device)
+    X, y = _char_batch(lib, device)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def loss():
+        out, _ = rnn(X)
+        return loss_fn(head(out.reshape(-1, out.shape[-1])), y)
+
+    return _clipped_sgd_step(lib, list(rnn.parameters()) + list(head.parameters()), loss)
+
+
+def lstm_scratch_step_fn(lib, device):
+    """D2L's LSTM from scratch: twelve gate parameters plus the output layer, a Python loop
+    over the time steps."""
+    lib.manual_seed(0)
+    v, h = W.LSTM["vocab"], W.LSTM["hidden"]
+
+    def normal(*shape):
+        return (lib.randn(*shape, device=device) * 0.01).requires_grad_()
+
+    def gate():
+        return normal(v, h), normal(h, h), lib.zeros(h, device=device, requires_grad=True)
+
+    (W_xi, W_hi, b_i), (W_xf, W_hf, b_f), (W_xo, W_ho, b_o), (W_xc, W_hc, b_c) = gate(), gate(), gate(), gate()
+    W_hq, b_q = normal(h, v), lib.zeros(v, device=device, requires_grad=True)
+    params = [W_xi, W_hi, b_i, W_xf, W_hf, b_f, W_xo, W_ho, b_o, W_xc, W_hc, b_c, W_hq, b_q]
+    X, y = _char_batch(lib, device)
+    loss_fn = lib.nn.CrossEntropyLoss()
+
+    def loss():
+        H = lib.zeros(W.LSTM["batch"], h, device=device)
+        C = lib.zeros(W.LSTM["batch"], h, device=device)
+        outputs = []
+        for x in X:
+            I = lib.sigmoid(x @ W_xi + H @ W_hi + b_i)  # noqa: E741  (the book's names)
+            F = lib.sigmoid(x @ W_xf + H @ W_hf + b_f)
+            O = lib.sigmoid(x @ W_xo + H @ W_ho + b_o)
+            C_tilda = lib.tanh(x @ W_xc + H @ W_hc + b_c)
+            C = F * C + I * C_tilda
+            H = O * lib.tanh(C)
+            outputs.append(H @ W_hq + b_q)
+        return loss_fn(lib.cat(outputs, dim=0), y)
+
+    return _clipped_sgd_step(lib, params, loss)
+
+
 # -- one-shot sections ---------------------------------------------------------------------
 def digits_run(lib, device, cfg, train, test, sync):
     """The digits MLP trained for ``cfg['digits_epochs']`` epochs on the ``train`` loader, then
@@ -223,8 +297,11 @@ def builders(lib):
     """``BUILDERS`` for a worker: each ``builder(device, *args)`` returns the call to time."""
     out = {name: functools.partial(fn, lib) for name, fn in (
         ("one_op", one_op), ("chain", chain), ("mlp_step", mlp_step_fn), ("lenet_step", lenet_step_fn),
-        ("resnet18_step", resnet18_step_fn), ("matmul", matmul), ("elementwise", elementwise), ("conv2d", conv2d))}
+        ("resnet18_step", resnet18_step_fn), ("lstm_step", lstm_step_fn), ("lstm_scratch_step", lstm_scratch_step_fn),
+        ("matmul", matmul), ("elementwise", elementwise), ("conv2d", conv2d))}
     for name in ("lenet_step", "resnet18_step", "conv2d"):
         if not all(hasattr(lib.nn, layer) for layer in ("Conv2d", "AvgPool2d", "MaxPool2d", "AdaptiveAvgPool2d")):
             out[name] = "not available (no nn.Conv2d and pooling yet)"
+    if not hasattr(lib.nn, "LSTM"):
+        out["lstm_step"] = "not available (no nn.LSTM yet)"
     return out

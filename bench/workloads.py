@@ -17,6 +17,11 @@ each workload with their own arrays.
   256, cross-entropy and SGD as above.
 - step.resnet18: torchvision's ResNet-18 (7x7 stride-2 stem, 3x3 max pooling, four stages
   of two basic blocks, batch normalisation in training mode, 10 classes) on 3x32x32, batch 32.
+- step.lstm / step.lstm_scratch: a character language model's training step as D2L writes
+  it (vocab 28 one-hot, hidden 256, batch 32, 35 time steps, a linear output layer,
+  cross-entropy over every step, gradient clipping to norm 1, SGD lr 1): with ``nn.LSTM``, and
+  with the book's from-scratch LSTM (its gates written with tensor ops, one time step at a
+  time).
 - sweep.conv2d: a 3x3 convolution, C -> C channels, padding 1, forward only, batch 16, at
   ResNet-like pairs of channels and image size (``CONV_SWEEP``); GFLOP/s = 2 N C^2 9 H W / t.
 - memory.resnet_rss (CPU): peak RSS of a fresh process that builds the ResNet-18 and trains
@@ -43,6 +48,7 @@ OP_SHAPE = (10, 10)
 LENET_BATCH = 256
 RESNET_BATCH = 32
 RESNET_MEMORY_STEPS = 3
+LSTM = {"vocab": 28, "hidden": 256, "batch": 32, "steps": 35}
 # sweep.conv2d: channels -> image size (square), as the stages of a ResNet pair them
 CONV_SWEEP = {16: 64, 32: 32, 64: 32, 128: 16, 256: 8, 512: 4}
 CONV_BATCH = 16
@@ -101,6 +107,8 @@ def case_list(cfg, sections):
         out += [(f"step.mlp{b}", "mlp_step", (b,), MS_PER_STEP) for b in cfg["batches"]]
         out.append(("step.lenet256", "lenet_step", (), MS_PER_STEP))
         out.append(("step.resnet18", "resnet18_step", (), MS_PER_STEP))
+        out.append(("step.lstm", "lstm_step", (), MS_PER_STEP))
+        out.append(("step.lstm_scratch", "lstm_scratch_step", (), MS_PER_STEP))
     if "sweep" in sections:
         out += [(f"sweep.matmul/{n}", "matmul", (n,), ("rate", matmul_flops(n) / 1e9, "GFLOP/s"))
                 for n in cfg["matmul_sizes"]]

@@ -102,6 +102,11 @@ _LAZY_SUBMODULES = ("distributions", "backends", "testing", "accelerator", "util
                     "func", "viz", "special", "linalg")
 
 
+# PyTorch's top-level functions that live in a lazily loaded submodule: name -> that module
+_LAZY_FUNCTIONS = dict.fromkeys(("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                                 "conv_transpose3d"), "nn._functional_conv")
+
+
 def __getattr__(name):
     # Submodules that pull in more code load on first use. Whatever goes wrong while one
     # loads surfaces as AttributeError (chained to the cause): hasattr(gradkit, name) and
@@ -114,4 +119,8 @@ def __getattr__(name):
                                  f"{type(exc).__name__}: {exc})") from exc
         globals()[name] = module
         return module
+    if name in _LAZY_FUNCTIONS:
+        function = getattr(_lazy(_LAZY_FUNCTIONS[name]), name)
+        globals()[name] = function
+        return function
     raise AttributeError(f"module 'gradkit' has no attribute {name!r}")

@@ -8,7 +8,7 @@ from . import _dtype as D
 from . import _layout
 from ._tensor import Tensor, _wrap_dim
 from .ops import arith, compare, creation, device, indexing, inplace, linalg, random, reduction, select, shape
-from .ops import contraction, decompositions, scan, scatter, sorting, statistics, unary, views
+from .ops import contraction, decompositions, linalg_more, scan, scatter, sorting, statistics, unary, views
 from .ops.nn import pooling, softmax
 from .ops._core import cast
 
@@ -26,8 +26,8 @@ def _method(fn):
 # no two families bind one name (tests/ops/test_family_bindings.py), so their order is free
 FAMILIES = (reduction.FAMILY, views.FAMILY, shape.FAMILY, indexing.FAMILY, linalg.FAMILY, sorting.FAMILY,
             device.FAMILY, inplace.FAMILY, random.FAMILY, creation.FAMILY, scan.FAMILY, statistics.FAMILY,
-            softmax.FAMILY, pooling.FAMILY, contraction.FAMILY, decompositions.FAMILY, scatter.FAMILY,
-            arith.FAMILY, unary.FAMILY, compare.FAMILY, select.FAMILY)
+            softmax.FAMILY, pooling.FAMILY, contraction.FAMILY, decompositions.FAMILY, linalg_more.FAMILY,
+            scatter.FAMILY, arith.FAMILY, unary.FAMILY, compare.FAMILY, select.FAMILY)
 
 
 def _bind_functions():
@@ -182,7 +182,8 @@ def _bind_random_fill():
 
 
 def _bind_conversions():
-    casts = {"float": D.float32, "double": D.float64, "half": D.float16, "bfloat16": D.bfloat16, "long": D.int64, "int": D.int32,
+    casts = {"float": D.float32, "double": D.float64, "half": D.float16, "bfloat16": D.bfloat16, "long": D.int64,
+             "int": D.int32,
              "short": D.int16, "char": D.int8, "byte": D.uint8, "bool": D.bool_}
     for name, dt in casts.items():
         def method(self, memory_format=None, _dt=dt):

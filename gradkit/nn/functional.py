@@ -34,6 +34,8 @@ from ._functional_resample import *  # noqa: F401,F403  (interpolate, upsample*,
 from ._functional_layers import (  # noqa: F401  (nn.functional's layers and utilities)
     _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, layer_norm, linear, normalize,
     one_hot, pad)
+from ._functional_conv import (  # noqa: F401  (nn.functional's convolutions, unfold and fold)
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional_pooling import *  # noqa: F401,F403  (max/avg/adaptive/Lp pooling, max unpooling)
 from ._functional_pooling import __all__ as _pooling_all
 
@@ -44,6 +46,7 @@ __all__ = [
     "linear", "bilinear", "embedding", "layer_norm", "batch_norm", "mse_loss", "l1_loss", "huber_loss",
     "smooth_l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "kl_div", "one_hot", "pad", "normalize", "cosine_similarity", "erf",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold", "fold",
 ] + _pooling_all
 
 

@@ -3,11 +3,13 @@ PyTorch's gradients. Forwards call the backend's linalg kernels; backwards are w
 gradkit ops, so the gradient of a gradient comes from the same formulas."""
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.node import Node
+from ..backends.kernels.linalg import _NOT_PD, _SINGULAR, LinAlgError
 from ._table import Family
 
 FAMILY = Family("decompositions")
@@ -16,6 +18,9 @@ SlogdetResult = namedtuple("slogdet", ["sign", "logabsdet"])
 QRResult = namedtuple("qr", ["Q", "R"])
 SVDResult = namedtuple("svd", ["U", "S", "Vh"])
 EighResult = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+InvExResult = namedtuple("inv_ex", ["inverse", "info"])
+CholeskyExResult = namedtuple("cholesky_ex", ["L", "info"])
+SolveExResult = namedtuple("solve_ex", ["result", "info"])
 
 
 def check_matrices(op, a, square=True):
@@ -29,6 +34,15 @@ def check_matrices(op, a, square=True):
     if square and a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {a.shape[-2]} by "
                            f"{a.shape[-1]} matrices")
+
+
+def _run_kernel(kernel, *tensors):
+    """A kernel's raw result on the tensors' arrays (for info tensors: nothing to differentiate)."""
+    return getattr(tensors[0].device.backend, kernel)(*[t._data for t in tensors])
+
+
+def _wrap(array, like):
+    return Tensor._make(array, like._device)
 
 
 def _matrix_scalar(t):
@@ -414,3 +428,96 @@ def svd_legacy(input, some=True, compute_uv=True):
 
 
 FAMILY.export(svd_legacy, name="svd")
+
+
+# -- the _ex forms: an info tensor instead of an exception ------------------------------------
+def _check_info(op, info, template, check_errors):
+    """Raises PyTorch's LinAlgError when asked to and some matrix failed."""
+    if check_errors and bool((info != 0).any()):
+        flat = info.reshape(-1)
+        first = int(flat.nonzero()[0, 0])
+        where = f"(Batch element {first}): " if info.ndim else ""
+        raise LinAlgError(f"{op}: {where}{template.format(int(flat[first]))}")
+
+
+def _nan_where_failed(fn, A, info, fill=math.nan):
+    """fn(A) where the matrix succeeded, ``fill`` where it did not (fn sees the identity there,
+    so it raises nothing and the gradients of the other matrices are untouched)."""
+    if not bool((info != 0).any()):
+        return fn(A)
+    from .creation import eye
+    from .select import where
+
+    failed = (info != 0).unsqueeze(-1).unsqueeze(-1)
+    safe = where(failed, eye(A.shape[-1], dtype=A.dtype, device=A.device), A)
+    return where(failed, fill, fn(safe))
+
+
+def writes_out(fn):
+    """PyTorch's ``out=`` for a function without one: the result (each tensor of a tuple)
+    written into the tensors given, which are returned."""
+    def with_out(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        from ._core import _out
+
+        if not isinstance(result, tuple):
+            return _out(result, out)
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be tuple of {len(result)} Tensors")
+        written = [_out(r, o) for r, o in zip(result, out)]
+        return type(result)(*written)
+
+    with_out.__name__ = with_out.__qualname__ = fn.__name__
+    with_out.__doc__ = fn.__doc__
+    with_out.__wrapped__ = fn
+    return with_out
+
+
+def _no_failures(A):
+    from .creation import zeros
+
+    return zeros(tuple(A.shape[:-2]), dtype=D.int32, device=A.device)
+
+
+# The _ex forms run the plain op first: LAPACK's info (a loop over the columns) is worked out
+# only for a batch where some matrix failed.
+@writes_out
+def inv_ex(A, *, check_errors=False):
+    check_matrices("linalg.inv_ex", A)
+    try:
+        return InvExResult(inv(A), _no_failures(A))
+    except LinAlgError:
+        info = _wrap(_run_kernel("linalg_lu_info", A), A)
+    _check_info("linalg.inv_ex", info, _SINGULAR, check_errors)
+    return InvExResult(_nan_where_failed(inv, A, info), info)
+
+
+@writes_out
+def cholesky_ex(A, *, upper=False, check_errors=False):
+    check_matrices("linalg.cholesky_ex", A)
+    try:
+        return CholeskyExResult(cholesky(A, upper=upper), _no_failures(A))
+    except LinAlgError:
+        info = _wrap(_run_kernel("linalg_cholesky_info", A), A)
+    _check_info("linalg.cholesky_ex", info, _NOT_PD, check_errors)
+    return CholeskyExResult(_nan_where_failed(lambda a: cholesky(a, upper=upper), A, info), info)
+
+
+@writes_out
+def solve_ex(A, B, *, left=True, check_errors=False):
+    check_matrices("linalg.solve_ex", A)
+    try:
+        return SolveExResult(solve(A, B, left=left), _no_failures(A))
+    except LinAlgError:
+        info = _wrap(_run_kernel("linalg_lu_info", A), A)
+    _check_info("torch.linalg.solve_ex", info, "The solver failed because the input matrix is singular.",
+                check_errors)
+    from .creation import eye
+    from .select import where
+
+    failed = (info != 0).unsqueeze(-1).unsqueeze(-1)
+    result = solve(where(failed, eye(A.shape[-1], dtype=A.dtype, device=A.device), A), B, left=left)
+    mask = failed if result.ndim == A.ndim else failed.squeeze(-1)
+    return SolveExResult(where(mask, math.nan, result), info)

@@ -27,7 +27,7 @@ def test_every_op_family_is_bound():
     names = {family.name for family in FAMILIES}
     assert names == {"arith", "unary", "compare", "select", "reduction", "views", "shape", "indexing", "linalg",
                      "sorting", "device", "inplace", "random", "creation", "scan", "statistics", "softmax",
-                     "pooling", "contraction", "decompositions", "scatter"}
+                     "pooling", "contraction", "decompositions", "linalg_more", "scatter"}
     assert len(names) == len(FAMILIES)
 
 
@@ -97,6 +97,7 @@ _INPLACE_SAMPLES = {
     "index_fill": ((2, 3), lambda x: (1, _long([0, 2], x), -1.0)),
     "index_put": ((2, 3), lambda x: ((_long([1, 0], x), _long([2, 2], x)), x[0, :2] - 1, True)),
     "masked_scatter": ((2, 3), lambda x: (x > 0.5, x * 10)),
+    "renorm": ((2, 3), lambda x: (2, 0, 0.5)),
 }
 
 

@@ -5,8 +5,10 @@ re-exports the classes defined elsewhere in ``gradkit.nn``: the same objects, so
 from .activation import *  # noqa: F401,F403
 from .batchnorm import *  # noqa: F401,F403
 from .container import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
 from .flatten import *  # noqa: F401,F403
+from .fold import *  # noqa: F401,F403
 from .instancenorm import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
@@ -18,4 +20,4 @@ from .sparse import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from . import (activation, batchnorm, container, dropout, flatten, linear, loss, module,  # noqa: F401
                normalization, sparse)
-from . import instancenorm, pixelshuffle, pooling, upsampling  # noqa: F401
+from . import conv, fold, instancenorm, pixelshuffle, pooling, upsampling  # noqa: F401,E402
