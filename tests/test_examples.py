@@ -65,16 +65,6 @@ def test_example_on_a_device_that_cannot_work_says_so_in_one_line():
     assert "Traceback" not in proc.stderr
 
 
-def _has_conv_and_pool():
-    import gradkit
-
-    return all(hasattr(gradkit.nn, name) for name in ("Conv2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm2d"))
-
-
-needs_conv = pytest.mark.skipif(not _has_conv_and_pool(), reason="gradkit.nn has no convolution or pooling yet")
-
-
-@needs_conv
 def test_lenet_reaches_98_percent_on_digits(tmp_path):
     out = run("lenet.py", "--checkpoint", str(tmp_path / "lenet.safetensors"), timeout=600)
     accuracy = float(re.search(r"final test accuracy ([0-9.]+)", out).group(1))
@@ -83,7 +73,6 @@ def test_lenet_reaches_98_percent_on_digits(tmp_path):
     assert "predictions identical: True" in out
 
 
-@needs_conv
 def test_resnet_digits_runs_an_epoch(tmp_path):
     # cpu only: an epoch on the strict device's portable kernels takes about a minute
     out = run("resnet_digits.py", "--epochs", "1", "--checkpoint", str(tmp_path / "resnet.safetensors"), timeout=600)

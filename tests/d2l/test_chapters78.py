@@ -38,12 +38,6 @@ SCRIPTS = sorted(f[:-3] for f in os.listdir(HERE) if re.match(r"ch[78]_.*\.py$",
 SLOW: set[str] = set()
 
 
-def _has_conv_and_pool():
-    import gradkit
-
-    return all(hasattr(gradkit.nn, name) for name in ("Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"))
-
-
 def expected_lines(name: str) -> list[str]:
     with open(os.path.join(EXPECTED, name + ".txt"), encoding="utf-8") as f:
         return f.read().splitlines()
@@ -81,7 +75,6 @@ def _run(name, device):
     return _RUNS[name, device]
 
 
-@pytest.mark.skipif(not _has_conv_and_pool(), reason="gradkit.nn has no convolution or pooling yet")
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in SCRIPTS])
 def test_d2l_chapters78(name, device):
