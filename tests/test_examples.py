@@ -63,3 +63,18 @@ def test_example_on_a_device_that_cannot_work_says_so_in_one_line():
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and proc.stderr.startswith("error: CUDA was asked for but ")
     assert "Traceback" not in proc.stderr
+
+
+def test_lenet_reaches_98_percent_on_digits(tmp_path):
+    out = run("lenet.py", "--checkpoint", str(tmp_path / "lenet.safetensors"), timeout=600)
+    accuracy = float(re.search(r"final test accuracy ([0-9.]+)", out).group(1))
+    assert re.search(r"trained in ([0-9.]+)s", out), out
+    assert accuracy >= 0.98, out
+    assert "predictions identical: True" in out
+
+
+def test_resnet_digits_runs_an_epoch(tmp_path):
+    # cpu only: an epoch on the strict device's portable kernels takes about a minute
+    out = run("resnet_digits.py", "--epochs", "1", "--checkpoint", str(tmp_path / "resnet.safetensors"), timeout=600)
+    assert re.search(r"^epoch  1, loss [0-9.]+, test acc [0-9.]+$", out, re.M), out
+    assert "predictions identical: True" in out

@@ -355,3 +355,169 @@ def kaggle_house_csv(n_train=200, n_test=100):
     frame.iloc[:n_train].to_csv(paths[0], index=False)
     frame.iloc[n_train:].drop(columns=['SalePrice']).to_csv(paths[1], index=False)
     return paths
+
+
+# -- chapters 7-8: convolutional networks (d2l-zh chapters 6-7) -------------------------------
+# Stand-ins, as above: ``same_weights`` gives a net's layers NumPy draws; the Fashion-MNIST
+# loader takes the first few images and resizes them in NumPy, so both runs see the same
+# batches without torchvision or F.interpolate; ``train_ch6`` prints the points its Animator
+# would draw and leaves out the examples/sec line (a timing).
+def corr2d(X, K):
+    """计算二维互相关运算"""
+    h, w = K.shape
+    Y = zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = reduce_sum((X[i: i + h, j: j + w] * K))
+    return Y
+
+
+def try_gpu(i=0):
+    """如果存在，则返回gpu(i)，否则返回cpu() [the default device where there is no GPU: the
+    strict test device plays the GPU, so net.to(device) keeps the net beside its batches]"""
+    if torch.cuda.device_count() >= i + 1:
+        return torch.device(f'cuda:{i}')
+    return torch.get_default_device()
+
+
+def same_weights(net):
+    """[not in d2l] Every layer weight (a parameter named ``weight`` of 2+ dims: Linear, Conv*)
+    gets Xavier-uniform draws (train_ch6's init_weights) and its bias U(-1/sqrt(fan_in),
+    1/sqrt(fan_in)) (the layers' default), from NumPy; BatchNorm keeps its ones and zeros and
+    restarts its running statistics (a forward before, e.g. a layer-shape walk, moved them)."""
+    import math
+
+    with torch.no_grad():
+        for m in net.modules():
+            if hasattr(m, 'reset_running_stats'):
+                m.reset_running_stats()
+            w = getattr(m, 'weight', None)
+            if not isinstance(w, nn.Parameter) or w.dim() < 2:
+                continue
+            receptive = math.prod(w.shape[2:])
+            fan_in, fan_out = w.shape[1] * receptive, w.shape[0] * receptive
+            bound = math.sqrt(6.0 / (fan_in + fan_out))
+            w.copy_(uniform(-bound, bound, w.shape))
+            b = getattr(m, 'bias', None)
+            if isinstance(b, nn.Parameter):
+                b.copy_(uniform(-1 / math.sqrt(fan_in), 1 / math.sqrt(fan_in), b.shape))
+
+
+def _resize_matrix(n_in, n_out):
+    """(n_out, n_in) bilinear weights with half-pixel centres: what transforms.Resize (and
+    F.interpolate(mode='bilinear', align_corners=False)) computes when it enlarges."""
+    m = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        src = max((i + 0.5) * n_in / n_out - 0.5, 0.0)
+        i0 = int(src)
+        i1 = min(i0 + 1, n_in - 1)
+        lam = src - i0
+        m[i, i0] += 1 - lam
+        m[i, i1] += lam
+    return m
+
+
+def load_data_fashion_mnist_small(batch_size, resize=None, n_train=600, n_test=200, dtype=None):
+    """[stand-in for load_data_fashion_mnist(batch_size, resize)] the first n_train training
+    and n_test test images of the fake Fashion-MNIST, resized in NumPy (bilinear, as
+    transforms.Resize enlarges), as TensorDatasets in both runs; shuffling by FixedShuffle.
+    dtype=torch.float64 gives float64 images, for the nets trained in float64 (see
+    test_chapters78.py)."""
+    root = _fake_fashion_mnist.write(DATA_DIR)
+    raw = os.path.join(root, 'FashionMNIST', 'raw')
+
+    def dataset(prefix, n):
+        imgs = _fake_fashion_mnist._read_idx(os.path.join(raw, f'{prefix}-images-idx3-ubyte.gz'))[:n]
+        labels = _fake_fashion_mnist._read_idx(os.path.join(raw, f'{prefix}-labels-idx1-ubyte.gz'))[:n]
+        X = imgs.astype(np.float32) / np.float32(255)
+        if resize is not None:
+            m = _resize_matrix(28, resize)
+            X = np.einsum('ij,njk,lk->nil', m, X.astype(np.float64), m).astype(np.float32)
+        return data.TensorDataset(torch.tensor(X[:, None], dtype=dtype or torch.float32),
+                                 torch.tensor(labels.astype(np.int64)))
+
+    train, test = dataset('train', n_train), dataset('t10k', n_test)
+    return (data.DataLoader(train, batch_size, sampler=FixedShuffle(len(train))),
+            data.DataLoader(test, batch_size, shuffle=False))
+
+
+def evaluate_accuracy_gpu(net, data_iter, device=None):
+    """使用GPU计算模型在数据集上的精度"""
+    if isinstance(net, nn.Module):
+        net.eval()  # 设置为评估模式
+        if not device:
+            device = next(iter(net.parameters())).device
+    # 正确预测的数量，总预测的数量
+    metric = Accumulator(2)
+    with torch.no_grad():
+        for X, y in data_iter:
+            if isinstance(X, list):
+                # BERT微调所需的（之后将介绍）
+                X = [x.to(device) for x in X]
+            else:
+                X = X.to(device)
+            y = y.to(device)
+            metric.add(accuracy(net(X), y), size(y))
+    return metric[0] / metric[1]
+
+
+def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
+    """用GPU训练模型(在第六章定义) [after init_weights the same NumPy draws in both runs
+    (same_weights); prints each batch's loss and each epoch's point instead of animating]"""
+    def init_weights(m):
+        if type(m) == nn.Linear or type(m) == nn.Conv2d:
+            nn.init.xavier_uniform_(m.weight)
+    net.apply(init_weights)
+    same_weights(net)  # [the same start]
+    print('training on', 'the default device' if device == torch.get_default_device() else device)
+    net.to(device)
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+    loss = nn.CrossEntropyLoss()
+    timer, num_batches = Timer(), len(train_iter)
+    for epoch in range(num_epochs):
+        # 训练损失之和，训练准确率之和，样本数
+        metric = Accumulator(3)
+        net.train()
+        losses = []
+        for i, (X, y) in enumerate(train_iter):
+            timer.start()
+            optimizer.zero_grad()
+            X, y = X.to(device), y.to(device)
+            y_hat = net(X)
+            l = loss(y_hat, y)
+            l.backward()
+            optimizer.step()
+            with torch.no_grad():
+                metric.add(l * X.shape[0], accuracy(y_hat, y), X.shape[0])
+            timer.stop()
+            train_l = metric[0] / metric[2]
+            train_acc = metric[1] / metric[2]
+            losses.append(f'{float(l.detach()):.6f}')
+        test_acc = evaluate_accuracy_gpu(net, test_iter)
+        print(f'epoch {epoch + 1}: batch losses {" ".join(losses)}; train loss {train_l:f}, '
+              f'train acc {train_acc:f}, test acc {test_acc:f}')
+    print(f'loss {train_l:.3f}, train acc {train_acc:.3f}, '
+          f'test acc {test_acc:.3f}')
+
+
+class NumpyDropout(nn.Module):
+    """[stand-in for nn.Dropout(p)] d2l's dropout_layer with masks drawn from NumPy, the same
+    in both runs."""
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, X):
+        if not self.training or self.p == 0:
+            return X
+        mask = (rand(*X.shape) > self.p).float()
+        return mask * X / (1.0 - self.p)
+
+
+def numpy_dropout(net):
+    """[not in d2l] Swaps every nn.Dropout inside net for a NumpyDropout with its p."""
+    for parent in list(net.modules()):
+        for name, child in list(parent.named_children()):
+            if type(child) == nn.Dropout:
+                setattr(parent, name, NumpyDropout(child.p))
+    return net
