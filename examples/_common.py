@@ -61,6 +61,37 @@ def accuracy(net, loader):
     return correct / total
 
 
+def shifted(X, max_shift):
+    """The batch of images moved by one random (dy, dx) of at most ``max_shift`` pixels; what
+    rolls over the edge is the images' padding (an augmentation for the small digits set)."""
+    dy, dx = torch.randint(-max_shift, max_shift + 1, (2,)).tolist()
+    return torch.roll(X, shifts=(dy, dx), dims=(2, 3))
+
+
+def fit(net, train_iter, test_iter, loss, trainer, epochs, schedule=None, augment=None):
+    """Trains for ``epochs``, printing each epoch's mean loss and test accuracy, and returns
+    the last test accuracy. ``schedule`` steps after every batch; ``augment`` maps a batch of
+    inputs before the forward."""
+    start = time.perf_counter()
+    test_acc = 0.0
+    for epoch in range(epochs):
+        net.train()
+        total = count = 0.0
+        for X, y in progress(train_iter, len(train_iter), f"epoch {epoch + 1:2d}"):
+            l = loss(net(X if augment is None else augment(X)), y)
+            trainer.zero_grad()
+            l.backward()
+            trainer.step()
+            if schedule is not None:
+                schedule.step()
+            total += float(l.detach()) * y.numel()
+            count += y.numel()
+        test_acc = accuracy(net, test_iter)
+        print(f"epoch {epoch + 1:2d}, loss {total / count:.4f}, test acc {test_acc:.3f}")
+    print(f"trained in {time.perf_counter() - start:.1f}s; final test accuracy {test_acc:.3f}")
+    return test_acc
+
+
 def checkpoint_round_trip(net, make_net, path, probe):
     """Saves net, loads the file into a fresh model and checks both agree on ``probe``.
     Without a path the checkpoint goes to a temporary folder, removed afterwards."""

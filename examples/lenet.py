@@ -8,12 +8,10 @@ a one-cycle learning-rate schedule, and shifts each batch by up to two pixels (t
 leaves room) so 1,438 training images go further. Reaches 98%+ test accuracy (about 99%) in
 under a minute on two CPU cores.
 """
-import time
-
 import gradkit as torch
 from gradkit import nn
 from gradkit.utils import data
-from _common import accuracy, checkpoint_round_trip, parser, progress, setup
+from _common import checkpoint_round_trip, fit, parser, setup, shifted
 
 
 def make_net():
@@ -41,12 +39,6 @@ def to_28x28(dataset):
     return data.TensorDataset(nn.functional.pad(X, (2, 2, 2, 2)), y)
 
 
-def shifted(X, max_shift=2):
-    """The batch moved by the same random (dy, dx); what rolls over the edge is padding."""
-    dy, dx = torch.randint(-max_shift, max_shift + 1, (2,)).tolist()
-    return torch.roll(X, shifts=(dy, dx), dims=(2, 3))
-
-
 def main(argv=None):
     p = parser(__doc__)
     p.add_argument("--lr", type=float, default=0.01, help="the one-cycle schedule's peak")
@@ -62,22 +54,8 @@ def main(argv=None):
     trainer = torch.optim.Adam(net.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(trainer, max_lr=args.lr, epochs=epochs,
                                                    steps_per_epoch=len(train_iter))
-    start = time.perf_counter()
-    test_acc = 0.0
-    for epoch in range(epochs):
-        net.train()
-        total = count = 0.0
-        for X, y in progress(train_iter, len(train_iter), f"epoch {epoch + 1:2d}"):
-            l = loss(net(shifted(X)), y)
-            trainer.zero_grad()
-            l.backward()
-            trainer.step()
-            schedule.step()
-            total += float(l.detach()) * y.numel()
-            count += y.numel()
-        test_acc = accuracy(net, test_iter)
-        print(f"epoch {epoch + 1:2d}, loss {total / count:.4f}, test acc {test_acc:.3f}")
-    print(f"trained in {time.perf_counter() - start:.1f}s; final test accuracy {test_acc:.3f}")
+    test_acc = fit(net, train_iter, test_iter, loss, trainer, epochs, schedule=schedule,
+                   augment=lambda X: shifted(X, max_shift=2))
     X, _ = next(iter(test_iter))
     checkpoint_round_trip(net, make_net, args.checkpoint, X[:8])
     return test_acc

@@ -4,12 +4,10 @@
 
 Reaches 95%+ test accuracy in well under a minute on two CPU cores.
 """
-import time
-
 import gradkit as torch
 from gradkit import nn
 from gradkit.utils import data
-from _common import accuracy, checkpoint_round_trip, parser, progress, setup
+from _common import checkpoint_round_trip, fit, parser, setup
 
 
 def make_net(dropout=0.2):
@@ -34,21 +32,7 @@ def main(argv=None):
     no_decay = [p for name, p in net.named_parameters() if name.endswith("bias")]
     trainer = torch.optim.SGD([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay}],
                               lr=args.lr, momentum=0.9)
-    start = time.perf_counter()
-    test_acc = 0.0
-    for epoch in range(args.epochs or 20):
-        net.train()
-        total = count = 0.0
-        for X, y in progress(train_iter, len(train_iter), f"epoch {epoch + 1:2d}"):
-            l = loss(net(X), y)
-            trainer.zero_grad()
-            l.backward()
-            trainer.step()
-            total += float(l.detach()) * y.numel()
-            count += y.numel()
-        test_acc = accuracy(net, test_iter)
-        print(f"epoch {epoch + 1:2d}, loss {total / count:.4f}, test acc {test_acc:.3f}")
-    print(f"trained in {time.perf_counter() - start:.1f}s; final test accuracy {test_acc:.3f}")
+    test_acc = fit(net, train_iter, test_iter, loss, trainer, args.epochs or 20)
     X, _ = next(iter(test_iter))
     checkpoint_round_trip(net, make_net, args.checkpoint, X[:8])
     return test_acc
