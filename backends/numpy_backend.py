@@ -265,7 +265,8 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, Backend):
     def indices_in_range(self, idx, high):
         if idx.size == 0:
             return True
-        if idx.dtype.kind == "i" and idx.dtype.isnative:  # negative indices read as unsigned are >= 2**(bits - 1): one reduction
+        # negative indices read as unsigned are >= 2**(bits - 1): one reduction
+        if idx.dtype.kind == "i" and idx.dtype.isnative:
             idx = idx.view(_SAME_SIZE_UINT[idx.dtype.itemsize])
             return int(np.maximum.reduce(idx, axis=None)) < high
         return super().indices_in_range(idx, high)

@@ -41,7 +41,8 @@ from .progress import Progress
 from .timing import Plan
 
 SECTIONS = ("digits", "overhead", "step", "sweep", "memory")
-ALIASES = {"mlp": "step", "train": "step", "cnn": "step", "lenet": "step", "resnet": "step", "sweeps": "sweep", "mem": "memory", "accuracy": "digits"}
+ALIASES = {"mlp": "step", "train": "step", "cnn": "step", "lenet": "step", "resnet": "step", "sweeps": "sweep",
+           "mem": "memory", "accuracy": "digits"}
 
 # timeout: the longest one worker command may take (a digits run, one sweep point's warm-up)
 QUICK = {"plan": Plan(repeats=9, warmup=2, min_block_s=0.01, budget_s=0.4, min_repeats=3),

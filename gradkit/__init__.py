@@ -45,8 +45,8 @@ def _silence_ieee_warnings():
 _silence_ieee_warnings()
 
 from . import _dtype  # noqa: E402
-from ._dtype import (bfloat16, bool_ as bool, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16,
-                     int32, int64, promote_types, set_default_dtype, uint8)
+from ._dtype import (bfloat16, bool_ as bool, dtype, finfo, float16, float32, float64, get_default_dtype, iinfo, int8,
+                     int16, int32, int64, promote_types, set_default_dtype, uint8)
 from ._size import Size
 from ._layout import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
 from ._tensor import Tensor

@@ -206,7 +206,8 @@ def _dtype_of_array_slow(key) -> dtype:
 
 # PyTorch's legacy scalar-type names, which its error messages use ("Float did not match Double")
 SCALAR_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                     "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
+                     "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
+                     "float64": "Double"}
 
 
 def scalar_type_name(d: dtype) -> str:

@@ -153,7 +153,8 @@ class AvgPoolGrad(GradientOp):
 
     def forward(self, backend, g, in_size, kernel, stride, padding, count_include_pad=True, divisor_override=None):
         self.params = {"kernel": kernel, "stride": stride, "padding": padding,
-                       "out_size": g.shape[g.ndim - len(kernel):], "count_include_pad": count_include_pad, "divisor_override": divisor_override}
+                       "out_size": g.shape[g.ndim - len(kernel):], "count_include_pad": count_include_pad,
+                       "divisor_override": divisor_override}
         return backend.avg_pool_backward(g, in_size, kernel, stride, padding, count_include_pad, divisor_override)
 
     def backward(self, u):
