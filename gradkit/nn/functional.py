@@ -38,6 +38,7 @@ from ._functional_conv import (  # noqa: F401  (nn.functional's convolutions, un
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional_pooling import *  # noqa: F401,F403  (max/avg/adaptive/Lp pooling, max unpooling)
 from ._functional_pooling import __all__ as _pooling_all
+from ._functional_attention import *  # noqa: F401,F403  (scaled_dot_product_attention, multi_head_attention_forward)
 
 __all__ = [
     "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",
