@@ -8,6 +8,7 @@ from sys import getrefcount
 import numpy as np
 
 from . import _numpy_conv
+from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_recurrent import NumpyRecurrent
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
@@ -71,7 +72,7 @@ def _row_starts(n, c):
     return starts
 
 
-class NumpyBackend(NumpyPooling, NumpyRecurrent, Backend):
+class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, Backend):
     name = "numpy"
     xp = np
 

@@ -241,3 +241,31 @@ def test_multihead_attention_errors():
         m(x, x, x, attn_mask=gradkit.zeros(2, 2))
     with pytest.raises(AssertionError, match="was expecting embedding dimension of 8, but got 4"):
         m(x[..., :4], x, x)
+
+
+@pytest.mark.parametrize("mask_kind", [None, "bool", "float", "dead_float"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_numpy_kernels_match_portable(mask_kind, dtype):
+    from gradkit.backends.kernels.attention import AttentionKernels
+
+    from gradkit.backends import get_backend
+
+    backend = get_backend("cpu")
+    rng = np.random.default_rng(0)
+    q, k, v, g = [rng.standard_normal(s).astype(dtype) for s in ((2, 3, 4, 8), (2, 3, 6, 8), (2, 3, 6, 5),
+                                                                    (2, 3, 4, 5))]
+    mask = {None: None, "bool": np.array([[True, False, True, True, False, True]] * 3 + [[False] * 6]),
+            "float": rng.standard_normal((4, 6)).astype(dtype),
+            "dead_float": np.where(np.eye(4, 6, dtype=bool), -np.inf, 0.0).astype(dtype)}[mask_kind]
+    keep = (rng.random((2, 3, 4, 6)) < 0.7).astype(dtype) / 0.7
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for kp in (None, keep):
+        fast_out, fast_p = backend.attention(q, k, v, mask, 0.3, kp)
+        slow_out, slow_p = AttentionKernels.attention(backend, q, k, v, mask, 0.3, kp)
+        np.testing.assert_allclose(fast_out, slow_out, rtol=tol, atol=tol)
+        np.testing.assert_allclose(fast_p, slow_p, rtol=tol, atol=tol)
+        fast = backend.attention_backward(q, k, v, fast_p, kp, g, 0.3)
+        slow = AttentionKernels.attention_backward(backend, q, k, v, slow_p, kp, g, 0.3)
+        for a, b in zip(fast, slow):
+            assert a.dtype == np.dtype(dtype)
+            np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
