@@ -28,6 +28,7 @@ from .pooling import *  # noqa: F401,F403  (MaxPool1d/2d/3d, AvgPool1d/2d/3d, ad
 from .pooling import __all__ as _pooling_all
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .attention import MultiheadAttention
+from .layers import EmbeddingBag
 from .transformer import *  # noqa: F401,F403  (Transformer, its encoder/decoder layers and stacks)
 from .transformer import __all__ as _transformer_all
 from . import modules  # noqa: F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
@@ -47,5 +48,5 @@ __all__ = [
     "PixelUnshuffle", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
     "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d", "LazyConv2d",
     "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "Unfold", "Fold",
-    "RNNBase", "RNN", "GRU", "LSTM", "RNNCellBase", "RNNCell", "GRUCell", "LSTMCell", "MultiheadAttention",
+    "RNNBase", "RNN", "GRU", "LSTM", "RNNCellBase", "RNNCell", "GRUCell", "LSTMCell", "MultiheadAttention", "EmbeddingBag",
 ] + _pooling_all + _transformer_all

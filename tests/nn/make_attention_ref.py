@@ -151,6 +151,44 @@ REF["enc_layer_repr"] = repr(nn.TransformerEncoderLayer(d, h, ff))
 REF["dec_layer_repr"] = repr(nn.TransformerDecoderLayer(d, h, ff, norm_first=True))
 REF["causal4"] = causal4.tolist()
 
+# --------------------------------------------------------------- embedding options, EmbeddingBag
+def embedding_case(**kw):
+    w = det((6, 3), 4).requires_grad_()
+    idx = torch.tensor([[1, 2, 1], [4, 1, 0]])
+    with torch.no_grad():
+        w_used = w.clone()
+    w_used.requires_grad_()
+    out = F.embedding(idx, w_used, **kw)
+    (g,) = grads_of(out, (w_used,))
+    return {"out": out.tolist(), "grad": g, "weight_after": w_used.tolist()}
+
+
+REF["emb_freq"] = embedding_case(scale_grad_by_freq=True)
+REF["emb_freq_pad"] = embedding_case(scale_grad_by_freq=True, padding_idx=1)
+REF["emb_max_norm"] = embedding_case(max_norm=0.9)
+REF["emb_max_norm_l1"] = embedding_case(max_norm=1.1, norm_type=1.0)
+
+BAG_CASES = {
+    "sum_offsets": dict(input=[1, 2, 4, 4, 3, 0], offsets=[0, 2, 2, 5], mode="sum"),
+    "mean_offsets": dict(input=[1, 2, 4, 4, 3, 0], offsets=[0, 2, 2, 5], mode="mean"),
+    "max_offsets": dict(input=[1, 2, 4, 4, 3, 0], offsets=[0, 2, 2, 5], mode="max"),
+    "mean_2d_pad": dict(input=[[1, 2, 5], [5, 5, 3]], mode="mean", padding_idx=5),
+    "max_2d": dict(input=[[1, 2, 5], [5, 0, 3]], mode="max"),
+    "sum_weights": dict(input=[1, 2, 4, 4, 3, 0], offsets=[0, 2, 2, 5], mode="sum", psw=True),
+    "last_offset": dict(input=[1, 2, 4, 4, 3, 0], offsets=[0, 2, 5], mode="mean", include_last_offset=True),
+    "sum_pad_offsets": dict(input=[1, 2, 4, 4, 3, 0], offsets=[0, 2, 2, 5], mode="sum", padding_idx=4),
+}
+for name, case in BAG_CASES.items():
+    w = det((6, 3), 7).requires_grad_()
+    idx = torch.tensor(case["input"])
+    offsets = torch.tensor(case["offsets"]) if "offsets" in case else None
+    psw = det((len(case["input"]),), 8).requires_grad_() if case.get("psw") else None
+    out = F.embedding_bag(idx, w, offsets, mode=case["mode"], per_sample_weights=psw,
+                          include_last_offset=case.get("include_last_offset", False),
+                          padding_idx=case.get("padding_idx"))
+    REF["bag_" + name] = {"out": out.tolist(), "grads": grads_of(out, (w,) + ((psw,) if psw is not None else ()))}
+REF["bag_repr"] = repr(nn.EmbeddingBag(5, 3, mode="max", padding_idx=0, max_norm=1.0))
+
 with open(sys.argv[1] if len(sys.argv) > 1 else "tests/nn/_attention_ref.py", "w") as f:
     f.write('"""Values recorded from PyTorch by make_attention_ref.py (do not edit by hand)."""\n')
     f.write("inf = float('inf')\n\n")
