@@ -108,7 +108,23 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             keep = (_cast(kept, query.dtype) * (1.0 / (1.0 - dropout_p)))._data
     if scale is None:
         scale = 1.0 / math.sqrt(e)
+    if attn_mask is not None and attn_mask.requires_grad and attn_mask.dtype is not D.bool_:
+        # a learned additive bias (relative positions, ALiBi) needs its gradient: the
+        # formula in ops, which the fused op (masks are its constants) does not give
+        return _attention_with_bias(query, key, value, attn_mask, float(scale), keep)
     return Attention.apply(query, key, value, mask=mask, scale=float(scale), keep=keep)
+
+
+def _attention_with_bias(query, key, value, bias, scale, keep):
+    from ..ops.nn.softmax import Softmax
+    from ..ops.select import where
+
+    s = (query @ key.transpose(-2, -1)) * scale + bias
+    dead = (s == float("-inf")).all(-1, keepdim=True)
+    p = where(dead, 0.0, Softmax.apply(where(dead, 0.0, s), dim=s.ndim - 1))
+    if keep is not None:
+        p = p * Tensor._make(keep, query._device)
+    return p @ value
 
 
 def _kind_title(dtype):

@@ -63,6 +63,15 @@ def test_sdpa_gradcheck(name, device):
     check_grads(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, **kw), inputs)
 
 
+def test_sdpa_learned_float_mask_gets_its_gradient(device):
+    q, k, v = rand64(1, 2, 3, 4, device=device, seed=0), rand64(1, 2, 5, 4, device=device), \
+        rand64(1, 2, 5, 3, device=device)
+    bias = rand64(3, 5, device=device)
+    check_grads(lambda q, k, v, b: F.scaled_dot_product_attention(q, k, v, attn_mask=b), (q, k, v, bias))
+    fused = F.scaled_dot_product_attention(q, k, v, attn_mask=bias.detach())
+    assert_close(F.scaled_dot_product_attention(q, k, v, attn_mask=bias), fused.detach().cpu(), rtol=1e-12)
+
+
 def test_sdpa_dropout_gradcheck(device):
     inputs = [rand64(1, 2, 3, 4, device=device, seed=0), rand64(1, 2, 5, 4, device=device),
               rand64(1, 2, 5, 3, device=device)]
