@@ -278,3 +278,13 @@ def test_numpy_kernels_match_portable(mask_kind, dtype):
         for a, b in zip(fast, slow):
             assert a.dtype == np.dtype(dtype)
             np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+def test_tril_bool_mask_stays_bool_for_sdpa(device):
+    """The usual way to write a causal mask: ones(T, T, dtype=bool).tril() (a bool result)."""
+    mask = gradkit.ones(3, 5, dtype=gradkit.bool, device=device).tril()
+    assert mask.dtype == gradkit.bool and gradkit.ones(2, 2, dtype=gradkit.bool, device=device).triu(1).dtype == \
+        gradkit.bool
+    q, k, v = det((2, 3, 4), 0, device), det((2, 5, 4), 1, device), det((2, 5, 3), 2, device)
+    assert_close(F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
+                 F.scaled_dot_product_attention(q, k, v, is_causal=True).cpu())
