@@ -288,3 +288,13 @@ def test_tril_bool_mask_stays_bool_for_sdpa(device):
     q, k, v = det((2, 3, 4), 0, device), det((2, 5, 4), 1, device), det((2, 5, 3), 2, device)
     assert_close(F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
                  F.scaled_dot_product_attention(q, k, v, is_causal=True).cpu())
+
+
+def test_sdpa_frees_its_softmax_after_backward():
+    q = det((1, 2, 3, 4), 0).requires_grad_()
+    out = F.scaled_dot_product_attention(q, q, q, dropout_p=0.5)
+    node = out.grad_fn
+    out.sum().backward()
+    assert node.p is None and node.keep is None
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        out.sum().backward()

@@ -32,6 +32,12 @@ class Attention(Node):
         q, k, v = self.saved_tensors
         return AttentionGrad.run(self, q, k, v, g)
 
+    def release(self):
+        # the softmax is saved like a tensor (batch x heads x L x S, the largest array of
+        # the op): freed with the saved tensors once the graph is
+        super().release()
+        self.p = self.keep = None
+
 
 class AttentionGrad(Node):
     """(dq, dk, dv) of ``Attention`` from its inputs and the output's gradient g."""
