@@ -13,6 +13,7 @@ from __future__ import annotations
 from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
+from .kernels.attention import AttentionKernels
 from .kernels.conv import ConvKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
 from .kernels.interpolate import InterpolateKernels
@@ -36,7 +37,7 @@ BackendUnavailable = RuntimeError
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
               RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
-              InterpolateKernels, PoolingKernels, ConvKernels, RecurrentKernels):
+              InterpolateKernels, PoolingKernels, ConvKernels, RecurrentKernels, AttentionKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -8,8 +8,10 @@ from sys import getrefcount
 import numpy as np
 
 from . import _numpy_conv
+from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_recurrent import NumpyRecurrent
+from ._numpy_special import NumpySpecial
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._lapack import LEFT, LOWER, NO_TRANS, NON_UNIT, ROW_MAJOR, UNIT, UPPER, lapack_for
 from ._malloc import keep_freed_memory
@@ -71,7 +73,7 @@ def _row_starts(n, c):
     return starts
 
 
-class NumpyBackend(NumpyPooling, NumpyRecurrent, Backend):
+class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, Backend):
     name = "numpy"
     xp = np
 

@@ -27,6 +27,10 @@ from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 from .pooling import *  # noqa: F401,F403  (MaxPool1d/2d/3d, AvgPool1d/2d/3d, adaptive, LP, MaxUnpool)
 from .pooling import __all__ as _pooling_all
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .attention import MultiheadAttention
+from .layers import EmbeddingBag
+from .transformer import *  # noqa: F401,F403  (Transformer, its encoder/decoder layers and stacks)
+from .transformer import __all__ as _transformer_all
 from . import modules  # noqa: F401  (PyTorch's import paths: nn.modules.linear.Linear, ...)
 
 __all__ = [
@@ -45,4 +49,5 @@ __all__ = [
     "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d", "LazyConv2d",
     "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "Unfold", "Fold",
     "RNNBase", "RNN", "GRU", "LSTM", "RNNCellBase", "RNNCell", "GRUCell", "LSTMCell",
-] + _pooling_all
+    "MultiheadAttention", "EmbeddingBag",
+] + _pooling_all + _transformer_all

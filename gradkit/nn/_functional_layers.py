@@ -1,4 +1,4 @@
-"""``nn.functional``'s layers and utilities (dropout, linear, bilinear, embedding, layer_norm,
+"""``nn.functional``'s layers and utilities (dropout, linear, bilinear, embedding, embedding_bag, layer_norm,
 batch_norm, one_hot, pad, normalize, cosine_similarity), re-exported by
 ``gradkit.nn.functional``: they parse PyTorch's arguments and call ops.
 """
@@ -15,6 +15,7 @@ from ..ops import shape as _S
 from ..ops._core import cast as _cast
 from ..ops._core import check_same_device as _same_device
 from ..ops.select import where as _where
+from ..ops.sorting import searchsorted
 from ..ops.nn.linear import Linear as _Linear
 
 
@@ -97,9 +98,73 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             scale = _where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
             weight[flat] = rows * scale
     out = weight[input]
+    if scale_grad_by_freq and out.requires_grad:
+        # each row's gradient divided by how often its index occurs: the value stays out
+        # exactly (out - out.detach() is 0), the gradient reaching weight is scaled
+        from ..ops.sorting import bincount
+
+        counts = bincount(input.reshape(-1), minlength=weight.shape[0])[input]
+        fixed = out.detach()
+        out = fixed + (out - fixed) * (1.0 / _cast(counts, out.dtype)).unsqueeze(-1)
     if padding_idx is not None and out.requires_grad:
         keep = (input != padding_idx).unsqueeze(-1)
         out = _where(keep, out, out.detach())
+    return out
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """Sums, means or maxima of bags of ``weight``'s rows: ``input`` (B, N) is B bags of N
+    indices; a 1-D ``input`` is cut into bags starting at ``offsets`` (with
+    ``include_last_offset``, offsets[-1] is not a bag's start: the last bag still runs to the
+    end of ``input``, as in PyTorch). Indices equal to ``padding_idx``
+    are left out (and not counted by 'mean'); an empty bag gives zeros."""
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request "
+                                  f"on GitHub.")
+    device = input.device
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError(f"if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        bags, length = input.shape
+        flat = input.reshape(-1)
+        bag_of = _creation.arange(bags, device=device).repeat_interleave(length)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.ndim == 1:
+        if offsets is None or offsets.ndim != 1:
+            raise ValueError(f"offsets has to be a 1D Tensor but got {None if offsets is None else offsets.ndim}")
+        if device.type == "cpu" and offsets.shape[0] and int(offsets[0]) != 0:
+            raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
+                               f"from position 0. However, got {int(offsets[0])}")
+        flat = input
+        starts = offsets[:-1] if include_last_offset else offsets
+        bags = starts.shape[0]
+        positions = _creation.arange(flat.shape[0], device=device, dtype=offsets.dtype)
+        bag_of = searchsorted(starts.contiguous(), positions, right=True) - 1
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
+    rows = embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.unsqueeze(-1)
+    if padding_idx is not None:
+        padding_idx %= weight.shape[0]
+        bag_of = _where(flat == padding_idx, bags, bag_of)  # padding goes to a spare bag, dropped below
+    # one spare bag (index ``bags``) collects what belongs to none
+    dim = weight.shape[1]
+    if mode == "max":
+        index = bag_of.unsqueeze(-1).expand(-1, dim)
+        out = _creation.zeros((bags + 1, dim), dtype=weight.dtype, device=device)
+        return out.scatter_reduce(0, index, rows, "amax", include_self=False)[:bags]
+    out = _creation.zeros((bags + 1, dim), dtype=weight.dtype, device=device).index_add(0, bag_of, rows)[:bags]
+    if mode == "mean":
+        ones = _creation.ones(bag_of.shape, dtype=weight.dtype, device=device)
+        counts = _creation.zeros((bags + 1,), dtype=weight.dtype, device=device).index_add(0, bag_of, ones)[:bags]
+        out = out / counts.clamp(min=1.0).unsqueeze(-1)
     return out
 
 

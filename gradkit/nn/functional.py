@@ -32,12 +32,13 @@ from ._functional_activations import (  # noqa: F401  (nn.functional's pointwise
 from ._functional_norm import *  # noqa: F401,F403  (group/instance/local-response norm, dropout Nd)
 from ._functional_resample import *  # noqa: F401,F403  (interpolate, upsample*, pixel_(un)shuffle)
 from ._functional_layers import (  # noqa: F401  (nn.functional's layers and utilities)
-    _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, layer_norm, linear, normalize,
-    one_hot, pad)
+    _kind, _norm_shape, batch_norm, bilinear, cosine_similarity, dropout, embedding, embedding_bag, layer_norm,
+    linear, normalize, one_hot, pad)
 from ._functional_conv import (  # noqa: F401  (nn.functional's convolutions, unfold and fold)
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional_pooling import *  # noqa: F401,F403  (max/avg/adaptive/Lp pooling, max unpooling)
 from ._functional_pooling import __all__ as _pooling_all
+from ._functional_attention import *  # noqa: F401,F403  (scaled_dot_product_attention, multi_head_attention_forward)
 
 __all__ = [
     "relu", "relu_", "relu6", "sigmoid", "tanh", "gelu", "silu", "mish", "softmax", "log_softmax", "softmin",

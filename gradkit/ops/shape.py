@@ -511,7 +511,7 @@ def _tri(input, k, lower):
     keep = (cols - rows <= k) if lower else (cols - rows >= k)
     from .select import where
 
-    return where(keep, input, 0)
+    return where(keep, input, False if input.dtype is D.bool_ else 0)  # a bool input stays bool
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):

@@ -151,3 +151,21 @@ def test_hot_gradients_are_ops_recorded_under_create_graph(name):
     (plain,) = gk.autograd.grad(getattr(x, name)().sum(), x)
     assert plain.grad_fn is None
     np.testing.assert_array_equal(host(g), host(plain))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_erf_matches_portable_bit_for_bit(dtype):
+    """NumPy's blocked erf does the portable kernel's operations in the same order."""
+    from gradkit.backends import get_backend
+    from gradkit.backends.kernels.special import SpecialKernels
+
+    backend = get_backend("cpu")
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.standard_normal(70000) * 1.5, rng.uniform(-7, 7, 5000),
+                        [math.nan, math.inf, -math.inf, 0.0, -0.0, 2.0, -2.0, 4.0, 6.0]]).astype(dtype)
+    for a in (x, x[::3], x[:12].reshape(3, 4).T, x[5:6].reshape(()), x[:0]):
+        got, expected = backend.erf(a), SpecialKernels.erf(backend, a)
+        assert got.dtype == a.dtype and got.shape == a.shape
+        np.testing.assert_array_equal(got, expected)
+        numbers = ~np.isnan(expected)  # (a NaN's sign bit means nothing)
+        assert np.array_equal(np.signbit(got[numbers]), np.signbit(expected[numbers]))

@@ -18,7 +18,9 @@ from .pixelshuffle import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
+from .activation import MultiheadAttention  # noqa: F401
 from .upsampling import *  # noqa: F401,F403
 from . import (activation, batchnorm, container, dropout, flatten, linear, loss, module,  # noqa: F401
-               normalization, rnn, sparse)
+               normalization, rnn, sparse, transformer)
 from . import conv, fold, instancenorm, pixelshuffle, pooling, upsampling  # noqa: F401,E402

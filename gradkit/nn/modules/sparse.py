@@ -1,4 +1,4 @@
-"""``torch.nn.modules.sparse``'s path to ``Embedding``."""
-from ..layers import Embedding
+"""``torch.nn.modules.sparse``'s path to ``Embedding`` and ``EmbeddingBag``."""
+from ..layers import Embedding, EmbeddingBag
 
-__all__ = ["Embedding"]
+__all__ = ["Embedding", "EmbeddingBag"]
