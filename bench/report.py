@@ -33,6 +33,8 @@ def rows_for(run):
              ("step.lstm", f"nn.LSTM char-model step (hidden {W.LSTM['hidden']}, batch {W.LSTM['batch']}, "
                            f"{W.LSTM['steps']} steps)", "ms"),
              ("step.lstm_scratch", "from-scratch LSTM step (D2L's gates in tensor ops), same sizes", "ms"),
+             ("step.gpt", f"small GPT step ({W.GPT['layers']} layers, {W.GPT['heads']} heads, width {W.GPT['width']}, "
+                          f"context {W.GPT['context']}, batch {W.GPT['batch']})", "ms"),
              ("memory.traced", "MLP training: peak traced memory (tracemalloc)", "MiB"),
              ("memory.rss", "MLP training: process peak RSS", "MiB"),
              ("memory.resnet_rss", f"ResNet-18 training ({W.RESNET_MEMORY_STEPS} steps): process peak RSS", "MiB")]

@@ -31,6 +31,7 @@ TARGETS = (
     Target("ResNet-18 step, batch 32: ≤ 1.3× PyTorch", "step.resnet18", "torch", 1.3),
     Target("nn.LSTM step: ≤ 1.3× PyTorch", "step.lstm", "torch", 1.3),
     Target("from-scratch LSTM step: ≤ 1.0× PyTorch", "step.lstm_scratch", "torch", 1.0),
+    Target("small GPT step: ≤ 1.2× PyTorch", "step.gpt", "torch", 1.2),
     Target("MLP training peak memory (tracemalloc): ≤ 1.2× hand-written NumPy", "memory.traced", "numpy", 1.2),
     Target("digits MLP test accuracy: ≥ 95%", "digits.accuracy", "", 95.0),
 )

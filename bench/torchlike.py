@@ -201,6 +201,50 @@ def lstm_scratch_step_fn(lib, device):
     return _clipped_sgd_step(lib, params, loss)
 
 
+def gpt(lib):
+    """A small GPT written with PyTorch's own layers: embeddings, pre-norm Transformer encoder
+    layers under a causal mask (decoder-only), a final norm and a linear head."""
+    nn, g = lib.nn, W.GPT
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok = nn.Embedding(g["vocab"], g["width"])
+            self.pos = nn.Embedding(g["context"], g["width"])
+            layer = nn.TransformerEncoderLayer(g["width"], g["heads"], 4 * g["width"], dropout=0.0,
+                                               activation="gelu", batch_first=True, norm_first=True)
+            self.blocks = nn.TransformerEncoder(layer, g["layers"], enable_nested_tensor=False)
+            self.norm = nn.LayerNorm(g["width"])
+            self.head = nn.Linear(g["width"], g["vocab"])
+
+        def forward(self, idx):
+            t = idx.shape[1]
+            x = self.tok(idx) + self.pos(lib.arange(t, device=idx.device))
+            mask = nn.Transformer.generate_square_subsequent_mask(t, device=idx.device)
+            return self.head(self.norm(self.blocks(x, mask=mask, is_causal=True)))
+
+    return GPT()
+
+
+def gpt_step_fn(lib, device):
+    lib.manual_seed(0)
+    g = W.GPT
+    net = gpt(lib).to(device)
+    tokens = lib.randint(0, g["vocab"], (g["batch"], g["context"] + 1), device=device)
+    X, y = tokens[:, :-1], tokens[:, 1:].reshape(-1)
+    opt = lib.optim.AdamW(net.parameters(), lr=3e-4)
+    loss_fn = lib.nn.CrossEntropyLoss()
+
+    def step():
+        loss = loss_fn(net(X).reshape(-1, g["vocab"]), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
 # -- one-shot sections ---------------------------------------------------------------------
 def digits_run(lib, device, cfg, train, test, sync):
     """The digits MLP trained for ``cfg['digits_epochs']`` epochs on the ``train`` loader, then
@@ -298,10 +342,13 @@ def builders(lib):
     out = {name: functools.partial(fn, lib) for name, fn in (
         ("one_op", one_op), ("chain", chain), ("mlp_step", mlp_step_fn), ("lenet_step", lenet_step_fn),
         ("resnet18_step", resnet18_step_fn), ("lstm_step", lstm_step_fn), ("lstm_scratch_step", lstm_scratch_step_fn),
+        ("gpt_step", gpt_step_fn),
         ("matmul", matmul), ("elementwise", elementwise), ("conv2d", conv2d))}
     for name in ("lenet_step", "resnet18_step", "conv2d"):
         if not all(hasattr(lib.nn, layer) for layer in ("Conv2d", "AvgPool2d", "MaxPool2d", "AdaptiveAvgPool2d")):
             out[name] = "not available (no nn.Conv2d and pooling yet)"
     if not hasattr(lib.nn, "LSTM"):
         out["lstm_step"] = "not available (no nn.LSTM yet)"
+    if not hasattr(lib.nn, "TransformerEncoderLayer"):
+        out["gpt_step"] = "not available (no nn.TransformerEncoderLayer yet)"
     return out

@@ -22,6 +22,9 @@ each workload with their own arrays.
   cross-entropy over every step, gradient clipping to norm 1, SGD lr 1): with ``nn.LSTM``, and
   with the book's from-scratch LSTM (its gates written with tensor ops, one time step at a
   time).
+- step.gpt: a small GPT's training step (token and position embeddings, 2 pre-norm
+  ``TransformerEncoderLayer``s with GELU and a causal mask, 4 heads, width 128, context 64,
+  a linear head over a 65-character vocabulary) at batch 32, cross-entropy, AdamW.
 - sweep.conv2d: a 3x3 convolution, C -> C channels, padding 1, forward only, batch 16, at
   ResNet-like pairs of channels and image size (``CONV_SWEEP``); GFLOP/s = 2 N C^2 9 H W / t.
 - memory.resnet_rss (CPU): peak RSS of a fresh process that builds the ResNet-18 and trains
@@ -49,6 +52,7 @@ LENET_BATCH = 256
 RESNET_BATCH = 32
 RESNET_MEMORY_STEPS = 3
 LSTM = {"vocab": 28, "hidden": 256, "batch": 32, "steps": 35}
+GPT = {"vocab": 65, "width": 128, "heads": 4, "layers": 2, "context": 64, "batch": 32}
 # sweep.conv2d: channels -> image size (square), as the stages of a ResNet pair them
 CONV_SWEEP = {16: 64, 32: 32, 64: 32, 128: 16, 256: 8, 512: 4}
 CONV_BATCH = 16
@@ -109,6 +113,7 @@ def case_list(cfg, sections):
         out.append(("step.resnet18", "resnet18_step", (), MS_PER_STEP))
         out.append(("step.lstm", "lstm_step", (), MS_PER_STEP))
         out.append(("step.lstm_scratch", "lstm_scratch_step", (), MS_PER_STEP))
+        out.append(("step.gpt", "gpt_step", (), MS_PER_STEP))
     if "sweep" in sections:
         out += [(f"sweep.matmul/{n}", "matmul", (n,), ("rate", matmul_flops(n) / 1e9, "GFLOP/s"))
                 for n in cfg["matmul_sizes"]]

@@ -133,7 +133,7 @@ def test_issue_targets_are_all_listed():
                     ("step.mlp16", "torch", 1.0), ("overhead.chain", "torch", 1.0), ("overhead.op", "torch", 1.5),
                     ("memory.traced", "numpy", 1.2), ("digits.accuracy", "", 95.0),
                     ("step.lenet256", "torch", 1.5), ("step.resnet18", "torch", 1.3), ("step.lstm", "torch", 1.3),
-                    ("step.lstm_scratch", "torch", 1.0)}
+                    ("step.lstm_scratch", "torch", 1.0), ("step.gpt", "torch", 1.2)}
 
 
 # -- report -------------------------------------------------------------------------------------
@@ -345,8 +345,8 @@ def test_store_groups_sweep_points_and_units_count_the_progress():
     cfg = {"batches": [16, 128], "matmul_sizes": [64], "elementwise_sizes": [1000]}
     keys = workloads.case_list(cfg, ["overhead", "step", "sweep"])
     assert [k for k, *_ in keys] == ["overhead.op", "overhead.chain", "step.mlp16", "step.mlp128", "step.lenet256",
-                                     "step.resnet18", "step.lstm", "step.lstm_scratch", "sweep.matmul/64",
-                                     "sweep.elementwise/1000"] + [f"sweep.conv2d/{c}" for c in workloads.CONV_SWEEP]
+                                     "step.resnet18", "step.lstm", "step.lstm_scratch", "step.gpt",
+                                     "sweep.matmul/64", "sweep.elementwise/1000"] + [f"sweep.conv2d/{c}" for c in workloads.CONV_SWEEP]
     n = len(keys)
     # digits: gradkit and torch; memory: the MLP run for all three, the ResNet run for gradkit and torch
     assert schedule.units(keys, ["digits", "memory"], ["gradkit", "numpy", "torch"], "cpu") == n + 2 + 3 + 2
