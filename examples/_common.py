@@ -106,8 +106,14 @@ def checkpoint_round_trip(net, make_net, path, probe):
     net.eval()
     fresh.eval()
     with torch.no_grad():
-        same = torch.allclose(net(probe), fresh(probe))
+        same = torch.allclose(_first(net(probe)), _first(fresh(probe)))
     print(f"checkpoint: saved to {path}, reloaded; predictions identical: {same}")
     if not same:
         raise SystemExit("reloaded model disagrees with the trained one")
     return path
+
+
+def _first(output):
+    """A model's prediction: its output, or the first of the outputs it returns (a recurrent
+    model returns its state too)."""
+    return output[0] if isinstance(output, tuple) else output

@@ -78,3 +78,12 @@ def test_resnet_digits_runs_an_epoch(tmp_path):
     out = run("resnet_digits.py", "--epochs", "1", "--checkpoint", str(tmp_path / "resnet.safetensors"), timeout=600)
     assert re.search(r"^epoch  1, loss [0-9.]+, test acc [0-9.]+$", out, re.M), out
     assert "predictions identical: True" in out
+
+
+def test_char_lstm_learns_the_time_machine(tmp_path):
+    # 10 epochs: from 28 equally likely characters (perplexity 28) to well under half of that
+    out = run("char_lstm.py", "--epochs", "10", "--checkpoint", str(tmp_path / "lstm.safetensors"))
+    perplexity = float(re.search(r"final perplexity ([0-9.]+)", out).group(1))
+    assert perplexity < 12, out
+    assert re.search(r"epoch  10, perplexity [0-9.]+: 'time traveller", out), out
+    assert "predictions identical: True" in out
