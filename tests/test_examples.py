@@ -87,3 +87,10 @@ def test_char_lstm_learns_the_time_machine(tmp_path):
     assert perplexity < 12, out
     assert re.search(r"epoch  10, perplexity [0-9.]+: 'time traveller", out), out
     assert "predictions identical: True" in out
+
+
+def test_char_gpt_trains_and_generates(tmp_path):
+    out = run("char_gpt.py", "--steps", "40", "--checkpoint", str(tmp_path / "gpt.safetensors"))
+    perplexity = float(re.search(r"step   40, loss [0-9.]+, perplexity ([0-9.]+)", out).group(1))
+    assert perplexity < 20, out  # 28 characters: 28 is the perplexity of a uniform guess
+    assert "'time traveller " in out and "predictions identical: True" in out
