@@ -581,7 +581,7 @@ def test_timing_checks_run_and_report():
 
     assert [c.__name__ for c in timing_checks.CHECKS] == [
         "multinomial_draws_are_vectorised", "multinomial_large_total_count", "mlp_example_trains_within_a_minute",
-        "long_chain_time_is_linear"]
+        "lenet_example_trains_within_a_minute", "long_chain_time_is_linear"]
     for check in (timing_checks.multinomial_draws_are_vectorised, timing_checks.multinomial_large_total_count,
                   timing_checks.long_chain_time_is_linear):
         measured, limit, unit, note = check(scale=0.01)

@@ -35,7 +35,7 @@ def test_linear_regression_recovers_the_true_parameters():
 
 
 def test_mlp_reaches_95_percent_on_digits(tmp_path):
-    # the "within a minute" of its docstring is timed by python -m bench.timing_checks mlp
+    # the "within a minute" of its docstring is timed by python -m bench.timing_checks mlp (lenet likewise)
     out = run("mlp.py", "--checkpoint", str(tmp_path / "mlp.safetensors"), timeout=600)
     accuracy = float(re.search(r"final test accuracy ([0-9.]+)", out).group(1))
     assert re.search(r"trained in ([0-9.]+)s", out), out
