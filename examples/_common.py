@@ -68,6 +68,13 @@ def shifted(X, max_shift):
     return torch.roll(X, shifts=(dy, dx), dims=(2, 3))
 
 
+def one_cycle_adam(net, lr, epochs, steps_per_epoch):
+    """Adam under a one-cycle schedule that peaks at ``lr``: how the CNN examples train."""
+    trainer = torch.optim.Adam(net.parameters(), lr=lr)
+    return trainer, torch.optim.lr_scheduler.OneCycleLR(trainer, max_lr=lr, epochs=epochs,
+                                                        steps_per_epoch=steps_per_epoch)
+
+
 def fit(net, train_iter, test_iter, loss, trainer, epochs, schedule=None, augment=None):
     """Trains for ``epochs``, printing each epoch's mean loss and test accuracy, and returns
     the last test accuracy. ``schedule`` steps after every batch; ``augment`` maps a batch of

@@ -11,7 +11,7 @@ under a minute on two CPU cores.
 import gradkit as torch
 from gradkit import nn
 from gradkit.utils import data
-from _common import checkpoint_round_trip, fit, parser, setup, shifted
+from _common import checkpoint_round_trip, fit, one_cycle_adam, parser, setup, shifted
 
 
 def make_net():
@@ -51,9 +51,7 @@ def main(argv=None):
     net = make_net()
     net.apply(init_weights)
     loss = nn.CrossEntropyLoss()
-    trainer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(trainer, max_lr=args.lr, epochs=epochs,
-                                                   steps_per_epoch=len(train_iter))
+    trainer, schedule = one_cycle_adam(net, args.lr, epochs, len(train_iter))
     test_acc = fit(net, train_iter, test_iter, loss, trainer, epochs, schedule=schedule,
                    augment=lambda X: shifted(X, max_shift=2))
     X, _ = next(iter(test_iter))

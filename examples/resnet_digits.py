@@ -11,7 +11,7 @@ import gradkit as torch
 from gradkit import nn
 from gradkit.nn import functional as F
 from gradkit.utils import data
-from _common import checkpoint_round_trip, fit, parser, setup, shifted
+from _common import checkpoint_round_trip, fit, one_cycle_adam, parser, setup, shifted
 
 
 class Residual(nn.Module):
@@ -58,9 +58,7 @@ def main(argv=None):
     epochs = args.epochs or 10
     net = make_net()
     loss = nn.CrossEntropyLoss()
-    trainer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(trainer, max_lr=args.lr, epochs=epochs,
-                                                   steps_per_epoch=len(train_iter))
+    trainer, schedule = one_cycle_adam(net, args.lr, epochs, len(train_iter))
     test_acc = fit(net, train_iter, test_iter, loss, trainer, epochs, schedule=schedule,
                    augment=lambda X: shifted(X, max_shift=1))
     X, _ = next(iter(test_iter))

@@ -105,15 +105,15 @@ def as_dtype(obj) -> dtype:
 def promote_types(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
-    if a._rank == b._rank == 1 and a.category == b.category == FLOAT:  # float16 with bfloat16
-        return float32
     if a.category != b.category:
         return a if a.category > b.category else b
     if a.category == INT and a.is_signed != b.is_signed:
         # uint8 with a signed type: the signed type must be wide enough for 0..255.
         signed = a if a.is_signed else b
         return int16 if signed is int8 else signed
-    return a if a._rank >= b._rank else b
+    if a._rank == b._rank:  # float16 with bfloat16: neither holds the other
+        return float32
+    return a if a._rank > b._rank else b
 
 
 def _combine(higher, lower):

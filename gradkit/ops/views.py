@@ -49,12 +49,21 @@ class Reshape(Node):
 
 
 def reshape(input, *shape):
-    shape = infer_shape("reshape", _shape_arg("reshape", shape), input.numel())
+    return _reshape_to(input, infer_shape("reshape", _shape_arg("reshape", shape), input.numel()))
+
+
+def _reshape_to(input, shape, viewable=None):
+    """``input`` in the checked, complete ``shape``; ``viewable`` when the caller already
+    knows whether the array can be reshaped without a copy."""
     if shape == input._data.shape:
         return as_view(named(_alias(input), "ViewBackward0"), input, ())
     out = Reshape.apply(input, shape=shape)
-    if not is_grad_enabled_fast() or not input._device.backend.reshape_is_view(input._data, shape):
-        return as_view(out, input)  # a copy (or no grad mode): writes through it don't reach input
+    if not is_grad_enabled_fast():
+        return as_view(out, input)
+    if viewable is None:
+        viewable = input._device.backend.reshape_is_view(input._data, shape)
+    if not viewable:
+        return as_view(out, input)  # a copy: writes through it don't reach input
     return as_view(out, input, ((reshape, shape),))
 
 
@@ -69,7 +78,7 @@ def view(input, *shape):
     if not input._device.backend.reshape_is_view(input._data, size):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
                            "spans across two contiguous subspaces). Use .reshape(...) instead.")
-    return reshape(input, *shape)
+    return _reshape_to(input, size, viewable=True)
 
 
 FAMILY.export(view, export=False)
