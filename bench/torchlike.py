@@ -290,6 +290,8 @@ def memory_run(lib, device, traced):
     lib.manual_seed(0)
     X = lib.randn(W.MEMORY_BATCH, W.MLP_DIMS[0], device=device)
     y = lib.randint(0, W.MLP_DIMS[-1], (W.MEMORY_BATCH,), device=device)
+    # gradkit loads nn and optim on first use: loaded here, so the trace holds training, not imports
+    lib.nn.Linear, lib.optim.SGD  # noqa: B018
 
     def train():
         step = step_fn(lib, make_mlp(lib, device), X, y)
