@@ -477,3 +477,32 @@ def test_iteration_and_index_with_python_int_tensors(device):
     i = gk.tensor(1, device=device)
     assert_values(x[i], [2.0, 3.0])
     assert_values(x[[i, 2]], [[2.0, 3.0], [4.0, 5.0]])
+
+
+def test_fill_diagonal_matches_pytorch(device):
+    """Recorded from PyTorch 2.13: the plain, wrapped-tall, cube and transposed cases, and errors."""
+    x = gk.zeros(7, 3, device=device)
+    assert x.fill_diagonal_(5, wrap=True) is x
+    assert x.tolist() == [[5, 0, 0], [0, 5, 0], [0, 0, 5], [0, 0, 0], [5, 0, 0], [0, 5, 0], [0, 0, 5]]
+    assert gk.zeros(7, 3, device=device).fill_diagonal_(5).tolist()[3:] == [[0, 0, 0]] * 4
+    assert gk.zeros(2, 2, 2, device=device).fill_diagonal_(1).flatten().tolist() == [1, 0, 0, 0, 0, 0, 0, 1]
+    t = gk.zeros(4, 6, device=device).t().fill_diagonal_(3)
+    assert t.tolist() == [[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 3, 0], [0, 0, 0, 3]] + [[0] * 4] * 2
+    with pytest.raises(RuntimeError, match="dimensions must larger than 1"):
+        gk.zeros(3, device=device).fill_diagonal_(1)
+    with pytest.raises(RuntimeError, match="all dimensions of input must be of equal length"):
+        gk.zeros(2, 3, 3, device=device).fill_diagonal_(1)
+
+
+def test_fill_diagonal_gradients(device):
+    check_grads(lambda a: (a * 1.0).fill_diagonal_(2.5), [rand64(3, 4, device=device)])
+
+
+def test_full_converts_a_float_fill_as_pytorch(device):
+    """bool takes the value's truth (so -inf is True: the causal-mask check builds a bool mask
+    this way); an integer dtype refuses an infinite value."""
+    assert gk.full((2,), float("-inf"), dtype=gk.bool, device=device).tolist() == [True, True]
+    assert gk.full((2,), 0.0, dtype=gk.bool, device=device).tolist() == [False, False]
+    assert gk.full((2,), 2.7, dtype=gk.int32, device=device).tolist() == [2, 2]
+    with pytest.raises(RuntimeError, match="value cannot be converted to type int64_t without overflow"):
+        gk.full((2,), float("inf"), dtype=gk.int64, device=device)
