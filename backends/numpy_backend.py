@@ -11,6 +11,7 @@ from . import _numpy_conv
 from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_recurrent import NumpyRecurrent
+from ._numpy_norm import NumpyNormalization
 from ._numpy_special import NumpySpecial
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._lapack import LEFT, LOWER, NO_TRANS, NON_UNIT, ROW_MAJOR, UNIT, UPPER, lapack_for
@@ -73,7 +74,7 @@ def _row_starts(n, c):
     return starts
 
 
-class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, Backend):
+class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, NumpyNormalization, Backend):
     name = "numpy"
     xp = np
 
