@@ -157,7 +157,10 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        add_at(np, out, key, values)
+        if len(shape) > 1 and _is_row_index(key) and values.shape == key.shape + tuple(shape[1:]):
+            _add_rows(out, key.reshape(-1), values.reshape((key.size,) + tuple(shape[1:])))
+        else:
+            add_at(np, out, key, values)
         return out
 
     def setitem(self, array, key, values):
@@ -433,3 +436,18 @@ _SCATTER_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np
 
 def _address(array):
     return array.__array_interface__["data"][0]
+
+
+def _is_row_index(key):
+    """A key that picks whole rows: one integer array for dim 0 (an embedding's gradient)."""
+    return type(key) is np.ndarray and key.dtype.kind in "iu" and key.size > 0
+
+
+def _add_rows(out, rows, values):
+    """out[rows] += values with repeated rows accumulating: np.add.at adds one element at a
+    time, so the rows are sorted and each run of equal rows summed in one reduceat."""
+    rows = np.where(rows < 0, rows + out.shape[0], rows)
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] += np.add.reduceat(values[order], starts, axis=0)

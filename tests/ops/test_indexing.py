@@ -506,3 +506,19 @@ def test_full_converts_a_float_fill_as_pytorch(device):
     assert gk.full((2,), 2.7, dtype=gk.int32, device=device).tolist() == [2, 2]
     with pytest.raises(RuntimeError, match="value cannot be converted to type int64_t without overflow"):
         gk.full((2,), float("inf"), dtype=gk.int64, device=device)
+
+
+def test_numpy_row_gradient_sums_repeated_rows_as_add_at():
+    """The gradient of x[rows] for whole rows (an embedding's) sums runs of sorted rows on
+    NumPy; negative, repeated and multi-dimensional row indices land as np.add.at puts them."""
+    from gradkit.backends import get_backend
+    from gradkit.backends.kernels.indexing import add_at
+
+    backend = get_backend("cpu")
+    rng = np.random.default_rng(0)
+    for key in (rng.integers(-7, 7, 300), rng.integers(0, 7, (6, 50)), np.array([3]), np.array([-1, 6, 6])):
+        values = rng.standard_normal(key.shape + (4, 5))
+        expected = np.zeros((7, 4, 5))
+        add_at(np, expected, key, values)
+        np.testing.assert_allclose(backend.index_add((7, 4, 5), np.float64, None, key, values), expected,
+                                   rtol=1e-12, atol=1e-12)
