@@ -60,4 +60,6 @@ def _on_backend_created(backend):
     import numpy
     from cupy._core import _routines_linalg as gemm
 
-    gemm.set_compute_type(numpy.float32, gemm.COMPUTE_TYPE_TF32 if tf32_allowed() else gemm.COMPUTE_TYPE_DEFAULT)
+    # the values of CuPy's compute-type enum (_routines_linalg.pxd), where a build hides its names
+    tf32, default = getattr(gemm, "COMPUTE_TYPE_TF32", 7), getattr(gemm, "COMPUTE_TYPE_DEFAULT", 1)
+    gemm.set_compute_type(numpy.float32, tf32 if tf32_allowed() else default)

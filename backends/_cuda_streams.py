@@ -143,7 +143,7 @@ def is_pinned_array(backend, array) -> bool:
         attributes = cupy.cuda.runtime.pointerGetAttributes(array.ctypes.data)
     except Exception:  # pointers CUDA never saw raise on some driver versions
         return False
-    return getattr(attributes, "type", 0) == cupy.cuda.runtime.memoryTypeHost
+    return getattr(attributes, "type", 0) == getattr(cupy.cuda.runtime, "memoryTypeHost", 1)  # cudaMemoryTypeHost
 
 
 def to_device_async(backend, host_array, index: int):
