@@ -401,3 +401,25 @@ def test_unscale_kernel_portable_and_numpy_agree(dtype):
     # finite values whose sum overflows are not a false alarm
     big = [np.full(4, 6e4, dtype=np.float16)]
     assert float(cpu.amp_unscale_and_check(big, np.asarray(1.0, dtype=np.float32))) == 0.0
+
+
+def test_autocast_and_grad_scaler_train_together():
+    """PyTorch's typical mixed-precision loop: float16 forward in a region, float32 master
+    weights, scaled backward outside, scaler.step and update; the loss goes down."""
+    gk.manual_seed(0)
+    model = gk.nn.Sequential(gk.nn.Linear(6, 16), gk.nn.ReLU(), gk.nn.Linear(16, 3))
+    opt = gk.optim.SGD(model.parameters(), lr=0.1)
+    scaler = GradScaler("cpu", init_scale=256.0)
+    x, y = mk(32, 6), gk.arange(32) % 3
+    losses = []
+    for _ in range(20):
+        opt.zero_grad()
+        with autocast("cpu", dtype=gk.float16):
+            loss = F.cross_entropy(model(x), y)
+        assert loss.dtype is gk.float32
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+        losses.append(loss.item())
+    assert all(p.dtype is gk.float32 and p.grad.dtype is gk.float32 for p in model.parameters())
+    assert losses[-1] < losses[0]

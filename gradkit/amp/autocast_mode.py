@@ -52,7 +52,7 @@ def clear_autocast_cache() -> None:
 
 
 def _disabling(message):
-    warnings.warn(message, UserWarning, stacklevel=3)
+    warnings.warn(message, UserWarning, stacklevel=4)  # the line that made the region
     return False
 
 
