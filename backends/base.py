@@ -13,6 +13,7 @@ from __future__ import annotations
 from sys import getrefcount
 
 from .kernels.activation import ActivationKernels
+from .kernels.amp import AmpKernels
 from .kernels.attention import AttentionKernels
 from .kernels.conv import ConvKernels
 from .kernels.indexing import DiagonalKernels, IndexingKernels, ScatterKernels
@@ -39,7 +40,7 @@ BackendUnavailable = RuntimeError
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
               RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
               InterpolateKernels, PoolingKernels, ConvKernels, RecurrentKernels, AttentionKernels,
-              NormalizationKernels):
+              NormalizationKernels, AmpKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -8,6 +8,7 @@ from sys import getrefcount
 import numpy as np
 
 from . import _numpy_conv
+from ._numpy_amp import NumpyAmp
 from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_recurrent import NumpyRecurrent
@@ -74,7 +75,8 @@ def _row_starts(n, c):
     return starts
 
 
-class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, NumpyNormalization, Backend):
+class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, NumpyNormalization, NumpyAmp,
+                   Backend):
     name = "numpy"
     xp = np
 

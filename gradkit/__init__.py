@@ -99,13 +99,19 @@ def _lazy(name):
 
 
 _LAZY_SUBMODULES = ("distributions", "backends", "testing", "accelerator", "utils", "data", "datasets", "optim", "nn",
-                    "func", "viz", "special", "linalg", "compiler")
+                    "func", "viz", "special", "linalg", "compiler", "amp", "cpu")
 
 
 # PyTorch's top-level functions that live in a lazily loaded submodule: name -> that module
 _LAZY_FUNCTIONS = dict.fromkeys(("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                                  "conv_transpose3d"), "nn._functional_conv")
 _LAZY_FUNCTIONS["compile"] = "compiler"
+# mixed precision (PyTorch's torch.autocast and kin) and the float32 matmul precision
+_LAZY_FUNCTIONS.update(dict.fromkeys(("autocast", "is_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
+                                      "is_autocast_cache_enabled", "set_autocast_cache_enabled",
+                                      "clear_autocast_cache"), "amp.autocast_mode"))
+_LAZY_FUNCTIONS.update(dict.fromkeys(("set_float32_matmul_precision", "get_float32_matmul_precision"),
+                                     "backends._cuda_math"))
 
 
 def __getattr__(name):

@@ -11,6 +11,7 @@ import warnings
 from . import _dtype
 from ._dtype import dtype_of_array
 from ._size import Size
+from .backends._cuda_graphs import _capturing as _graph_capture
 
 _new = object.__new__
 
@@ -262,6 +263,8 @@ class Tensor:
 
     # -- conversions (these are the user's sync points with an accelerator) ----------------
     def _host(self):
+        if _graph_capture[0]:
+            _refuse_capture_sync()
         return self._device.backend.to_host(self._data)
 
     def numpy(self, *, force=False):
@@ -422,3 +425,8 @@ def _wrap_dim(dim, ndim, op):
     if not -n <= dim < n:
         raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n if ndim else 0
+
+
+def _refuse_capture_sync():
+    raise RuntimeError("CUDA error: operation not permitted when stream is capturing (a host read such as .item(), "
+                       "float(), bool() or .tolist() inside gradkit.cuda.graph(); move it out of the captured step)")

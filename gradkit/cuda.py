@@ -183,3 +183,17 @@ def _device_call(call, backend=None):
         if type(exc).__module__.split(".")[0] not in ("cupy", "cupy_backends", "cupyx"):
             raise
         raise RuntimeError(f"CUDA error: {exc}") from exc
+
+
+# Streams, events, memory statistics, graph capture and the deprecated torch.cuda.amp
+# spellings, each in a module of its own (re-exported here as torch.cuda has them).
+from ._cuda_streams import (Event, Stream, StreamContext, current_stream, default_stream, set_stream,  # noqa: E402
+                            stream)
+from ._cuda_memory import (empty_cache, max_memory_allocated, max_memory_reserved, mem_get_info,  # noqa: E402
+                           memory_reserved, memory_stats, memory_summary, reset_max_memory_allocated,
+                           reset_max_memory_cached, reset_peak_memory_stats)
+from ._cuda_graphs import CUDAGraph, graph, graph_pool_handle, graphed, make_graphed_callables  # noqa: E402
+from .amp._deprecated import cuda_amp as amp  # noqa: E402
+from . import _cuda_pinned  # noqa: E402,F401  (Tensor.pin_memory / is_pinned)
+
+sys.modules[__name__ + ".amp"] = amp  # so that ``from gradkit.cuda.amp import GradScaler`` imports

@@ -45,12 +45,23 @@ def _check_tensors(name, input, weight, bias):
     if bias is not None and not isinstance(bias, Tensor):
         raise TypeError(f"{name}(): argument 'bias' (position 3) must be Tensor, not {type(bias).__name__}")
     _same_device(name, *((input, weight) if bias is None else (input, weight, bias)))
+    if (input.dtype is not weight.dtype or (bias is not None and bias.dtype is not input.dtype)) and \
+            _autocast_casts(input, weight, bias):
+        return
     if input.dtype is not weight.dtype:
         raise RuntimeError(f"Input type ({_tensor_type(input)}) and weight type ({_tensor_type(weight)}) should be "
                            f"the same or input should be a MKLDNN tensor and weight is a dense tensor")
     if bias is not None and bias.dtype is not input.dtype:
         raise RuntimeError(f"Input type ({_TYPE_NAMES.get(input.dtype.name, input.dtype.name).lower()}) and bias "
                            f"type ({_TYPE_NAMES.get(bias.dtype.name, bias.dtype.name).lower()}) should be the same")
+
+
+def _autocast_casts(input, weight, bias):
+    """Whether an autocast region will give the operands one dtype (asked only when they differ)."""
+    from ..amp._state import mixes_lower_precision
+
+    dtypes = (input.dtype, weight.dtype) if bias is None else (input.dtype, weight.dtype, bias.dtype)
+    return mixes_lower_precision(input._device.type, *dtypes)
 
 
 def _batched(name, input, nd):

@@ -51,7 +51,8 @@ def linear(input, weight, bias=None):
         _same_device("linear", *((input, weight) if bias is None else (input, weight, bias)))
     wd = weight._data.dtype  # equal array dtype objects answer without gradkit dtype lookups
     if (input._data.dtype is not wd or (bias is not None and bias._data.dtype is not wd)) and \
-            (input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype)):
+            (input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype)) and \
+            not _autocast_casts(input, weight, bias):
         other = input.dtype if input.dtype is not weight.dtype else bias.dtype
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_kind(other)} and {_kind(weight.dtype)}")
     shape = input._data.shape
@@ -71,6 +72,14 @@ def linear(input, weight, bias=None):
     if bias is None:
         return _Linear.apply(input, weight)
     return _Linear.apply(input, weight, bias)
+
+
+def _autocast_casts(input, weight, bias):
+    """Whether an autocast region will give the operands one dtype (asked only when they differ)."""
+    from ..amp._state import mixes_lower_precision
+
+    dtypes = (input.dtype, weight.dtype) if bias is None else (input.dtype, weight.dtype, bias.dtype)
+    return mixes_lower_precision(input._device.type, *dtypes)
 
 
 def bilinear(input1, input2, weight, bias=None):

@@ -75,7 +75,7 @@ def to(self: Tensor, *args, non_blocking=False, copy=False, memory_format=None, 
     if device is not None:
         dst = resolve(device)
         if dst is not self._device:
-            out = _moved(out, dst, dtype)
+            out = _moved(out, dst, dtype, non_blocking)
     if dtype is not None:
         out = cast(out, D.as_dtype(dtype))
     if memory_format is not None and memory_format is not _layout.preserve_format:
@@ -88,8 +88,14 @@ def to(self: Tensor, *args, non_blocking=False, copy=False, memory_format=None, 
 FAMILY.export(to, export=False)
 
 
-def _moved(t, dst, dtype):
+def _moved(t, dst, dtype, non_blocking=False):
     # cast before moving to a device when that makes the transfer smaller
+    if non_blocking and dst.type == "cuda" and t._device.type == "cpu" and not t._requires_grad:
+        from .._cuda_pinned import to_cuda_non_blocking
+
+        moved = to_cuda_non_blocking(t, dst)  # None unless t is pinned
+        if moved is not None:
+            return moved
     return to_device(t, dst)
 
 

@@ -76,10 +76,17 @@ def _check(op, a, b):
         bad = a if not isinstance(a, Tensor) else b
         raise TypeError(f"{op}(): argument must be Tensor, not {type(bad).__name__}")
     check_same_device(op, a, b)
-    if a.dtype is not b.dtype:
+    if a.dtype is not b.dtype and not _autocast_casts(a, b):
         raise RuntimeError(f"{op}: expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
     if a.dtype.name == "bool":
         raise RuntimeError(f"{op}: \"addmm\" not implemented for 'Bool'")
+
+
+def _autocast_casts(a, b):
+    """Whether an autocast region will give the operands one dtype (asked only when they differ)."""
+    from ..amp._state import mixes_lower_precision
+
+    return mixes_lower_precision(a._device.type, a.dtype, b.dtype)
 
 
 def matmul(input, other, *, out=None):

@@ -4,6 +4,7 @@ follow PyTorch's definitions and are written with ops, so they differentiate aga
 from __future__ import annotations
 
 from .. import _dtype as D
+from ..backends._cuda_graphs import _capturing as _graph_capture
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.node import Node
 from ._core import cast, check_same_device, named
@@ -192,8 +193,9 @@ def _index_key(op, input, dim, index):
 
 
 def _check_bounds(index, size, dim, prefix="", error=RuntimeError):
-    if index.numel():
-        # a host read, as PyTorch's CPU kernel checks the bounds too
+    if index.numel() and not _graph_capture[0]:
+        # a host read, as PyTorch's CPU kernel checks the bounds too (none inside a CUDA graph
+        # capture, which allows no host read)
         low, high = int(index.min()), int(index.max())
         bad = high if high >= size else low if low < 0 else None
         if bad is not None:

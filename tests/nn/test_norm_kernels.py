@@ -96,3 +96,19 @@ def test_the_graph_names_the_ops_and_frees_the_statistics(device):
     nodes = y.grad_fn, z.grad_fn
     (y.sum() + (z * z).sum()).backward()
     assert all(n._mean is None and n._invstd is None for n in nodes)
+
+
+def test_a_half_input_takes_float32_parameters_as_pytorch(device):
+    """Mixed precision: float32 weight and bias with a float16 input compute in float32 and
+    give float16 (PyTorch's mixed-dtype layer and batch norm); the gradients keep each dtype."""
+    if device == "strict":
+        pytest.skip("the strict device has no float16")
+    x = gradkit.randn(4, 3, device=device).half().requires_grad_()
+    w = gradkit.ones(3, device=device, requires_grad=True)
+    b = gradkit.zeros(3, device=device, requires_grad=True)
+    for out in (F.layer_norm(x, (3,), w, b), F.batch_norm(x, None, None, w, b, training=True)):
+        assert out.dtype == gradkit.float16
+        gx, gw = gradkit.autograd.grad(out.float().sum(), (x, w))
+        assert gx.dtype == gradkit.float16 and gw.dtype == gradkit.float32
+    gradkit.testing.assert_close(F.layer_norm(x, (3,), w, b).float(), F.layer_norm(x.float(), (3,)),
+                                 rtol=1e-3, atol=1e-3)

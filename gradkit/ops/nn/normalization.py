@@ -8,10 +8,11 @@ incoming gradient.
 """
 from __future__ import annotations
 
+from ... import _dtype as D
 from ..._dtype import FLOAT
 from ...autograd.grad_mode import is_grad_enabled_fast
 from ...autograd.node import Node
-from .._core import check_same_device
+from .._core import cast, check_same_device
 
 
 class Normalization(Node):
@@ -86,11 +87,20 @@ def normalization(cls, x, weight, bias, stat_axes, param_axes, view, eps, op_nam
     params = tuple(t for t in (weight, bias) if t is not None)
     if x.dtype.category != FLOAT:
         raise NotImplementedError(f"{op_name}: not implemented for an input of dtype {x.dtype}")
+    lower = None
     for name, t in zip(("weight", "bias"), (weight, bias)):
         if t is not None and t.dtype != x.dtype:
+            if x.dtype == D.float16 and t.dtype == D.float32:
+                lower = x.dtype  # float32 parameters of a half input (mixed precision): PyTorch computes in float32
+                continue
             raise RuntimeError(f"{op_name}: mixed dtype: expected the {name} in the input's dtype {x.dtype}, "
                                f"got {t.dtype}")
     if params:
         check_same_device(op_name, x, *params)
+    if lower is not None:
+        x = cast(x, D.float32)
+        params = tuple(cast(t, D.float32) for t in params)
     affine = ("w" if weight is not None else "") + ("b" if bias is not None else "")
-    return cls.apply(x, *params, affine=affine, stat_axes=stat_axes, param_axes=param_axes, view=view, eps=float(eps))
+    out, mean, var = cls.apply(x, *params, affine=affine, stat_axes=stat_axes, param_axes=param_axes, view=view,
+                               eps=float(eps))
+    return (out, mean, var) if lower is None else (cast(out, lower), mean, var)

@@ -36,8 +36,9 @@ class DataLoader:
       ``base_seed + i``; the base seed is derived from the loader's generator seed and the
       pass number rather than drawn from it (PyTorch draws it), so using workers does not
       change the shuffling order. A worker that dies raises a RuntimeError naming its pid.
-      Batches are always yielded in order (``in_order=False`` is accepted); ``pin_memory``
-      and ``pin_memory_device`` are accepted and do nothing.
+      Batches are always yielded in order (``in_order=False`` is accepted);
+      ``pin_memory_device`` is accepted and does nothing. ``pin_memory=True`` yields batches
+      in pinned host memory where CUDA works (else warns, as PyTorch without an accelerator).
     - ``device=`` (a gradkit extension) moves every tensor of each batch to that device, so a
       loop needs no ``X.to(device)``: ``DataLoader(ds, 64, shuffle=True, device="cuda")``.
     - Batches of a ``TensorDataset`` (also through ``Subset``/``random_split``) with the
@@ -148,6 +149,13 @@ class DataLoader:
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self):
+        if self.pin_memory:
+            from ..._cuda_pinned import pinning
+
+            return pinning(self._batches())
+        return self._batches()
+
+    def _batches(self):
         if self.num_workers == 0:
             return _LoaderIter(self)
         epoch = self._epochs
