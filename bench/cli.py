@@ -2,7 +2,9 @@
 
     python -m bench                    # everything, on cpu (and cuda where a GPU is present)
     python -m bench --quick            # under a minute on a 2-core machine
-    python -m bench --only overhead    # one section: digits, overhead, step, sweep, memory
+    python -m bench --only overhead    # one section: digits, overhead, step, models, ops, sweep, memory
+    python -m bench --only models      # whole training programs of small models, beside PyTorch
+    python -m bench --only ops         # the per-op table: µs per call of each op, beside PyTorch
     python -m bench --torch-python /path/to/python-with-torch
 
 Each library runs in its own worker process (``bench.worker``) with the same thread counts;
@@ -40,8 +42,8 @@ from . import report, runner, schedule, workloads as W
 from .progress import Progress
 from .timing import Plan
 
-SECTIONS = ("digits", "overhead", "step", "sweep", "memory")
-ALIASES = {"mlp": "step", "train": "step", "cnn": "step", "lenet": "step", "resnet": "step", "sweeps": "sweep",
+SECTIONS = ("digits", "overhead", "step", "models", "ops", "sweep", "memory")
+ALIASES = {"programs": "models", "model": "models", "op": "ops", "per-op": "ops", "mlp": "step", "train": "step", "cnn": "step", "lenet": "step", "resnet": "step", "sweeps": "sweep",
            "mem": "memory", "accuracy": "digits"}
 
 # timeout: the longest one worker command may take (a digits run, one sweep point's warm-up)
