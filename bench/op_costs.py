@@ -3,8 +3,9 @@ that the whole programs of the models section take, one call at a time, in µs p
 
 Pure Python at import (the workers of both libraries import it); each case is written once
 against PyTorch's API, ``lib`` being gradkit or torch. Shapes are those of the models
-section's GPT (batch B = 32, context T = 64, width C = 128, 4 heads): small enough that the
-cost per call, not the kernel, is what differs. A case is
+section's GPT (batch B = 32, context T = 64, width C = 128, 4 heads), and for the ops of the
+from-scratch models (``@`` on raw parameters, bias adds, gates) theirs (batch 32, hidden 256):
+small enough that the cost per call shows beside the kernel's. A case is
 
 - ``fwd``: the op with inputs that require grad, so the node is recorded, never run backward;
 - ``fwd+bwd``: the op, then its backward from a fixed output gradient (``autograd.backward``,
@@ -117,6 +118,26 @@ def _cross_entropy(lib, device):
     return lambda: lib.nn.functional.cross_entropy(logits, targets), [logits]
 
 
+# the from-scratch models' generic path (D2L's RNN/GRU, makemore, the raw MLP): at their sizes
+SCRATCH_BATCH, SCRATCH_HIDDEN = 32, 256
+
+
+def _scratch(name):
+    def setup(lib, device):
+        h = _leaf(lib, device, SCRATCH_BATCH, SCRATCH_HIDDEN)
+        if name == "mm":
+            w = _leaf(lib, device, SCRATCH_HIDDEN, SCRATCH_HIDDEN)
+            return lambda: h @ w, [h, w]
+        if name == "bias_add":
+            b = _leaf(lib, device, SCRATCH_HIDDEN)
+            return lambda: h + b, [h, b]
+        if name == "one_minus":
+            return lambda: 1 - h, [h]
+        return {"sigmoid": lambda: lib.sigmoid(h), "tanh": lambda: lib.tanh(h)}[name], [h]
+
+    return setup
+
+
 # -- calls without a backward ---------------------------------------------------------------------
 def _param_and_grad(lib, device):
     return lib.randn(4 * C, C, device=device, requires_grad=True), lib.randn(4 * C, C, device=device)
@@ -201,7 +222,7 @@ CALL = ("call",)
 # name -> (what the call is, on what, passes, setup). A differentiable setup returns (the op as a
 # function of nothing, the leaves that require grad); a ``call`` setup returns the call.
 OPS = {
-    "view": (f"x.view(B*T, C)", X, GRAD, _views("view")),
+    "view": ("x.view(B*T, C)", X, GRAD, _views("view")),
     "reshape": ("x.reshape(B, T, 4, C/4)", X, GRAD, _views("reshape")),
     "transpose": ("x.transpose(1, 2)", X, GRAD, _views("transpose")),
     "permute": ("x.permute(0, 2, 1)", X, GRAD, _views("permute")),
@@ -229,6 +250,13 @@ OPS = {
     "cross_entropy": ("F.cross_entropy(logits, targets)", f"logits {B * T}x{VOCAB}", GRAD, _cross_entropy),
     "add": ("x + y", X, GRAD, _views("add")),
     "mul_scalar": ("x * 0.5", X, GRAD, _views("mul_scalar")),
+    "mm_small": ("H @ W_hh (raw parameter)", f"H {SCRATCH_BATCH}x{SCRATCH_HIDDEN}, W {SCRATCH_HIDDEN}x{SCRATCH_HIDDEN}",
+                 GRAD, _scratch("mm")),
+    "bias_add": ("h + b (bias broadcast)", f"h {SCRATCH_BATCH}x{SCRATCH_HIDDEN}, b {SCRATCH_HIDDEN}", GRAD,
+                 _scratch("bias_add")),
+    "sigmoid_small": ("torch.sigmoid(h)", f"h {SCRATCH_BATCH}x{SCRATCH_HIDDEN}", GRAD, _scratch("sigmoid")),
+    "tanh_small": ("torch.tanh(h)", f"h {SCRATCH_BATCH}x{SCRATCH_HIDDEN}", GRAD, _scratch("tanh")),
+    "one_minus": ("1 - z", f"z {SCRATCH_BATCH}x{SCRATCH_HIDDEN}", GRAD, _scratch("one_minus")),
     "add_": ("p.add_(g, alpha=-lr) under no_grad", PARAM, CALL, _add_),
     "isub": ("p -= lr * g under no_grad", PARAM, CALL, _isub),
     "grad_set_clear": ("p.grad = g; p.grad = None", PARAM, CALL, _grad_set_clear),
