@@ -1,7 +1,7 @@
 """``python -m bench``: gradkit against the hand-written NumPy/CuPy limit and PyTorch.
 
     python -m bench                    # everything, on cpu (and cuda where a GPU is present)
-    python -m bench --quick            # under a minute on a 2-core machine
+    python -m bench --quick            # fewer repeats, capped CPU sweeps: a few minutes on 2 cores
     python -m bench --only overhead    # one section: digits, overhead, step, models, ops, sweep, memory
     python -m bench --only models      # whole training programs of small models, beside PyTorch
     python -m bench --only ops         # the per-op table: µs per call of each op, beside PyTorch
@@ -59,7 +59,7 @@ def parse_args(argv=None):
     p.add_argument("--device", action="append", default=None,
                    help="cpu, cuda or cuda:N (repeatable or comma-separated; default: cpu, plus cuda when "
                         "gradkit.cuda.is_available())")
-    p.add_argument("--quick", action="store_true", help="fewer repeats, capped CPU sweeps: under a minute")
+    p.add_argument("--quick", action="store_true", help="fewer repeats, capped CPU sweeps")
     p.add_argument("--only", action="append", default=None, metavar="SECTION",
                    help=f"run only these sections ({', '.join(SECTIONS)}; repeatable or comma-separated)")
     p.add_argument("--compare", choices=("auto", "torch", "none"), default="auto",
