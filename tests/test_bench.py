@@ -612,6 +612,10 @@ def test_models_section_cases_and_targets():
     assert model_targets == {(f"models.{m}", "torch", 1.0) for m in workloads.MODELS} | {
         ("models.raw_mlp16", "torch", 1.0), ("models.raw_mlp16", "numpy", 1.15)}
     assert {t.key for t in targets.MODEL_TARGETS} <= schedule.TARGET_KEYS
+    from bench.cli import parse_args
+
+    assert parse_args(["--only", "ops,programs"]).sections == ["models", "ops"]
+    assert {"models", "ops"} <= set(parse_args([]).sections)
 
 
 @pytest.mark.parametrize("name", sorted(TINY_MODELS) + ["raw_mlp_step"])
@@ -672,7 +676,8 @@ def test_ops_table_sorts_by_ratio_and_models_rows_show():
     table = report.ops_table(run)
     rows = [line for line in table.splitlines() if line.startswith("| F.") or line.startswith("| x.")
             or line.startswith("| p.")]
-    assert [r.split("|")[1].strip() for r in rows] == ["F.gelu(x)", "x.view(B*T, C)", "p.add_(g, alpha=-lr) under no_grad"]
+    assert [r.split("|")[1].strip() for r in rows] == ["F.gelu(x)", "x.view(B*T, C)",
+                                                        "p.add_(g, alpha=-lr) under no_grad"]
     assert "15.00×" in rows[0] and "3.00×" in rows[1] and "—" in rows[2]
     assert "0.88×" in _row(text, "VAE step")
     assert "(the step section's row)" in _row(text, "MLP 784-256-256-10 with nn.Linear")
