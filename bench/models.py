@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from . import workloads as W
+from .torchlike import _char_batch, _clipped_sgd_step
 
 
 def _sizes(default, override):
@@ -274,8 +275,6 @@ def _recurrent_step_fn(lib, device, sizes, gates, cell):
     (``gates`` triples of W_x, W_h, b, then the output layer), the cell run one time step at
     a time over one-hot inputs, every step's output concatenated, cross-entropy, clipping to
     norm 1 and SGD lr 1 (``torchlike._clipped_sgd_step``, which the LSTM rows share)."""
-    from .torchlike import _char_batch, _clipped_sgd_step
-
     s = _sizes(W.LSTM, sizes)
     lib.manual_seed(0)
     v, h = s["vocab"], s["hidden"]
