@@ -1,8 +1,10 @@
 """``python -m bench``: gradkit against the hand-written NumPy/CuPy limit and PyTorch.
 
     python -m bench                    # everything, on cpu (and cuda where a GPU is present)
-    python -m bench --quick            # under a minute on a 2-core machine
-    python -m bench --only overhead    # one section: digits, overhead, step, sweep, memory
+    python -m bench --quick            # fewer repeats, capped CPU sweeps: a few minutes on 2 cores
+    python -m bench --only overhead    # one section: digits, overhead, step, models, ops, sweep, memory
+    python -m bench --only models      # whole training programs of small models, beside PyTorch
+    python -m bench --only ops         # the per-op table: µs per call of each op, beside PyTorch
     python -m bench --torch-python /path/to/python-with-torch
 
 Each library runs in its own worker process (``bench.worker``) with the same thread counts;
@@ -40,8 +42,8 @@ from . import report, runner, schedule, workloads as W
 from .progress import Progress
 from .timing import Plan
 
-SECTIONS = ("digits", "overhead", "step", "sweep", "memory")
-ALIASES = {"mlp": "step", "train": "step", "cnn": "step", "lenet": "step", "resnet": "step", "sweeps": "sweep",
+SECTIONS = ("digits", "overhead", "step", "models", "ops", "sweep", "memory")
+ALIASES = {"programs": "models", "model": "models", "op": "ops", "per-op": "ops", "mlp": "step", "train": "step", "cnn": "step", "lenet": "step", "resnet": "step", "sweeps": "sweep",
            "mem": "memory", "accuracy": "digits"}
 
 # timeout: the longest one worker command may take (a digits run, one sweep point's warm-up)
@@ -57,7 +59,7 @@ def parse_args(argv=None):
     p.add_argument("--device", action="append", default=None,
                    help="cpu, cuda or cuda:N (repeatable or comma-separated; default: cpu, plus cuda when "
                         "gradkit.cuda.is_available())")
-    p.add_argument("--quick", action="store_true", help="fewer repeats, capped CPU sweeps: under a minute")
+    p.add_argument("--quick", action="store_true", help="fewer repeats, capped CPU sweeps")
     p.add_argument("--only", action="append", default=None, metavar="SECTION",
                    help=f"run only these sections ({', '.join(SECTIONS)}; repeatable or comma-separated)")
     p.add_argument("--compare", choices=("auto", "torch", "none"), default="auto",

@@ -233,7 +233,9 @@ def elementwise(device, n):
 
 
 # no CNN: a hand-written convolution would measure the writer, not a limit
-BUILDERS = {"one_op": one_op, "chain": chain, "mlp_step": mlp_step_fn, "matmul": matmul, "elementwise": elementwise}
+# raw_mlp_step: the raw-parameter MLP does the arithmetic of the module step, so its limit is the same
+BUILDERS = {"one_op": one_op, "chain": chain, "mlp_step": mlp_step_fn, "raw_mlp_step": mlp_step_fn, "matmul": matmul,
+            "elementwise": elementwise}
 
 
 # -- memory -------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ capped CPU sweep sizes) and ``notes``.
 from __future__ import annotations
 
 from . import workloads as W
-from .stats import cost_ratio, fmt_ratio, fmt_stat, is_number
-from .targets import TARGETS, evaluate
+from .stats import cost_ratio, fmt_ratio, fmt_stat, is_number, median_interval, paired_ratios
+from .targets import ALL_TARGETS, evaluate
 
 CPU_COLUMNS = (("gradkit", "cpu", "gradkit cpu"), ("numpy", "cpu", "NumPy cpu (limit)"),
                ("torch", "cpu", "PyTorch cpu"))
@@ -17,7 +17,7 @@ CUDA_COLUMNS = (("gradkit", "cuda", "gradkit cuda"), ("cupy", "cuda", "CuPy cuda
                 ("torch", "cuda", "PyTorch cuda"))
 ALL_COLUMNS = CPU_COLUMNS + CUDA_COLUMNS
 
-SECTION_ORDER = ("digits", "overhead", "step", "sweep", "memory")
+SECTION_ORDER = ("digits", "overhead", "step", "models", "ops", "sweep", "memory")
 
 
 def rows_for(run):
@@ -35,10 +35,30 @@ def rows_for(run):
              ("step.lstm_scratch", "from-scratch LSTM step (D2L's gates in tensor ops), same sizes", "ms"),
              ("step.gpt", f"small GPT step ({W.GPT['layers']} layers, {W.GPT['heads']} heads, width {W.GPT['width']}, "
                           f"context {W.GPT['context']}, batch {W.GPT['batch']})", "ms"),
+             ("models.nanogpt", f"nanoGPT step ({W.NANOGPT['layers']} layers, {W.NANOGPT['heads']} heads, width "
+                                f"{W.NANOGPT['width']}, context {W.NANOGPT['context']}, batch {W.NANOGPT['batch']}; "
+                                "AdamW groups, clipping)", "ms"),
+             ("models.char_mlp", f"makemore char MLP step (27x10 table, context {W.CHAR_MLP['context']}, tanh "
+                                 f"{W.CHAR_MLP['hidden']}, batch {W.CHAR_MLP['batch']}, p.data update)", "ms"),
+             ("models.bow", f"bag-of-words step (EmbeddingBag {W.BOW['vocab']}x{W.BOW['embed']}, linear, batch "
+                            f"{W.BOW['batch']})", "ms"),
+             ("models.vae", f"VAE step (784-{W.VAE['hidden']}-{W.VAE['latent']}, BCE + KL, Adam, batch "
+                            f"{W.VAE['batch']})", "ms"),
+             ("models.rnn_scratch", "from-scratch RNN step (D2L, tensor ops), sizes of the LSTM rows", "ms"),
+             ("models.gru_scratch", "from-scratch GRU step (D2L, tensor ops), same sizes", "ms"),
+             (f"models.raw_mlp{W.RAW_MLP_BATCH}", f"MLP 784-256-256-10 on raw parameters, batch {W.RAW_MLP_BATCH} "
+                                                  "(p -= lr * p.grad under no_grad)", "ms"),
              ("memory.traced", "MLP training: peak traced memory (tracemalloc)", "MiB"),
              ("memory.rss", "MLP training: process peak RSS", "MiB"),
              ("memory.resnet_rss", f"ResNet-18 training ({W.RESNET_MEMORY_STEPS} steps): process peak RSS", "MiB")]
-    return [r for r in rows if r[0].split(".")[0] in run.get("sections", SECTION_ORDER)]
+    sections = run.get("sections", SECTION_ORDER)
+    out = [r for r in rows if r[0].split(".")[0] in sections]
+    if "models" in sections and "step" not in sections:  # the models section's last row is the step section's
+        key = f"step.mlp{W.RAW_MLP_BATCH}"
+        at = max(i for i, r in enumerate(out) if r[0].startswith("models.")) + 1
+        out.insert(at, (key, f"MLP 784-256-256-10 with nn.Linear and optim.SGD, batch {W.RAW_MLP_BATCH} "
+                             "(the step section's row)", "ms"))
+    return out
 
 
 def md_table(headers, rows):
@@ -180,7 +200,7 @@ def sweep_table(run, sweep):
 def target_results(run):
     """Each target with its verdict (only those whose section ran)."""
     out = []
-    for target in TARGETS:
+    for target in ALL_TARGETS:
         if target.section not in run.get("sections", SECTION_ORDER):
             continue
         ours = cell(run, "gradkit", "cpu", target.key)
@@ -189,6 +209,33 @@ def target_results(run):
         verdict["target"] = target.name
         out.append(verdict)
     return out
+
+
+def ops_table(run, kind="cpu"):
+    """The per-op table: µs per call of each case of the ops section, gradkit beside PyTorch,
+    the largest cost ratio first (by gradkit's time where PyTorch did not run)."""
+    from .op_costs import OPS, keys, split_key
+
+    rows = []
+    for key in keys():
+        ours, theirs = cell(run, "gradkit", kind, key), cell(run, "torch", kind, key)
+        if ours is None and theirs is None:
+            continue
+        ratio = cost_ratio(ours, theirs)
+        paired = paired_ratios(ours, theirs) if ratio is not None else None
+        interval = median_interval(paired) if paired else None
+        name, kind_of_pass = split_key(key)
+        what, shape, _, _ = OPS[name]
+        ratio_text = _ratio_cell(run, kind, key, "torch")
+        rows.append(((ratio if ratio is not None else -1.0, (ours or {}).get("median", 0.0)),
+                     [what, shape, kind_of_pass, fmt_stat(ours), fmt_stat(theirs), ratio_text,
+                      f"{interval[0]:.2f}–{interval[1]:.2f}" if interval else "—"]))
+    rows.sort(key=lambda r: r[0], reverse=True)
+    table = md_table(["op", "on", "pass", f"gradkit {kind}, µs", f"PyTorch {kind}, µs", "gk ÷ PyTorch",
+                      "95% interval"], [r[1] for r in rows])
+    return (f"**per-op cost on {kind}, µs per call, largest ratio first** (fwd: inputs require grad, the node is "
+            "recorded; fwd+bwd: then backward from a fixed output gradient and the inputs' .grad cleared; call: "
+            f"an update, no graph)\n\n{table}")
 
 
 def targets_table(verdicts):
@@ -236,6 +283,10 @@ def header(run):
 def render(run):
     """The whole markdown report: header, results, sweeps, targets, notes."""
     parts = [header(run), "", results_table(run)] if rows_for(run) else [header(run)]
+    if "ops" in run.get("sections", SECTION_ORDER):
+        parts += ["", ops_table(run, "cpu")]
+        if cuda_ran(run):
+            parts += ["", ops_table(run, "cuda")]
     if "sweep" in run.get("sections", SECTION_ORDER):
         for sweep, _, _ in SWEEPS:
             parts += ["", sweep_table(run, sweep)]

@@ -36,6 +36,21 @@ TARGETS = (
     Target("digits MLP test accuracy: ≥ 95%", "digits.accuracy", "", 95.0),
 )
 
+# the models section's (issue 17): every whole program at PyTorch's cost or below, and the MLP
+# on raw parameters within 1.15x of the hand-written NumPy step
+MODEL_TARGETS = (
+    Target("nanoGPT step: ≤ 1.0× PyTorch", "models.nanogpt", "torch", 1.0),
+    Target("makemore char MLP step: ≤ 1.0× PyTorch", "models.char_mlp", "torch", 1.0),
+    Target("bag-of-words step: ≤ 1.0× PyTorch", "models.bow", "torch", 1.0),
+    Target("VAE step: ≤ 1.0× PyTorch", "models.vae", "torch", 1.0),
+    Target("from-scratch RNN step: ≤ 1.0× PyTorch", "models.rnn_scratch", "torch", 1.0),
+    Target("from-scratch GRU step: ≤ 1.0× PyTorch", "models.gru_scratch", "torch", 1.0),
+    Target("raw-parameter MLP step, batch 16: ≤ 1.0× PyTorch", "models.raw_mlp16", "torch", 1.0),
+    Target("raw-parameter MLP step, batch 16: ≤ 1.15× hand-written NumPy", "models.raw_mlp16", "numpy", 1.15),
+)
+
+ALL_TARGETS = TARGETS + MODEL_TARGETS
+
 REF_NAMES = {"numpy": "NumPy", "torch": "PyTorch"}
 
 

@@ -127,10 +127,10 @@ def resnet18_step_fn(lib, device):
                    lib.randint(0, 10, (W.RESNET_BATCH,), device=device))
 
 
-def _char_batch(lib, device):
+def _char_batch(lib, device, sizes=W.LSTM):
     """A fixed minibatch of the character model: one-hot inputs (steps, batch, vocab), as D2L
     feeds them, and the next-character targets (steps * batch,)."""
-    v, b, n = W.LSTM["vocab"], W.LSTM["batch"], W.LSTM["steps"]
+    v, b, n = sizes["vocab"], sizes["batch"], sizes["steps"]
     tokens = lib.randint(0, v, (b, n + 1), device=device)
     X = lib.nn.functional.one_hot(tokens[:, :-1].T, v).float()
     return X, tokens[:, 1:].T.reshape(-1)
@@ -339,7 +339,10 @@ def conv2d(lib, device, channels):
 
 def builders(lib):
     """``BUILDERS`` for a worker: each ``builder(device, *args)`` returns the call to time."""
+    from . import models, op_costs
+
     return {name: functools.partial(fn, lib) for name, fn in (
         ("one_op", one_op), ("chain", chain), ("mlp_step", mlp_step_fn), ("lenet_step", lenet_step_fn),
         ("resnet18_step", resnet18_step_fn), ("lstm_step", lstm_step_fn), ("lstm_scratch_step", lstm_scratch_step_fn),
-        ("gpt_step", gpt_step_fn), ("matmul", matmul), ("elementwise", elementwise), ("conv2d", conv2d))}
+        ("gpt_step", gpt_step_fn), ("matmul", matmul), ("elementwise", elementwise), ("conv2d", conv2d),
+        *models.BUILDERS, ("op", op_costs.op_case))}

@@ -25,6 +25,31 @@ each workload with their own arrays.
 - step.gpt: a small GPT's training step (token and position embeddings, 2 pre-norm
   ``TransformerEncoderLayer``s with GELU and a causal mask, 4 heads, width 128, context 64,
   a linear head over a 65-character vocabulary) at batch 32, cross-entropy, AdamW.
+- models.* (the models section, ``bench.models``): whole training steps of small models as
+  their authors write them, one program for both libraries:
+- models.nanogpt: nanoGPT's GPT (2 layers, 4 heads, width 128, context 64, batch 32, vocab
+  65): its own causal self-attention (fused qkv Linear, split, view/transpose,
+  scaled_dot_product_attention with is_causal=True), GELU MLP, its LayerNorm, the token
+  embedding tied to the head, dropout 0.0; AdamW with weight decay on the 2-D parameters
+  only, clip_grad_norm_(1.0), zero_grad(set_to_none=True).
+- models.char_mlp: makemore part 2/3's character MLP: a 27x10 table C indexed by a context
+  of 3, tanh hidden layer of 200, F.cross_entropy, batch 32 drawn each step from 4,096 fixed
+  examples, the manual SGD update ``p.data += -lr * p.grad`` over the parameter list.
+- models.bow: PyTorch's text-classification tutorial: nn.EmbeddingBag (vocab 5,000, 64
+  dims, bags of 20-60 tokens given by offsets) and a linear layer to 4 classes, batch 64,
+  cross-entropy, clip_grad_norm_(0.1), SGD lr 5.
+- models.vae: pytorch/examples' VAE on 784-dim inputs (400 hidden, 20 latent,
+  reparameterisation with randn_like, BCE (sum) + KL), Adam lr 1e-3, batch 128.
+- models.rnn_scratch / models.gru_scratch: D2L's from-scratch RNN and GRU language models,
+  the sizes of step.lstm_scratch (vocab 28 one-hot, hidden 256, batch 32, 35 steps),
+  cross-entropy, clipping to norm 1, SGD lr 1.
+- models.raw_mlp16: the 784-256-256-10 MLP at batch 16 on raw parameters (weights stored
+  (in, out)), ``@`` and relu, F.cross_entropy, and the hand-written update
+  ``p -= lr * p.grad; p.grad = None`` under no_grad (lr 0.01). The NumPy column is the
+  hand-written step of step.mlp16 (the same arithmetic). The module + optimizer MLP of
+  step.mlp16 is the section's last row (measured once when both sections run).
+- ops.<op>:<pass> (the ops section, ``bench.op_costs``): µs per call of each op of the generic
+  path at the GPT's shapes, forward (node recorded), forward+backward, or an update call.
 - sweep.conv2d: a 3x3 convolution, C -> C channels, padding 1, forward only, batch 16, at
   ResNet-like pairs of channels and image size (``CONV_SWEEP``); GFLOP/s = 2 N C^2 9 H W / t.
 - memory.resnet_rss (CPU): peak RSS of a fresh process that builds the ResNet-18 and trains
@@ -53,6 +78,11 @@ RESNET_BATCH = 32
 RESNET_MEMORY_STEPS = 3
 LSTM = {"vocab": 28, "hidden": 256, "batch": 32, "steps": 35}
 GPT = {"vocab": 65, "width": 128, "heads": 4, "layers": 2, "context": 64, "batch": 32}
+NANOGPT = dict(GPT, dropout=0.0)
+CHAR_MLP = {"vocab": 27, "embed": 10, "context": 3, "hidden": 200, "batch": 32, "examples": 4096, "lr": 0.1}
+BOW = {"vocab": 5000, "embed": 64, "classes": 4, "batch": 64, "min_len": 20, "max_len": 60}
+VAE = {"inputs": 784, "hidden": 400, "latent": 20, "batch": 128}
+RAW_MLP_BATCH = 16
 # sweep.conv2d: channels -> image size (square), as the stages of a ResNet pair them
 CONV_SWEEP = {16: 64, 32: 32, 64: 32, 128: 16, 256: 8, 512: 4}
 CONV_BATCH = 16
@@ -91,11 +121,13 @@ def conv2d_flops(channels):
     return 2.0 * CONV_BATCH * channels * channels * 9 * size * size
 
 
+MODELS = ("nanogpt", "char_mlp", "bow", "vae", "rnn_scratch", "gru_scratch")
+
 US_PER_OP = ("scale", 1e6, "µs/op")
 US_PER_CHAIN_OP = ("scale", 1e6 / CHAIN_LEN, "µs/op")
 MS_PER_STEP = ("scale", 1e3, "ms/step")
 
-TIMED_SECTIONS = ("overhead", "step", "sweep")   # repeated blocks, interleaved across libraries
+TIMED_SECTIONS = ("overhead", "step", "models", "ops", "sweep")   # repeated blocks, interleaved across libraries
 ONE_SHOT_SECTIONS = ("digits", "memory")          # one run per library (memory: in a fresh process)
 
 
@@ -114,6 +146,15 @@ def case_list(cfg, sections):
         out.append(("step.lstm", "lstm_step", (), MS_PER_STEP))
         out.append(("step.lstm_scratch", "lstm_scratch_step", (), MS_PER_STEP))
         out.append(("step.gpt", "gpt_step", (), MS_PER_STEP))
+    if "models" in sections:
+        out += [(f"models.{name}", f"{name}_step", (), MS_PER_STEP) for name in MODELS]
+        out.append((f"models.raw_mlp{RAW_MLP_BATCH}", "raw_mlp_step", (RAW_MLP_BATCH,), MS_PER_STEP))
+        if "step" not in sections:  # the module + optimizer MLP: the step section's own row
+            out.append((f"step.mlp{RAW_MLP_BATCH}", "mlp_step", (RAW_MLP_BATCH,), MS_PER_STEP))
+    if "ops" in sections:
+        from .op_costs import keys
+
+        out += [(key, "op", (key,), US_PER_OP) for key in keys()]
     if "sweep" in sections:
         out += [(f"sweep.matmul/{n}", "matmul", (n,), ("rate", matmul_flops(n) / 1e9, "GFLOP/s"))
                 for n in cfg["matmul_sizes"]]

@@ -586,3 +586,99 @@ def test_timing_checks_run_and_report():
                   timing_checks.long_chain_time_is_linear):
         measured, limit, unit, note = check(scale=0.01)
         assert measured >= 0 and limit > 0 and unit in ("s", "x") and note
+
+
+# -- the models and ops sections -------------------------------------------------------------------
+TINY_MODELS = {"nanogpt_step": {"vocab": 11, "width": 16, "heads": 2, "layers": 1, "context": 8, "batch": 2},
+               "char_mlp_step": {"hidden": 8, "batch": 4, "examples": 16},
+               "bow_step": {"vocab": 50, "embed": 8, "batch": 4, "min_len": 1, "max_len": 5},
+               "vae_step": {"hidden": 16, "latent": 4, "batch": 4},
+               "rnn_scratch_step": {"hidden": 8, "batch": 2, "steps": 3},
+               "gru_scratch_step": {"hidden": 8, "batch": 2, "steps": 3}}
+
+
+def test_models_section_cases_and_targets():
+    from bench import lib_gradkit, lib_numpy, models
+
+    cases = workloads.case_list({}, ["models"])
+    assert [k for k, *_ in cases] == ["models.nanogpt", "models.char_mlp", "models.bow", "models.vae",
+                                      "models.rnn_scratch", "models.gru_scratch", "models.raw_mlp16", "step.mlp16"]
+    assert all(builder in lib_gradkit.BUILDERS for _, builder, _, _ in cases)
+    assert "raw_mlp_step" in lib_numpy.BUILDERS       # the raw MLP's NumPy column
+    assert set(TINY_MODELS) | {"raw_mlp_step"} == {name for name, _ in models.BUILDERS}
+    # both sections: the module + optimizer MLP is measured once, by the step section
+    assert [k for k, *_ in workloads.case_list({"batches": [16]}, ["step", "models"])].count("step.mlp16") == 1
+    model_targets = {(t.key, t.reference, t.limit) for t in targets.MODEL_TARGETS}
+    assert model_targets == {(f"models.{m}", "torch", 1.0) for m in workloads.MODELS} | {
+        ("models.raw_mlp16", "torch", 1.0), ("models.raw_mlp16", "numpy", 1.15)}
+    assert {t.key for t in targets.MODEL_TARGETS} <= schedule.TARGET_KEYS
+    from bench.cli import parse_args
+
+    assert parse_args(["--only", "ops,programs"]).sections == ["models", "ops"]
+    assert {"models", "ops"} <= set(parse_args([]).sections)
+
+
+@pytest.mark.parametrize("name", sorted(TINY_MODELS) + ["raw_mlp_step"])
+def test_every_model_builds_and_trains_under_gradkit(name):
+    import gradkit as gk
+
+    from bench import models
+
+    build = dict(models.BUILDERS)[name]
+    step = build(gk, "cpu", 4) if name == "raw_mlp_step" else build(gk, "cpu", sizes=TINY_MODELS[name])
+    first, second = step().item(), step().item()
+    assert math.isfinite(first) and math.isfinite(second) and first != second
+
+
+def test_raw_mlp_numpy_reference_gives_gradkit_loss():
+    np = pytest.importorskip("numpy")
+    import gradkit as gk
+
+    from bench import lib_numpy, models
+
+    gk.manual_seed(0)
+    params = models.raw_mlp(gk, "cpu")
+    # the hand-written step stores weights (out, in), as nn.Linear does; the raw model (in, out)
+    hand = [p.detach().numpy().T.copy() for p in params]
+    X, y = gk.randn(16, 784), gk.randint(0, 10, (16,))
+    loss = models.raw_mlp_step(gk, params, X, y)
+    hand_loss = lib_numpy.mlp_step(np, hand, X.numpy(), y.numpy(), np.arange(16))
+    assert math.isclose(float(hand_loss), loss.item(), rel_tol=1e-5)
+    for mine, theirs in zip(hand, params):
+        np.testing.assert_allclose(mine.T, theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+        assert theirs.grad is None
+
+
+def test_every_op_case_runs_under_gradkit():
+    import gradkit as gk
+
+    from bench import op_costs
+
+    keys = op_costs.keys()
+    assert [k for k, *_ in workloads.case_list({}, ["ops"])] == keys
+    passes = {op_costs.split_key(k)[1] for k in keys}
+    assert passes == {"fwd", "fwd+bwd", "call"}
+    for key in keys:
+        call = op_costs.op_case(gk, "cpu", key)
+        call()
+        call()
+
+
+def test_ops_table_sorts_by_ratio_and_models_rows_show():
+    ours = {"ops.view:fwd": stat(3.0, unit="µs/op"), "ops.gelu:fwd": stat(900.0, unit="µs/op"),
+            "ops.add_:call": stat(20.0, unit="µs/op")}
+    theirs = {"ops.view:fwd": stat(1.0, unit="µs/op"), "ops.gelu:fwd": stat(60.0, unit="µs/op")}
+    run = fake_run(absent={}, sections=("models", "ops"))
+    run["columns"] = {"gradkit/cpu": {"results": dict(ours, **{"models.vae": stat(7.0), "step.mlp16": stat(0.4)}),
+                                      "errors": {}},
+                      "torch/cpu": {"results": dict(theirs, **{"models.vae": stat(8.0)}), "errors": {}}}
+    text = report.render(run)
+    table = report.ops_table(run)
+    rows = [line for line in table.splitlines() if line.startswith("| F.") or line.startswith("| x.")
+            or line.startswith("| p.")]
+    assert [r.split("|")[1].strip() for r in rows] == ["F.gelu(x)", "x.view(B*T, C)",
+                                                        "p.add_(g, alpha=-lr) under no_grad"]
+    assert "15.00×" in rows[0] and "3.00×" in rows[1] and "—" in rows[2]
+    assert "0.88×" in _row(text, "VAE step")
+    assert "(the step section's row)" in _row(text, "MLP 784-256-256-10 with nn.Linear")
+    assert "VAE step: ≤ 1.0× PyTorch" in text
