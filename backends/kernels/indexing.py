@@ -249,8 +249,19 @@ def ints_first(key):
 
 
 # For libraries with NumPy's indexing (NumPy, CuPy): their native kernels in PyTorch's index order.
+def _basic(key):
+    """Whether ``key`` is basic indexing only (ints, slices, None, Ellipsis): it reaches each
+    element at most once."""
+    items = key if isinstance(key, tuple) else (key,)
+    return all(item is None or item is Ellipsis or type(item) in (int, slice) for item in items)
+
+
 def add_at(native, out, key, values):
-    """``out[key] += values`` in place with repeated indices accumulating (``native.add.at``)."""
+    """``out[key] += values`` in place with repeated indices accumulating (``native.add.at``;
+    a basic key repeats no element, so it adds through the view it names)."""
+    if _basic(key):
+        out[key] += values
+        return
     split = ints_first(key)
     if split is None:
         native.add.at(out, key, values)

@@ -5,6 +5,8 @@ from .._tensor import Tensor
 from ..autograd.node import Node
 from ._core import check_same_device, sum_to
 from ._table import Family
+from .nn.linear import Linear as _Linear
+from .nn.linear import LinearGradWeight as _LinearGradWeight
 
 FAMILY = Family("linalg")
 
@@ -35,6 +37,11 @@ class MatMul(Node):
             g2 = g.unsqueeze(-1)
             ga = sum_to(g2 @ b.unsqueeze(0), a.shape) if wa else None
             gb = sum_to(a.mT @ g2, (b.shape[0], 1)).reshape(b.shape) if wb else None
+        elif a.ndim == 2 and b.ndim == 2:
+            # a linear layer's two products, without the transposes: g @ b^T is Linear(g, b),
+            # a^T @ g is LinearGradWeight(a, g) (each its own differentiable op)
+            ga = _Linear.apply(g, b) if wa else None
+            gb = _LinearGradWeight.run(a, g) if wb else None
         else:
             ga = sum_to(g @ b.mT, a.shape) if wa else None
             gb = sum_to(a.mT @ g, b.shape) if wb else None
