@@ -201,6 +201,17 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
             return np.exp(a, dtype=np.float64).astype(np.float32)
         return np.exp(a)
 
+    def sigmoid(self, a):
+        if a.dtype.kind != "f":
+            return super().sigmoid(a)
+        # PyTorch's 1 / (1 + e^-a) in three passes in place; e^-a overflows to inf below
+        # a = -88 in float32, where 1 / inf gives PyTorch's 0
+        out = np.negative(a)
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1
+        return np.reciprocal(out, out=out)
+
     # relu: np.where picks element by element with a branch, slow on a relu's random sign
     # pattern. relu is np.maximum(+0., a) where that keeps -0. and NaN as PyTorch does, which
     # depends on the dtype and on the SIMD loop NumPy picked for this CPU (tried once per

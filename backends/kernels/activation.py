@@ -22,6 +22,13 @@ class ActivationKernels:
             return xp.astype(xp.exp(xp.astype(a, xp.float64)), xp.float32)
         return xp.exp(a)
 
+    def sigmoid(self, a):
+        """1 / (1 + e^-a), through exp of a non-positive number only (e/(1+e) for a < 0), so
+        that large |a| neither overflows nor warns."""
+        xp = self.xp
+        e = xp.exp(-xp.abs(a))
+        return xp.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
     def relu(self, a):
         """max(a, 0), keeping NaN and -0. as PyTorch does."""
         xp = self.xp

@@ -615,3 +615,24 @@ def test_bool_subtraction_raises(device):
 def test_integer_negative_power_raises(device):
     with pytest.raises(RuntimeError, match="Integers to negative integer powers"):
         gk.tensor([2, 3], device=device) ** -1
+
+
+def test_numpy_sigmoid_agrees_with_the_portable_kernel_without_warnings():
+    """NumPy's sigmoid is PyTorch's 1 / (1 + e^-x): within a few units in the last place of the
+    portable kernel's, exactly 0 where e^-x overflows (as PyTorch), and silent there."""
+    import warnings
+
+    from gradkit.backends import get_backend
+    from gradkit.backends.kernels.activation import ActivationKernels
+
+    backend = get_backend("cpu")
+    for dtype in (np.float32, np.float64):
+        x = np.concatenate([np.linspace(-30, 30, 20001), [-1000.0, 1000.0, 0.0, -0.0, np.inf, -np.inf,
+                                                           np.nan]]).astype(dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = backend.sigmoid(x)
+        expected = ActivationKernels.sigmoid(backend, x)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
+        assert got[-7] == 0.0 and got[-6] == 1.0 and got[-3] == 1.0 and got[-2] == 0.0 and np.isnan(got[-1])
