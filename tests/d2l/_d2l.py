@@ -723,7 +723,8 @@ class RNNModelScratch:
         self.init_state, self.forward_fn = init_state, forward_fn
 
     def __call__(self, X, state):
-        X = F.one_hot(X.T, self.vocab_size).type(torch.float32)
+        # [torch.float32 in the book: the default dtype, float64 in the scripts that train in it]
+        X = F.one_hot(X.T, self.vocab_size).type(torch.get_default_dtype())
         return self.forward_fn(X, state, self.params)
 
     def begin_state(self, batch_size, device):
@@ -831,7 +832,7 @@ class RNNModel(nn.Module):
 
     def forward(self, inputs, state):
         X = F.one_hot(inputs.T.long(), self.vocab_size)
-        X = X.to(torch.float32)
+        X = X.to(torch.get_default_dtype())  # [torch.float32 in the book, as in RNNModelScratch]
         Y, state = self.rnn(X, state)
         # 全连接层首先将Y的形状改为(时间步数*批量大小,隐藏单元数)
         # 它的输出形状是(时间步数*批量大小,词表大小)。
