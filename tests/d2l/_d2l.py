@@ -1035,8 +1035,8 @@ class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):
 
 def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
     """训练序列到序列模型 [after xavier_init_weights the same NumPy draws in both runs
-    (same_rnn_weights); prints each epoch's loss instead of animating every 10th; the last
-    line leaves out the speed and the device]"""
+    (same_rnn_weights); prints every 10th epoch's loss, the points it would animate; the
+    last line leaves out the speed and the device]"""
     def xavier_init_weights(m):
         if type(m) == nn.Linear:
             nn.init.xavier_uniform_(m.weight)
@@ -1067,7 +1067,8 @@ def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
             optimizer.step()
             with torch.no_grad():
                 metric.add(l.sum(), num_tokens)
-        print(f'epoch {epoch + 1}: loss {metric[0] / metric[1]:.6f}')
+        if (epoch + 1) % 10 == 0:
+            print(f'epoch {epoch + 1}: loss {metric[0] / metric[1]:.6f}')  # [animator.add(...)]
     print(f'loss {metric[0] / metric[1]:.3f}')
 
 

@@ -6,7 +6,7 @@ d2l is tests/d2l/_d2l.py (The Time Machine shipped with gradkit, gradkit.dataset
 pipeline in the gradkit run; train_ch8 prints each epoch's perplexity). Departures from the
 book, for a short deterministic run: get_params draws from NumPy (d2l.randn where the book
 has torch.randn) and nn.GRU's model gets NumPy draws from its default distributions
-(d2l.same_rnn_weights); Python's random, behind the minibatch offsets, is seeded; 12 epochs
+(d2l.same_rnn_weights); Python's random, behind the minibatch offsets, is seeded; 10 epochs
 instead of 500 for each model.
 """
 import random
@@ -70,16 +70,16 @@ def gru(inputs, state, params):
     return torch.cat(outputs, dim=0), (H,)
 
 
-cell("vocab_size, num_hiddens, device = len(vocab), 256, d2l.try_gpu(); num_epochs, lr = 500, 1; model = d2l.RNNModelScratch(..., get_params, init_gru_state, gru); d2l.train_ch8(...)  [12 epochs]")
+cell("vocab_size, num_hiddens, device = len(vocab), 256, d2l.try_gpu(); num_epochs, lr = 500, 1; model = d2l.RNNModelScratch(..., get_params, init_gru_state, gru); d2l.train_ch8(...)  [10 epochs]")
 vocab_size, num_hiddens, device = len(vocab), 256, d2l.try_gpu()
-num_epochs, lr = 12, 1
+num_epochs, lr = 10, 1
 d2l.seed(101)
 model = d2l.RNNModelScratch(len(vocab), num_hiddens, device, get_params,
                             init_gru_state, gru)
 d2l.train_ch8(model, train_iter, vocab, lr, num_epochs, device)
 print(repr(model.params[-1][:6].detach()))
 
-cell("num_inputs = vocab_size; gru_layer = nn.GRU(num_inputs, num_hiddens); model = d2l.RNNModel(gru_layer, len(vocab)); model = model.to(device); d2l.train_ch8(...)  [12 epochs]")
+cell("num_inputs = vocab_size; gru_layer = nn.GRU(num_inputs, num_hiddens); model = d2l.RNNModel(gru_layer, len(vocab)); model = model.to(device); d2l.train_ch8(...)  [10 epochs]")
 num_inputs = vocab_size
 gru_layer = nn.GRU(num_inputs, num_hiddens)
 model = d2l.RNNModel(gru_layer, len(vocab))
