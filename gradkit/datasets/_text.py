@@ -51,7 +51,9 @@ def tokenize(lines, token="word"):
 
 
 def _flatten(tokens):
-    if tokens and isinstance(tokens[0], (list, tuple)):
+    # only lists are lines: a tuple is one token (the book counts bigrams and trigrams as
+    # tuples of words)
+    if tokens and isinstance(tokens[0], list):
         return [token for line in tokens for token in line]
     return list(tokens)
 
@@ -60,7 +62,8 @@ class Vocab:
     """Token <-> index. Index 0 is ``'<unk>'`` (what unknown tokens map to), then the
     reserved tokens, then every token seen at least ``min_freq`` times: most frequent first
     (ties in order of first appearance), or alphabetically with ``order="token"`` (the en
-    edition's choice). ``tokens`` may be a list of tokens or a list of lines of tokens."""
+    edition's choice). ``tokens`` may be a list of tokens (a tuple, such as a bigram, is one
+    token) or a list of lines (lists) of tokens."""
 
     def __init__(self, tokens=None, min_freq=0, reserved_tokens=None, order="frequency"):
         if order not in ("frequency", "token"):

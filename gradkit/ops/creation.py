@@ -63,6 +63,11 @@ def _infer(data, dim=0):
     if isinstance(data, (list, tuple)):
         if not data:
             return (0,), None
+        # a row of Python numbers of one type (the usual innermost level: a corpus window, a
+        # batch of indices) in one pass rather than a call per element
+        kind = _ROW_KINDS.get(type(data[0]))
+        if kind is not None and len(set(map(type, data))) == 1:
+            return (len(data),), (kind or D.get_default_dtype())
         shapes, kinds = [], set()
         for i, item in enumerate(data):
             s, k = _infer(item, dim + 1)
@@ -88,6 +93,11 @@ def _infer(data, dim=0):
     if isinstance(data, str):
         raise TypeError(f"new(): invalid data type 'str'")
     raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+# the dtype of a row of Python numbers of one type; False: the default float dtype (read at
+# call time)
+_ROW_KINDS = {int: D.int64, bool: D.bool_, float: False}
 
 
 def _ragged(first, shape, dim, item):
@@ -119,6 +129,8 @@ def _join_kinds(kinds):
 def _plain(data):
     """Nested lists of Python scalars (0-d tensors and NumPy scalars unwrapped)."""
     if isinstance(data, (list, tuple)):
+        if data and type(data[0]) in _ROW_KINDS and len(set(map(type, data))) == 1:
+            return data  # already plain: the backend copies it
         return [_plain(d) for d in data]
     if isinstance(data, Tensor):
         return data.item()
@@ -152,7 +164,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if dt is None:
         dt = inferred or D.get_default_dtype()
     plain = _plain(data)
-    if dt.category != D.FLOAT:
+    if dt.category != D.FLOAT and (inferred is None or inferred.category == D.FLOAT):
+        # only float data can hold the NaN/inf an integer tensor can't take
         _check_integral(plain, dt)
     arr = backend.asarray(plain, _xp_dtype(backend, dt), dev)
     return _finish(arr, dev, requires_grad)

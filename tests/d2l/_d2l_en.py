@@ -434,3 +434,182 @@ def same_start(sigma=None):
                         m.bias.copy_(uniform(-bound, bound, m.bias.shape))
     return init
 
+
+
+# -- chapters 9-10: recurrent neural networks (d2l-en v1.x chapters 9-10) -------------------------
+# d2l-en's TimeMachine data module, Vocab, RNNScratch and RNNLMScratch as the book defines them.
+# Stand-ins, as above: ``download`` copies The Time Machine shipped in gradkit's package (read
+# as a gzip file, so the PyTorch run reads the same bytes); in the gradkit run TimeMachine's
+# vocabulary and windows come from gradkit.datasets.TimeMachine, so the comparison covers it,
+# and its loader is the book's get_tensorloader (FixedShuffle where the book shuffles).
+import re  # noqa: E402
+
+import _d2l  # noqa: E402
+
+DATA_URL = _d2l.DATA_URL
+
+
+def download(url, folder=DATA_DIR, sha1_hash=None):
+    """[stand-in] DATA_URL + 'timemachine.txt': the text shipped with gradkit, in folder."""
+    assert url.endswith('timemachine.txt'), url
+    return _d2l.download('time_machine', folder)
+
+
+class Vocab:
+    """Vocabulary for text."""
+    def __init__(self, tokens=[], min_freq=0, reserved_tokens=[]):
+        # Flatten a 2D list if needed
+        if tokens and isinstance(tokens[0], list):
+            tokens = [token for line in tokens for token in line]
+        # Count token frequencies
+        counter = collections.Counter(tokens)
+        self.token_freqs = sorted(counter.items(), key=lambda x: x[1],
+                                  reverse=True)
+        # The list of unique tokens
+        self.idx_to_token = list(sorted(set(['<unk>'] + reserved_tokens + [
+            token for token, freq in self.token_freqs if freq >= min_freq])))
+        self.token_to_idx = {token: idx
+                             for idx, token in enumerate(self.idx_to_token)}
+
+    def __len__(self):
+        return len(self.idx_to_token)
+
+    def __getitem__(self, tokens):
+        if not isinstance(tokens, (list, tuple)):
+            return self.token_to_idx.get(tokens, self.unk)
+        return [self.__getitem__(token) for token in tokens]
+
+    def to_tokens(self, indices):
+        if hasattr(indices, '__len__') and len(indices) > 1:
+            return [self.idx_to_token[int(index)] for index in indices]
+        return self.idx_to_token[indices]
+
+    @property
+    def unk(self):  # Index for the unknown token
+        return self.token_to_idx['<unk>']
+
+
+class TimeMachine(DataModule):
+    """The Time Machine dataset."""
+    def _download(self):
+        fname = download(DATA_URL + 'timemachine.txt', self.root,
+                         '090b5e7e70c295757f55df93cb0a180b9691891a')
+        with open(fname) as f:
+            return f.read()
+
+    def _preprocess(self, text):
+        return re.sub('[^A-Za-z]+', ' ', text).lower()
+
+    def _tokenize(self, text):
+        return list(text)
+
+    def build(self, raw_text, vocab=None):
+        tokens = self._tokenize(self._preprocess(raw_text))
+        if vocab is None: vocab = Vocab(tokens)  # noqa: E701
+        corpus = [vocab[token] for token in tokens]
+        return corpus, vocab
+
+    def __init__(self, batch_size, num_steps, num_train=10000, num_val=5000):
+        super(TimeMachine, self).__init__()
+        self.save_hyperparameters()
+        if GRADKIT:  # [gradkit's own data module: its vocabulary and windows]
+            from torch.datasets import TimeMachine as GradkitTimeMachine
+
+            own = GradkitTimeMachine(batch_size, num_steps, num_train, num_val)
+            self.vocab, self.X, self.Y = own.vocab, own.X, own.Y
+            return
+        corpus, self.vocab = self.build(self._download())
+        array = tensor([corpus[i:i+num_steps+1]
+                        for i in range(len(corpus)-num_steps)])
+        self.X, self.Y = array[:, :-1], array[:, 1:]
+
+    def get_dataloader(self, train):
+        idx = slice(0, self.num_train) if train else slice(
+            self.num_train, self.num_train + self.num_val)
+        return self.get_tensorloader([self.X, self.Y], train, idx)
+
+
+def check_len(a, n):
+    """Check the length of a list."""
+    assert len(a) == n, f'list\'s length {len(a)} != expected length {n}'
+
+
+def check_shape(a, shape):
+    """Check the shape of a tensor."""
+    assert a.shape == shape, \
+        f'tensor\'s shape {a.shape} != expected shape {shape}'
+
+
+class RNNScratch(Module):
+    """The RNN model implemented from scratch."""
+    def __init__(self, num_inputs, num_hiddens, sigma=0.01):
+        super().__init__()
+        self.save_hyperparameters()
+        self.W_xh = nn.Parameter(
+            randn(num_inputs, num_hiddens) * sigma)
+        self.W_hh = nn.Parameter(
+            randn(num_hiddens, num_hiddens) * sigma)
+        self.b_h = nn.Parameter(zeros(num_hiddens))
+
+    def forward(self, inputs, state=None):
+        if state is None:
+            # Initial state with shape: (batch_size, num_hiddens)
+            state = zeros((inputs.shape[1], self.num_hiddens),
+                          device=inputs.device)
+        else:
+            state, = state
+        outputs = []
+        for X in inputs:  # Shape of inputs: (num_steps, batch_size, num_inputs)
+            state = tanh(matmul(X, self.W_xh) +
+                         matmul(state, self.W_hh) + self.b_h)
+            outputs.append(state)
+        return outputs, state
+
+
+class RNNLMScratch(Classifier):
+    """The RNN-based language model implemented from scratch."""
+    def __init__(self, rnn, vocab_size, lr=0.01):
+        super().__init__()
+        self.save_hyperparameters()
+        self.init_params()
+
+    def init_params(self):
+        self.W_hq = nn.Parameter(
+            randn(
+                self.rnn.num_hiddens, self.vocab_size) * self.rnn.sigma)
+        self.b_q = nn.Parameter(zeros(self.vocab_size))
+
+    def training_step(self, batch):
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('ppl', exp(l), train=True)
+        return l
+
+    def validation_step(self, batch):
+        l = self.loss(self(*batch[:-1]), batch[-1])
+        self.plot('ppl', exp(l), train=False)
+
+    def one_hot(self, X):
+        # Output shape: (num_steps, batch_size, vocab_size)
+        return F.one_hot(X.T, self.vocab_size).type(torch.float32)
+
+    def output_layer(self, rnn_outputs):
+        outputs = [matmul(H, self.W_hq) + self.b_q for H in rnn_outputs]
+        return stack(outputs, 1)
+
+    def forward(self, X, state=None):
+        embs = self.one_hot(X)
+        rnn_outputs, _ = self.rnn(embs, state)
+        return self.output_layer(rnn_outputs)
+
+    def predict(self, prefix, num_preds, vocab, device=None):
+        state, outputs = None, [vocab[prefix[0]]]
+        for i in range(len(prefix) + num_preds - 1):
+            X = tensor([[outputs[-1]]], device=device)
+            embs = self.one_hot(X)
+            rnn_outputs, state = self.rnn(embs, state)
+            if i < len(prefix) - 1:  # Warm-up period
+                outputs.append(vocab[prefix[i + 1]])
+            else:  # Predict num_preds steps
+                Y = self.output_layer(rnn_outputs)
+                outputs.append(int(reshape(argmax(Y, axis=2), 1)))
+        return ''.join([vocab.idx_to_token[i] for i in outputs])

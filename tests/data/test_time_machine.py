@@ -40,6 +40,14 @@ def test_min_freq_and_reserved_tokens():
     assert D.Vocab(["b", "a", "b"], order="token").idx_to_token == ["<unk>", "a", "b"]
 
 
+def test_tuples_are_tokens_as_the_books_bigrams_are():
+    words = ["of", "the", "time", "of", "the"]
+    bigrams = D.Vocab(list(zip(words[:-1], words[1:])))
+    assert bigrams.token_freqs == [(("of", "the"), 2), (("the", "time"), 1), (("time", "of"), 1)]
+    assert bigrams.idx_to_token == ["<unk>", ("of", "the"), ("the", "time"), ("time", "of")]
+    assert bigrams.to_tokens(1) == ("of", "the")
+
+
 def test_the_character_corpus():
     corpus, vocab = D.load_corpus_time_machine()
     assert len(corpus) == 170580 and len(vocab) == 28
