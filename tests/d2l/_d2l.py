@@ -1176,3 +1176,18 @@ class TransformerEncoder(Encoder):
             self.attention_weights[
                 i] = blk.attention.attention.attention_weights
         return X
+
+
+def same_positional_encodings(net):
+    """[not in d2l] Every PositionalEncoding's P recomputed in NumPy, in float64, and rounded
+    to float32 (the book's dtype): the libraries' float32 sin and cos of arguments up to
+    max_len round differently, by an ulp here and there, which a long training amplifies."""
+    for m in net.modules():
+        if isinstance(m, PositionalEncoding):
+            max_len, num_hiddens = m.P.shape[1], m.P.shape[2]
+            X = np.arange(max_len, dtype=np.float64).reshape(-1, 1) / np.power(
+                10000, np.arange(0, num_hiddens, 2, dtype=np.float64) / num_hiddens)
+            P = np.zeros((1, max_len, num_hiddens))
+            P[:, :, 0::2] = np.sin(X)
+            P[:, :, 1::2] = np.cos(X)
+            m.P = torch.tensor(P, dtype=torch.float32)
