@@ -535,8 +535,8 @@ def numpy_dropout(net):
 #   pipeline on a few dozen English-French pairs in fra.txt's format (the book downloads
 #   fra-eng.zip);
 # - ``train_seq2seq`` gives the net NumPy draws after its Xavier init (``same_seq2seq_weights``)
-#   and prints each epoch's loss where the Animator draws every tenth, and its closing line
-#   without the tokens/sec timing.
+#   and prints every tenth epoch's loss, the points its Animator would draw, and its closing
+#   line without the speed and the device.
 import collections as _collections  # noqa: E402
 import math as _math  # noqa: E402
 
@@ -848,7 +848,8 @@ class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):
 
 
 def same_seq2seq_weights(net):
-    """[not in d2l] NumPy draws for every parameter, in net.modules() order: Linear weights
+    """[not in d2l] NumPy draws for every parameter, in net.modules() order (the draws of the
+    chapter 9-10 helpers' same_rnn_weights(net, xavier=True)): Linear weights
     and the recurrent layers' weight_* Xavier-uniform (train_seq2seq's init), their biases
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (for a recurrent layer 1/sqrt(hidden_size), its
     default); Embedding weights N(0, 1) (their default); LayerNorm keeps its ones and zeros."""
@@ -868,7 +869,9 @@ def same_seq2seq_weights(net):
 
 
 def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
-    """训练序列到序列模型 [the same start in both runs; prints each epoch's loss]"""
+    """训练序列到序列模型 [after xavier_init_weights the same NumPy draws in both runs
+    (same_seq2seq_weights); prints every 10th epoch's loss, the points it would animate; the
+    last line leaves out the speed and the device]"""
     def xavier_init_weights(m):
         if type(m) == nn.Linear:
             nn.init.xavier_uniform_(m.weight)
@@ -883,10 +886,7 @@ def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     loss = MaskedSoftmaxCELoss()
     net.train()
-    animator = Animator(xlabel='epoch', ylabel='loss',
-                        xlim=[10, num_epochs])
     for epoch in range(num_epochs):
-        timer = Timer()
         metric = Accumulator(2)  # 训练损失总和，词元数量
         for batch in data_iter:
             optimizer.zero_grad()
@@ -902,12 +902,9 @@ def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
             optimizer.step()
             with torch.no_grad():
                 metric.add(l.sum(), num_tokens)
-        print(f'epoch {epoch + 1}: loss {metric[0] / metric[1]:.6f}')  # [what the animator would get]
         if (epoch + 1) % 10 == 0:
-            animator.add(epoch + 1, (metric[0] / metric[1],))
-    timer.stop()
-    print(f'loss {metric[0] / metric[1]:.3f}, on '
-          f'{"the default device" if device == torch.get_default_device() else device}')
+            print(f'epoch {epoch + 1}: loss {metric[0] / metric[1]:.6f}')  # [animator.add(...)]
+    print(f'loss {metric[0] / metric[1]:.3f}')
 
 
 def predict_seq2seq(net, src_sentence, src_vocab, tgt_vocab, num_steps,

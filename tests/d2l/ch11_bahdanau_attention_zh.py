@@ -9,7 +9,7 @@ short deterministic run: the data are the book's pipeline on the few dozen pairs
 d2l.load_data_nmt_sample (the book downloads fra-eng.zip); dropout 0 instead of 0.1 (nn.GRU
 drops between its layers with the library's own random stream, which no NumPy draw can
 replace); 30 epochs instead of 250; train_seq2seq gives the net NumPy draws after its
-Xavier init and prints each epoch's loss.
+Xavier init and prints every tenth epoch's loss.
 """
 import torch
 from torch import nn

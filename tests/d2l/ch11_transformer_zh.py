@@ -8,7 +8,7 @@ predict_seq2seq, bleu as the book saves them). Departures from the book, for a s
 deterministic run: the data are the book's pipeline on the few dozen pairs of
 d2l.load_data_nmt_sample (the book downloads fra-eng.zip); 20 epochs instead of 200; the
 dropout layers draw their masks from NumPy (d2l.numpy_dropout), and train_seq2seq gives the
-net NumPy draws after its Xavier init and prints each epoch's loss; the blocks the book only
+net NumPy draws after its Xavier init and prints every tenth epoch's loss; the blocks the book only
 shape-checks get NumPy weights and print values too. The Transformer trains in float64
 (net.double()) from the same positional encodings in both runs
 (d2l.same_positional_encodings: the book's float32 P, computed in NumPy): training amplifies
