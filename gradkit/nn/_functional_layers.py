@@ -220,7 +220,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()} (batch_norm of an input of shape "
                                f"{list(input.shape)}: {c} channels in dim 1)")
-    if _fusable(input, weight, bias, running_mean, running_var):
+    if (training or (running_mean is not None and running_var is not None)) and \
+            _fusable(input, weight, bias, running_mean, running_var):
         return _fused_batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps, view)
     if training:
         _verify_batch_size(input.shape)

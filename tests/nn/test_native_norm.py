@@ -81,3 +81,8 @@ def test_bias_without_weight_and_float32(device):
     assert y.dtype is gradkit.float32 and y.grad_fn.name() == "NativeLayerNormBackward0"
     (y * gradkit.arange(5.0, device=device)).sum().backward()
     np.testing.assert_allclose(host(x32.grad).sum(axis=1), np.zeros(3), atol=1e-5)
+
+
+def test_eval_batch_norm_without_statistics_is_refused(device):
+    with pytest.raises(RuntimeError, match="running_mean and running_var"):
+        F.batch_norm(rand64(3, 2, device=device, seed=12), None, None, training=False)
