@@ -48,6 +48,10 @@ class NativeNorm(Node):
             out = out + xp.reshape(bias, view)
         return out
 
+    def release(self):
+        super().release()
+        self.xhat = self.rstd = self.stats = None
+
     def backward(self, g):
         saved = self.saved_tensors
         x = saved[0]
