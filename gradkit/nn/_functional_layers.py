@@ -17,9 +17,6 @@ from ..ops._core import check_same_device as _same_device
 from ..ops.select import where as _where
 from ..ops.sorting import searchsorted
 from ..ops.nn.linear import Linear as _Linear
-from ..ops.nn.norm import NativeBatchNorm as _NativeBatchNorm
-from ..ops.nn.norm import NativeLayerNorm as _NativeLayerNorm
-from ..ops.nn.norm import native_norm as _native_norm
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -185,10 +182,6 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
                            f"{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}")
-    if _fusable(input, weight, bias):
-        lead = input.ndim - k
-        return _native_norm(_NativeLayerNorm, input, weight, bias, axes=tuple(range(lead, input.ndim)), eps=eps,
-                            view=(1,) * lead + shape)
     axes = tuple(range(-k, 0))
     centered = input - input.mean(axes, keepdim=True)
     var = (centered * centered).mean(axes, keepdim=True)
@@ -220,9 +213,6 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()} (batch_norm of an input of shape "
                                f"{list(input.shape)}: {c} channels in dim 1)")
-    if (training or (running_mean is not None and running_var is not None)) and \
-            _fusable(input, weight, bias, running_mean, running_var):
-        return _fused_batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps, view)
     if training:
         _verify_batch_size(input.shape)
         axes = (0,) + tuple(range(2, input.ndim))
@@ -246,36 +236,6 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         out = out * weight.reshape(view)
     if bias is not None:
         out = out + bias.reshape(view)
-    return out
-
-
-def _fusable(input, *params):
-    """Whether one norm node computes this call: float32 or float64, with the given
-    parameters and statistics of the input's dtype and device (other mixes take the composed
-    path, which promotes, or refuses a device mismatch)."""
-    dtype, device = input.dtype, input._device
-    if dtype is not D.float32 and dtype is not D.float64:
-        return False
-    return all(p is None or (p.dtype is dtype and p._device is device) for p in params)
-
-
-def _fused_batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps, view):
-    axes = (0,) + tuple(range(2, input.ndim))
-    if not training:
-        stats = (running_mean.reshape(view)._data, running_var.reshape(view)._data)
-        return _native_norm(_NativeBatchNorm, input, weight, bias, axes=axes, eps=eps, view=view, stats=stats)
-    _verify_batch_size(input.shape)
-    tracked = running_mean is not None or running_var is not None
-    batch_stats = [] if tracked else None
-    out = _native_norm(_NativeBatchNorm, input, weight, bias, axes=axes, eps=eps, view=view, batch_stats=batch_stats)
-    if tracked:
-        c, n = input.shape[1], input.numel() // input.shape[1]
-        mean, var = (Tensor._make(a, input._device).reshape(c) for a in batch_stats[0])
-        with no_grad():
-            if running_mean is not None:
-                running_mean.copy_(running_mean * (1.0 - momentum) + mean * momentum)
-            if running_var is not None:
-                running_var.copy_(running_var * (1.0 - momentum) + var * (n / max(n - 1, 1)) * momentum)
     return out
 
 
