@@ -21,6 +21,7 @@ from .kernels.layout import LayoutKernels
 from .kernels.linalg import LinalgKernels
 from .kernels.linear import LinearKernels
 from .kernels.loss import LossKernels
+from .kernels.normalization import NormalizationKernels
 from .kernels.optimizer import OptimizerKernels
 from .kernels.pooling import PoolingKernels
 from .kernels.random import RandomKernels
@@ -37,7 +38,8 @@ BackendUnavailable = RuntimeError
 
 class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, ReductionKernels, IndexingKernels,
               RandomKernels, OptimizerKernels, DiagonalKernels, ScatterKernels, LinalgKernels, LayoutKernels,
-              InterpolateKernels, PoolingKernels, ConvKernels, RecurrentKernels, AttentionKernels):
+              InterpolateKernels, PoolingKernels, ConvKernels, RecurrentKernels, AttentionKernels,
+              NormalizationKernels):
     name = "abstract"
     xp = None  # the array-API namespace
 

@@ -11,6 +11,7 @@ from . import _numpy_conv
 from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_recurrent import NumpyRecurrent
+from ._numpy_norm import NumpyNormalization
 from ._numpy_special import NumpySpecial
 from ._blas import AXPY_MIN_SIZE, address, axpy_for
 from ._lapack import LEFT, LOWER, NO_TRANS, NON_UNIT, ROW_MAJOR, UNIT, UPPER, lapack_for
@@ -73,7 +74,7 @@ def _row_starts(n, c):
     return starts
 
 
-class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, Backend):
+class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, NumpyNormalization, Backend):
     name = "numpy"
     xp = np
 
@@ -156,7 +157,10 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, B
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        add_at(np, out, key, values)
+        if len(shape) > 1 and _is_row_index(key) and values.shape == key.shape + tuple(shape[1:]):
+            _add_rows(out, key.reshape(-1), values.reshape((key.size,) + tuple(shape[1:])))
+        else:
+            add_at(np, out, key, values)
         return out
 
     def setitem(self, array, key, values):
@@ -432,3 +436,18 @@ _SCATTER_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np
 
 def _address(array):
     return array.__array_interface__["data"][0]
+
+
+def _is_row_index(key):
+    """A key that picks whole rows: one integer array for dim 0 (an embedding's gradient)."""
+    return type(key) is np.ndarray and key.dtype.kind in "iu" and key.size > 0
+
+
+def _add_rows(out, rows, values):
+    """out[rows] += values with repeated rows accumulating: np.add.at adds one element at a
+    time, so the rows are sorted and each run of equal rows summed in one reduceat."""
+    rows = np.where(rows < 0, rows + out.shape[0], rows)
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] += np.add.reduceat(values[order], starts, axis=0)

@@ -99,12 +99,13 @@ def _lazy(name):
 
 
 _LAZY_SUBMODULES = ("distributions", "backends", "testing", "accelerator", "utils", "data", "datasets", "optim", "nn",
-                    "func", "viz", "special", "linalg")
+                    "func", "viz", "special", "linalg", "compiler")
 
 
 # PyTorch's top-level functions that live in a lazily loaded submodule: name -> that module
 _LAZY_FUNCTIONS = dict.fromkeys(("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                                  "conv_transpose3d"), "nn._functional_conv")
+_LAZY_FUNCTIONS["compile"] = "compiler"
 
 
 def __getattr__(name):

@@ -40,13 +40,20 @@ class ActivationKernels:
         """sigmoid's gradient from its output ``y``: g * y * (1 - y)."""
         return g * y * (1.0 - y)
 
-    def gelu(self, a):
-        """The exact GELU a * Phi(a), Phi the standard normal CDF (through the special family's erf)."""
-        return a * (0.5 * (1.0 + self.erf(a * _SQRT1_2)))
+    def gelu_and_cdf(self, a):
+        """The exact GELU a * Phi(a), Phi the standard normal CDF (through the special family's
+        erf), and Phi(a), which the gradient reuses."""
+        cdf = 0.5 * (1.0 + self.erf(a * _SQRT1_2))
+        return a * cdf, cdf
 
-    def gelu_backward(self, x, g):
-        """The exact GELU's gradient from its input ``x``: g * (Phi(x) + x * phi(x))."""
-        cdf = 0.5 * (1.0 + self.erf(x * _SQRT1_2))
+    def gelu(self, a):
+        return self.gelu_and_cdf(a)[0]
+
+    def gelu_backward(self, x, g, cdf=None):
+        """The exact GELU's gradient from its input ``x``: g * (Phi(x) + x * phi(x)); ``cdf``
+        is Phi(x) where the forward kept it."""
+        if cdf is None:
+            cdf = self.gelu_and_cdf(x)[1]
         pdf = _INV_SQRT_2PI * self.exp(-0.5 * (x * x))
         return g * (cdf + x * pdf)
 

@@ -16,6 +16,7 @@ from ..ops._core import cast as _cast
 from ..ops._core import check_same_device as _same_device
 from ..ops.select import where as _where
 from ..ops.sorting import searchsorted
+from ..ops.nn import normalization as _norm
 from ..ops.nn.linear import Linear as _Linear
 
 
@@ -182,15 +183,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
                            f"{', '.join(str(s) for s in shape)}], but got input of size{list(input.shape)}")
-    axes = tuple(range(-k, 0))
-    centered = input - input.mean(axes, keepdim=True)
-    var = (centered * centered).mean(axes, keepdim=True)
-    out = centered * (var + eps).rsqrt()
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    nd = input.ndim
+    return _norm.normalization(_norm.NativeLayerNorm, input, weight, bias, tuple(range(nd - k, nd)),
+                               tuple(range(nd - k)), shape, eps, "layer_norm")[0]
 
 
 def _verify_batch_size(shape):
@@ -216,22 +211,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if training:
         _verify_batch_size(input.shape)
         axes = (0,) + tuple(range(2, input.ndim))
-        mean = input.mean(axes, keepdim=True)
-        centered = input - mean
-        var = (centered * centered).mean(axes, keepdim=True)
+        out, mean, var = _norm.normalization(_norm.NativeBatchNorm, input, weight, bias, axes, axes, view, eps,
+                                             "batch_norm")
         if running_mean is not None or running_var is not None:
             n = input.numel() // c
             with no_grad():
                 if running_mean is not None:
-                    running_mean.copy_(running_mean * (1.0 - momentum) + mean.detach().reshape(c) * momentum)
+                    running_mean.copy_(running_mean * (1.0 - momentum) + mean.reshape(c) * momentum)
                 if running_var is not None:
-                    unbiased = var.detach().reshape(c) * (n / max(n - 1, 1))
+                    unbiased = var.reshape(c) * (n / max(n - 1, 1))
                     running_var.copy_(running_var * (1.0 - momentum) + unbiased * momentum)
-        out = centered * (var + eps).rsqrt()
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
-        out = (input - running_mean.reshape(view)) * (running_var.reshape(view) + eps).rsqrt()
+        return out
+    if running_mean is None or running_var is None:
+        raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
+    out = (input - running_mean.reshape(view)) * (running_var.reshape(view) + eps).rsqrt()
     if weight is not None:
         out = out * weight.reshape(view)
     if bias is not None:

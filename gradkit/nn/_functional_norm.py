@@ -1,8 +1,9 @@
 """``nn.functional``'s normalisations over groups, instances and neighbouring channels
 (group_norm, instance_norm, local_response_norm) and the channel-wise and self-normalising
 dropouts (dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout), re-exported by
-``gradkit.nn.functional``. They are compositions of ops whose gradients are ops, so every one
-is differentiable to any order.
+``gradkit.nn.functional``. The normalisations standardise through layer norm's op (over the
+trailing dims of a grouped or per-instance view) and are otherwise compositions of ops whose
+gradients are ops, so every one is differentiable to any order.
 """
 from __future__ import annotations
 
@@ -14,18 +15,18 @@ from ..ops import creation as _creation
 from ..ops import random as _random
 from ..ops import shape as _S
 from ..ops._core import cast as _cast
+from ..ops.nn import normalization as _norm
 
 # SELU's alpha * scale: -_ALPHA_PRIME is where SELU saturates, the value alpha dropout gives
 # the units it drops
 _ALPHA_PRIME = 1.7580993408473766
 
 
-def _normalized(x, axes, eps):
-    """(x - mean) / sqrt(var + eps) over ``axes`` (biased variance), and the statistics."""
-    mean = x.mean(axes, keepdim=True)
-    centered = x - mean
-    var = (centered * centered).mean(axes, keepdim=True)
-    return centered * (var + eps).rsqrt(), mean, var
+def _normalized(x, axes, eps, op_name):
+    """(x - mean) / sqrt(var + eps) over the trailing ``axes`` (biased variance), and the
+    statistics: a layer norm without parameters, one op."""
+    return _norm.normalization(_norm.NativeLayerNorm, x, None, None, axes, tuple(range(x.ndim - len(axes))),
+                               tuple(x.shape[x.ndim - len(axes):]), eps, op_name)
 
 
 def _affine(out, weight, bias, ndim):
@@ -59,7 +60,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, but "
                                f"got {name} of shape {list(t.shape)} and input of shape {list(shape)}")
     grouped = input.reshape(n, num_groups, -1)
-    out, _, _ = _normalized(grouped, (2,), eps)
+    out, _, _ = _normalized(grouped, (2,), eps, "group_norm")
     return _affine(out.reshape(shape), weight, bias, input.ndim)
 
 
@@ -91,7 +92,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     axes = tuple(range(2, input.ndim))
     view = (1, c) + (1,) * (input.ndim - 2)
     if use_input_stats:
-        out, mean, var = _normalized(input, axes, eps)
+        out, mean, var = _normalized(input, axes, eps, "instance_norm")
         if running_mean is not None or running_var is not None:
             count = input.numel() // (shape[0] * c)
             with no_grad():

@@ -30,6 +30,23 @@ def _activation(activation):
     return activation
 
 
+def _sequence_length(x, batch_first):
+    """The sequence length of a layer's (batched or unbatched) input, as PyTorch reads it."""
+    if x.dim() == 2:
+        return x.shape[0]
+    return x.shape[1] if batch_first else x.shape[0]
+
+
+def _detect_is_causal_mask(mask, is_causal, size):
+    """``is_causal`` where the caller said; otherwise whether ``mask`` is exactly the square
+    subsequent mask of ``size`` (PyTorch's check, so an explicit causal mask takes the fused
+    causal path without the hint)."""
+    if is_causal is not None or mask is None:
+        return bool(is_causal)
+    causal = Transformer.generate_square_subsequent_mask(size, device=mask.device, dtype=mask.dtype)
+    return tuple(mask.shape) == tuple(causal.shape) and bool((mask == causal).all())
+
+
 def _clones(module, n):
     return ModuleList([copy.deepcopy(module) for _ in range(n)])
 
@@ -141,6 +158,8 @@ class TransformerEncoder(Module):
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         out = src
+        if self.layers:
+            is_causal = _detect_is_causal_mask(mask, is_causal, _sequence_length(src, self.layers[0].self_attn.batch_first))
         for layer in self.layers:
             out = layer(out, src_mask=mask, is_causal=bool(is_causal), src_key_padding_mask=src_key_padding_mask)
         return out if self.norm is None else self.norm(out)
@@ -158,6 +177,9 @@ class TransformerDecoder(Module):
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
         out = tgt
+        if self.layers:
+            tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal,
+                                                   _sequence_length(tgt, self.layers[0].self_attn.batch_first))
         for layer in self.layers:
             out = layer(out, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
                         tgt_key_padding_mask=tgt_key_padding_mask, memory_key_padding_mask=memory_key_padding_mask,

@@ -309,8 +309,14 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         fill_value = fill_value.item()
     from ._core import scalar_for
 
-    value = scalar_for(fill_value if dt.category == D.FLOAT or not isinstance(fill_value, float) else
-                       int(fill_value), dt)
+    if isinstance(fill_value, float) and dt.category != D.FLOAT:
+        if dt == D.bool_:
+            fill_value = bool(fill_value)
+        elif not math.isfinite(fill_value):
+            raise RuntimeError(f"value cannot be converted to type {dt.name}_t without overflow")
+        else:
+            fill_value = int(fill_value)
+    value = scalar_for(fill_value, dt)
     return _filled("full", lambda xp, s, d, v: xp.full(s, value, dtype=d, device=v), (size,), None, dt, device,
                    requires_grad)
 

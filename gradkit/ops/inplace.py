@@ -235,6 +235,30 @@ def fill_(x: Tensor, value) -> Tensor:
 FAMILY.export(fill_, export=False)
 
 
+def fill_diagonal_(x: Tensor, fill_value, wrap=False) -> Tensor:
+    """Writes ``fill_value`` on the main diagonal (all indices equal); a tall matrix with
+    ``wrap`` starts the diagonal again every ``columns + 1`` elements, as PyTorch does."""
+    from . import creation
+
+    shape = tuple(x.shape)
+    if len(shape) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if len(shape) == 2 and wrap and shape[0] > shape[1] + 1:
+        rows, cols = shape
+        flat = creation.arange(0, rows * cols, cols + 1, device=x.device)
+        index = (flat // cols, flat % cols)
+    else:
+        diagonal = creation.arange(min(shape), device=x.device)
+        index = (diagonal,) * len(shape)
+    x[index] = fill_value
+    return x
+
+
+FAMILY.export(fill_diagonal_, export=False)
+
+
 def copy_(x: Tensor, src, non_blocking=False) -> Tensor:
     from ._core import cast, check_same_device
 

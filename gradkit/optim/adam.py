@@ -5,7 +5,8 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
 from ..ops.select import maximum
-from .optimizer import Optimizer, _check_hyperparameters, _decay_square_, _lerp_, _scalar_step_tensor, _to_scalar
+from .optimizer import (Optimizer, _bump_versions, _check_hyperparameters, _decay_square_, _lerp_, _one_kernel,
+                        _round_like, _scalar_step_tensor, _to_scalar)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -69,6 +70,13 @@ class Adam(Optimizer):
             exp_avg_sq = p_state["exp_avg_sq"]
 
             step_t += 1
+            if not amsgrad and _one_kernel(p, grad, exp_avg, exp_avg_sq):
+                p._device.backend.adam_step_(
+                    p._data, grad._data, exp_avg._data, exp_avg_sq._data, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                    weight_decay=weight_decay, decoupled=decoupled, maximize=maximize, step=step_t.item(),
+                    lerp_weight_complement=1.0 - _round_like(1 - beta1, p))
+                _bump_versions(p, exp_avg, exp_avg_sq)
+                continue
             if maximize:
                 grad = -grad
             if weight_decay != 0:

@@ -130,3 +130,35 @@ def test_errors():
         t(gradkit.zeros(3, 2, 8), gradkit.zeros(3, 3, 8))
     with pytest.raises(RuntimeError, match="the feature number of src and tgt must be equal to d_model"):
         t(gradkit.zeros(3, 2, 4), gradkit.zeros(3, 2, 4))
+
+
+def test_encoder_and_decoder_detect_an_explicit_causal_mask_as_pytorch_does():
+    """Without the is_causal hint, a mask equal to generate_square_subsequent_mask(T) in its own
+    dtype is taken as causal (PyTorch's _detect_is_causal_mask); any other mask is not."""
+    gradkit.manual_seed(0)
+    enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), 2,
+                                enable_nested_tensor=False).eval()
+    dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0), 1).eval()
+    seen = []
+    for layer in list(enc.layers) + list(dec.layers):
+        plain = layer.forward
+
+        def spy(*args, _plain=plain, **kwargs):
+            seen.append(kwargs.get("is_causal", kwargs.get("tgt_is_causal")))
+            return _plain(*args, **kwargs)
+        layer.forward = spy
+    x = gradkit.randn(3, 5, 8)
+    causal = nn.Transformer.generate_square_subsequent_mask(5)
+    out = enc(x, mask=causal)
+    assert seen == [True, True]
+    gradkit.testing.assert_close(out, enc(x, mask=causal, is_causal=False), rtol=1e-6, atol=1e-6)
+    seen.clear()
+    enc(x, mask=gradkit.ones(5, 5, dtype=gradkit.bool).triu(1))  # -inf is True as a bool: causal too
+    assert seen == [True, True]
+    seen.clear()
+    enc(x, mask=causal.clone().fill_diagonal_(-1.0))
+    enc(x, mask=causal.new_zeros(5, 5))
+    assert seen == [False] * 4
+    seen.clear()
+    dec(gradkit.randn(5, 3, 8), gradkit.randn(4, 3, 8), tgt_mask=causal)
+    assert seen == [True]

@@ -479,6 +479,51 @@ def test_iteration_and_index_with_python_int_tensors(device):
     assert_values(x[[i, 2]], [[2.0, 3.0], [4.0, 5.0]])
 
 
+def test_fill_diagonal_matches_pytorch(device):
+    """Recorded from PyTorch 2.13: the plain, wrapped-tall, cube and transposed cases, and errors."""
+    x = gk.zeros(7, 3, device=device)
+    assert x.fill_diagonal_(5, wrap=True) is x
+    assert x.tolist() == [[5, 0, 0], [0, 5, 0], [0, 0, 5], [0, 0, 0], [5, 0, 0], [0, 5, 0], [0, 0, 5]]
+    assert gk.zeros(7, 3, device=device).fill_diagonal_(5).tolist()[3:] == [[0, 0, 0]] * 4
+    assert gk.zeros(2, 2, 2, device=device).fill_diagonal_(1).flatten().tolist() == [1, 0, 0, 0, 0, 0, 0, 1]
+    t = gk.zeros(4, 6, device=device).t().fill_diagonal_(3)
+    assert t.tolist() == [[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 3, 0], [0, 0, 0, 3]] + [[0] * 4] * 2
+    with pytest.raises(RuntimeError, match="dimensions must larger than 1"):
+        gk.zeros(3, device=device).fill_diagonal_(1)
+    with pytest.raises(RuntimeError, match="all dimensions of input must be of equal length"):
+        gk.zeros(2, 3, 3, device=device).fill_diagonal_(1)
+
+
+def test_fill_diagonal_gradients(device):
+    check_grads(lambda a: (a * 1.0).fill_diagonal_(2.5), [rand64(3, 4, device=device)])
+
+
+def test_full_converts_a_float_fill_as_pytorch(device):
+    """bool takes the value's truth (so -inf is True: the causal-mask check builds a bool mask
+    this way); an integer dtype refuses an infinite value."""
+    assert gk.full((2,), float("-inf"), dtype=gk.bool, device=device).tolist() == [True, True]
+    assert gk.full((2,), 0.0, dtype=gk.bool, device=device).tolist() == [False, False]
+    assert gk.full((2,), 2.7, dtype=gk.int32, device=device).tolist() == [2, 2]
+    with pytest.raises(RuntimeError, match="value cannot be converted to type int64_t without overflow"):
+        gk.full((2,), float("inf"), dtype=gk.int64, device=device)
+
+
+def test_numpy_row_gradient_sums_repeated_rows_as_add_at():
+    """The gradient of x[rows] for whole rows (an embedding's) sums runs of sorted rows on
+    NumPy; negative, repeated and multi-dimensional row indices land as np.add.at puts them."""
+    from gradkit.backends import get_backend
+    from gradkit.backends.kernels.indexing import add_at
+
+    backend = get_backend("cpu")
+    rng = np.random.default_rng(0)
+    for key in (rng.integers(-7, 7, 300), rng.integers(0, 7, (6, 50)), np.array([3]), np.array([-1, 6, 6])):
+        values = rng.standard_normal(key.shape + (4, 5))
+        expected = np.zeros((7, 4, 5))
+        add_at(np, expected, key, values)
+        np.testing.assert_allclose(backend.index_add((7, 4, 5), np.float64, None, key, values), expected,
+                                   rtol=1e-12, atol=1e-12)
+
+
 def test_large_masked_write_through_a_view(device):
     # D2L's sequence_mask: X[~mask] = value on a reshaped view of attention scores. The
     # portable kernel once compared every position with every write, a 160000 x 160000 table

@@ -169,3 +169,34 @@ def test_numpy_erf_matches_portable_bit_for_bit(dtype):
         np.testing.assert_array_equal(got, expected)
         numbers = ~np.isnan(expected)  # (a NaN's sign bit means nothing)
         assert np.array_equal(np.signbit(got[numbers]), np.signbit(expected[numbers]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_gelu_and_its_gradient_match_portable_bit_for_bit(dtype):
+    """NumPy's blocked GELU (which keeps Phi(x) for the gradient) and its gradient do the
+    portable kernels' operations in the same order, with or without the kept Phi(x)."""
+    from gradkit.backends import get_backend
+    from gradkit.backends.kernels.activation import ActivationKernels
+
+    backend = get_backend("cpu")
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.standard_normal(70000) * 2.0, rng.uniform(-9, 9, 5000),
+                        [math.inf, -math.inf, 0.0, -0.0, 2.0 ** 0.5 * 2.0, -3.0]]).astype(dtype)
+    g = rng.standard_normal(x.size).astype(dtype)
+    for a, ga in ((x, g), (x[::3], g[::3]), (x[:12].reshape(3, 4).T, g[:12].reshape(4, 3)), (x[:0], g[:0])):
+        (out, cdf), (ref_out, ref_cdf) = backend.gelu_and_cdf(a), ActivationKernels.gelu_and_cdf(backend, a)
+        assert out.dtype == a.dtype and out.shape == a.shape
+        np.testing.assert_array_equal(out, ref_out)
+        np.testing.assert_array_equal(cdf, ref_cdf)
+        expected = ActivationKernels.gelu_backward(backend, a, ga)
+        np.testing.assert_array_equal(backend.gelu_backward(a, ga, cdf), expected)
+        np.testing.assert_array_equal(backend.gelu_backward(a, ga), expected)
+
+
+def test_gelu_frees_the_kept_cdf_with_its_graph():
+    x = gk.randn(5, requires_grad=True, dtype=gk.float64)
+    y = gk.nn.functional.gelu(x)
+    node = y.grad_fn
+    assert node._cdf is not None
+    y.sum().backward()
+    assert node._cdf is None

@@ -5,7 +5,7 @@
   and linear in g, so its own backward is ReluGrad again (and nothing for y, in which its
   derivative is zero wherever it exists).
 * ``gelu`` (exact): x * Phi(x), through the backend's erf (backends/kernels/special.py); its gradient is the op GeluGrad,
-  ``g * (Phi(x) + x * phi(x))``, a backend kernel.
+  ``g * (Phi(x) + x * phi(x))``, a backend kernel, given the Phi(x) the forward computed.
 * ``logsigmoid``: min(x, 0) - log1p(exp(-|x|)), stable for any x; backward sigmoid(-x).
 * ``hardswish``, ``hardsigmoid``, ``hardtanh``: piecewise-linear, one kernel each way instead of
   a chain of clamps and products, with PyTorch's gradients at the kinks (hardtanh's is 0 at its
@@ -58,14 +58,25 @@ class GeluGrad(GradientOp):
         if self.next_edges[0] is not None:
             gx = u * g * (_INV_SQRT_2PI * (-0.5 * (x * x)).exp()) * (2.0 - x * x)
         if self.next_edges[1] is not None:
-            gg = GeluGrad.run(x, u)
+            gg = GeluGrad.run(x, u, self.params or None)
         return gx, gg
 
 
-class GeluExact(KernelOp):
-    kernel = "gelu"
-    grad = GeluGrad
+class GeluExact(Node):
+    """x * Phi(x); keeps Phi(x) for the gradient (an erf costs more than the rest of both passes)."""
+    saves_inputs = (0,)
     _backward_name = "GeluBackward0"
+
+    def forward(self, backend, a):
+        out, self._cdf = backend.gelu_and_cdf(a)
+        return out
+
+    def backward(self, g):
+        return GeluGrad.run(self.saved_tensors[0], g, {"cdf": self._cdf})
+
+    def release(self):
+        super().release()  # Phi(x) is saved like the input: freed with it
+        self._cdf = None
 
 
 class LogSigmoid(Node):
