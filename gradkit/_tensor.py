@@ -356,7 +356,8 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        # PyTorch iterates over unbind(0): the rows share one UnbindBackward0 node
+        return iter(self.unbind(0))
 
     def __reversed__(self):
         if self._data.ndim == 0:

@@ -76,12 +76,23 @@ class IndexingKernels:
         values = _to_front(xp, values, nb, axes, adjacent)
         m = math.prod(linear.shape)
         values = xp.reshape(values, (m,) + flat.shape[1:])
-        hits = xp.reshape(linear, (1, -1)) == xp.reshape(xp.arange(flat.shape[0], device=linear.device), (-1, 1))
-        # the last write to a position wins, as a sequential loop would do
-        order = xp.where(hits, xp.arange(1, m + 1, device=linear.device), 0)
-        last = xp.max(order, axis=1) if m else xp.zeros(flat.shape[0], dtype=linear.dtype, device=linear.device)
-        hit = last > 0
-        chosen = xp.take(values, xp.where(hit, last - 1, 0), axis=0) if m else flat
+        if m:
+            # the last write to a position wins, as a sequential loop would do: sort the writes
+            # by position (stably, so each position's writes stay in order), keep each
+            # position's last, and find every position's among them by binary search (no
+            # positions-by-writes table, which grows with the square of a masked array's size)
+            targets = xp.reshape(linear, (-1,))
+            order = xp.argsort(targets, stable=True)
+            ordered = xp.take(targets, order)
+            is_last = xp.concat([ordered[1:] != ordered[:-1], xp.ones((1,), dtype=xp.bool, device=linear.device)])
+            kept = xp.nonzero(is_last)[0]
+            last_targets, last_writes = xp.take(ordered, kept), xp.take(order, kept)
+            positions = xp.arange(flat.shape[0], dtype=last_targets.dtype, device=linear.device)
+            found = xp.minimum(xp.searchsorted(last_targets, positions), last_targets.shape[0] - 1)
+            hit = xp.take(last_targets, found) == positions
+            chosen = xp.take(values, xp.take(last_writes, found), axis=0)
+        else:
+            hit, chosen = xp.zeros(flat.shape[0], dtype=xp.bool, device=linear.device), flat
         hit = xp.reshape(hit, (-1,) + (1,) * (flat.ndim - 1))
         new_flat = xp.where(hit, chosen, flat)
         new_flat = xp.reshape(new_flat, tuple(region.shape[a] for a in axes) + flat.shape[1:])

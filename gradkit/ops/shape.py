@@ -228,9 +228,36 @@ def chunk(input, chunks, dim=0):
 FAMILY.export(chunk)
 
 
+class Unbind(Node):
+    """One node with an output per index along dim (PyTorch's UnbindBackward0, also what
+    iterating a tensor records); slices without a gradient count as zeros."""
+
+    def forward(self, backend, a, dim):
+        self.dim, self.shape = dim, a.shape
+        lead = (slice(None),) * dim
+        return tuple(a[lead + (i, Ellipsis)] for i in range(a.shape[dim]))
+
+    def backward(self, *grads):
+        from .creation import zeros
+
+        shape = self.shape[:self.dim] + self.shape[self.dim + 1:]
+        return stack([zeros(shape, dtype=self._dtype, device=self._device) if g is None else g for g in grads],
+                     self.dim)
+
+
 def unbind(input, dim=0):
     d = _wrap_dim(dim, input._data.ndim, "unbind")
-    return tuple(squeeze(p, d) for p in split(input, 1, d))
+    n = input._data.shape[d]
+    if n == 0:
+        return ()
+    pieces = Unbind.apply(input, dim=d)
+    if not isinstance(pieces, tuple):
+        pieces = (pieces,)
+    node = pieces[0].grad_fn
+    if node is not None:
+        node._dtype, node._device = input.dtype, input.device
+    lead = (slice(None),) * d
+    return tuple(as_view(p, input, ((getitem, lead + (i,)),)) for i, p in enumerate(pieces))
 
 
 FAMILY.export(unbind)

@@ -1120,3 +1120,12 @@ def bleu(pred_seq, label_seq, k):
                 label_subs[' '.join(pred_tokens[i: i + n])] -= 1
         score *= math.pow(num_matches / (len_pred - n + 1), math.pow(0.5, n))
     return score
+
+
+# -- chapter 11: attention mechanisms and Transformers (d2l-zh chapter 10) -------------------------
+# The attention scripts' helpers live in _d2l_ch11 (see there); each name this module does not
+# define already is taken from it.
+import _d2l_ch11  # noqa: E402
+
+for _name in _d2l_ch11.__all__:
+    globals().setdefault(_name, getattr(_d2l_ch11, _name))

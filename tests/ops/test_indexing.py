@@ -522,3 +522,27 @@ def test_numpy_row_gradient_sums_repeated_rows_as_add_at():
         add_at(np, expected, key, values)
         np.testing.assert_allclose(backend.index_add((7, 4, 5), np.float64, None, key, values), expected,
                                    rtol=1e-12, atol=1e-12)
+
+
+def test_large_masked_write_through_a_view(device):
+    # D2L's sequence_mask: X[~mask] = value on a reshaped view of attention scores. The
+    # portable kernel once compared every position with every write, a 160000 x 160000 table
+    # here; it now sorts the writes
+    scores = gk.zeros(16, 100, 100, device=device) + 1.0
+    X = scores.reshape(-1, 100)
+    mask = gk.arange(100, device=device)[None, :] < gk.tensor([3, 2] * 800, device=device)[:, None]
+    X[~mask] = -1e6
+    expected = np.full((1600, 100), -1e6, dtype=np.float32)
+    expected[0::2, :3] = expected[1::2, :2] = 1.0
+    assert_values(scores, expected.reshape(16, 100, 100))
+
+
+def test_integer_array_writes_unsorted_and_last_write_wins(device):
+    x = gk.zeros(6, device=device)
+    x[gk.tensor([4, 0, 2], device=device)] = gk.tensor([1.0, 2.0, 3.0], device=device)
+    assert_values(x, np.array([2.0, 0, 3.0, 0, 1.0, 0], dtype=np.float32))
+    if device.startswith("cuda"):
+        return  # which of several writes to one place wins is unspecified on a GPU, as in PyTorch
+    y = gk.zeros(2, 3, device=device)
+    y[gk.tensor([1, 0, 1], device=device)] = gk.tensor([[1.0] * 3, [2.0] * 3, [3.0] * 3], device=device)
+    assert_values(y, np.array([[2.0] * 3, [3.0] * 3], dtype=np.float32))

@@ -278,3 +278,17 @@ def test_expand_grad_sums_over_broadcast_dims(device):
     x = const([[1.0], [2.0]], device, requires_grad=True)
     (g,) = grads_of(lambda x: x.expand(2, 3) * const([1.0, 2.0, 3.0], device), x)
     assert_values(g, [[6.0], [6.0]])
+
+
+def test_unbind_and_iteration_record_one_unbind_node(device):
+    # as PyTorch: unbind's pieces, and a tensor's rows when iterated, share one UnbindBackward0
+    x = rand64(3, 4, device=device, seed=5).requires_grad_()
+    y = x * 2
+    for pieces in (y.unbind(0), gk.unbind(y), list(y), tuple(iter(y))):
+        assert [p.grad_fn.name() for p in pieces] == ["UnbindBackward0"] * 3
+        assert len({id(p.grad_fn) for p in pieces}) == 1
+        assert pieces[0].grad_fn.next_functions[0][0] is y.grad_fn
+    rows = list(y)
+    (rows[0] * 3 + rows[2]).sum().backward()
+    assert_values(x.grad, np.array([[6.0] * 4, [0.0] * 4, [2.0] * 4]))
+    assert gk.zeros(0, 2, device=device).unbind(0) == () and list(gk.zeros(0, 2, device=device)) == []
