@@ -112,6 +112,9 @@ def _inplace_method(name, fn, symbol=None):
     if symbol is not None:
         def method(self, other, *args, **kwargs):
             if args or kwargs:
+                if not args and symbol in "+-" and len(kwargs) == 1 and "alpha" in kwargs:
+                    return inplace.fast_scaled_inplace(self, other, kwargs["alpha"], symbol, name + "_",
+                                                       lambda x: fn(x, other, **kwargs))
                 return inplace.inplace(self, lambda x: fn(x, other, *args, **kwargs), name + "_")
             return inplace.fast_binary_inplace(self, other, symbol, name + "_", lambda x: fn(x, other))
     else:

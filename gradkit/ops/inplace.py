@@ -151,6 +151,25 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
     return inplace(x, compute, op)
 
 
+def fast_scaled_inplace(x: Tensor, other, alpha, op_symbol: str, op: str, compute):
+    """``x.add_(other, alpha=a)`` / ``x.sub_(other, alpha=a)`` outside recording: one axpy
+    kernel on the arrays (no scaled temporary) when other matches x's device, dtype and shape
+    and x is floating, else the general route."""
+    if isinstance(other, Tensor) and isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and \
+            (not is_grad_enabled_fast() or not (x._requires_grad or other._requires_grad)) and \
+            other._device is x._device and other.dtype is x.dtype and x.dtype.category == D.FLOAT and \
+            other._data.shape == x._data.shape:
+        if x._requires_grad and x.grad_fn is None and is_grad_enabled_fast():
+            check_inplace(x, op)
+        writable(x)
+        x._device.backend.axpy_(x._data, float(alpha) if op_symbol == "+" else -float(alpha), other._data)
+        x._version[0] += 1
+        if _anomaly_or_capture[0]:
+            note_inplace(x)
+        return x
+    return inplace(x, compute, op)
+
+
 def _fits(small, big):
     lead = len(big) - len(small)
     return all(s == 1 or s == big[i + lead] for i, s in enumerate(small))

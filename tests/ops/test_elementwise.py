@@ -636,3 +636,22 @@ def test_numpy_sigmoid_agrees_with_the_portable_kernel_without_warnings():
         assert got.dtype == dtype
         np.testing.assert_allclose(got, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
         assert got[-7] == 0.0 and got[-6] == 1.0 and got[-3] == 1.0 and got[-2] == 0.0 and np.isnan(got[-1])
+
+
+def test_add_and_sub_with_alpha_in_place(device):
+    """Outside recording, x.add_(y, alpha=a) is one scaled add in place (the optimizer idiom);
+    recorded, the same call keeps its gradient."""
+    x, y = gk.arange(6.0, device=device).reshape(2, 3), gk.full((2, 3), 0.5, device=device)
+    before = x._version[0]
+    assert x.add_(y, alpha=-4) is x and x.tolist() == [[-2.0, -1.0, 0.0], [1.0, 2.0, 3.0]]
+    assert x.sub_(y, alpha=2).tolist() == [[-3.0, -2.0, -1.0], [0.0, 1.0, 2.0]]
+    assert x._version[0] == before + 2
+    w = gk.ones(3, device=device, requires_grad=True)
+    with gk.no_grad():
+        w.add_(gk.ones(3, device=device), alpha=0.25)
+    assert w.tolist() == [1.25] * 3 and w.grad_fn is None
+    a = gk.ones(3, device=device, requires_grad=True)
+    h = a * 1.0
+    h.add_(a, alpha=3.0)
+    h.sum().backward()
+    assert a.grad.tolist() == [4.0] * 3
