@@ -159,8 +159,9 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        if len(shape) > 1 and _is_row_index(key) and values.shape == key.shape + tuple(shape[1:]):
-            _add_rows(out, key.reshape(-1), values.reshape((key.size,) + tuple(shape[1:])))
+        rows = _row_index(key)
+        if len(shape) > 1 and rows is not None and values.shape == rows.shape + tuple(shape[1:]):
+            _add_rows(out, rows.reshape(-1), values.reshape((rows.size,) + tuple(shape[1:])))
         else:
             add_at(np, out, key, values)
         return out
@@ -451,9 +452,14 @@ def _address(array):
     return array.__array_interface__["data"][0]
 
 
-def _is_row_index(key):
-    """A key that picks whole rows: one integer array for dim 0 (an embedding's gradient)."""
-    return type(key) is np.ndarray and key.dtype.kind in "iu" and key.size > 0
+def _row_index(key):
+    """The integer array of a key that picks whole rows (one index array for dim 0: an
+    embedding's gradient), else None."""
+    if type(key) is tuple and len(key) == 1:
+        key = key[0]
+    if type(key) is np.ndarray and key.dtype.kind in "iu" and key.size > 0:
+        return key
+    return None
 
 
 def _add_rows(out, rows, values):

@@ -516,8 +516,10 @@ def test_numpy_row_gradient_sums_repeated_rows_as_add_at():
 
     backend = get_backend("cpu")
     rng = np.random.default_rng(0)
-    for key in (rng.integers(-7, 7, 300), rng.integers(0, 7, (6, 50)), np.array([3]), np.array([-1, 6, 6])):
-        values = rng.standard_normal(key.shape + (4, 5))
+    for key in (rng.integers(-7, 7, 300), rng.integers(0, 7, (6, 50)), np.array([3]), np.array([-1, 6, 6]),
+                (rng.integers(0, 7, 40),)):
+        rows = key[0] if isinstance(key, tuple) else key
+        values = rng.standard_normal(rows.shape + (4, 5))
         expected = np.zeros((7, 4, 5))
         add_at(np, expected, key, values)
         np.testing.assert_allclose(backend.index_add((7, 4, 5), np.float64, None, key, values), expected,
