@@ -120,6 +120,11 @@ def sum_to(g: Tensor, shape) -> Tensor:
         return g
     lead = len(gshape) - len(shape)
     axes = _broadcast_axes(gshape, shape, lead)
+    if not is_grad_enabled_fast() and g.dtype in (D.float32, D.float64):
+        # a plain backward: one reduction kernel, no ops to record
+        device = g._device
+        backend = device.backend
+        return Tensor._make(backend.xp.reshape(backend.reduce_sum(g._data, axis=axes), tuple(shape)), device)
     from .reduction import sum as _sum
 
     out = _sum(g, dim=axes, keepdim=True) if axes else g
