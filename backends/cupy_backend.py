@@ -139,7 +139,10 @@ class CupyBackend(Backend):
         cupy = self._cupy
         with self.xp_device(device):
             out = cupy.zeros(shape, dtype=dtype)
-            add_at(cupy, out, key, values)
+            target, values = _atomic_add_operands(cupy, out, values)
+            add_at(cupy, target, key, values)
+            if target is not out:
+                out[...] = target.astype(out.dtype)
         return out
 
     def setitem(self, array, key, values):
@@ -171,8 +174,18 @@ class CupyBackend(Backend):
     def plane_scatter_add(self, g, indices, plane):
         cupy = self._cupy
         out = cupy.zeros(g.shape[:g.ndim - len(plane)] + tuple(plane), dtype=g.dtype)
-        cupy.add.at(out.reshape(-1), self._plane_flat_index(indices, len(plane), math.prod(plane)), g.reshape(-1))
+        target, values = _atomic_add_operands(cupy, out, g)
+        cupy.add.at(target.reshape(-1), self._plane_flat_index(indices, len(plane), math.prod(plane)),
+                    values.reshape(-1))
+        if target is not out:
+            out[...] = target.astype(out.dtype)
         return out
+
+    # CuPy's diagonal is a writable view, as PyTorch's
+    diagonal_is_view = True
+
+    def diagonal(self, array, offset, axis1, axis2):
+        return self._cupy.diagonal(array, offset, axis1, axis2)
 
     def plane_gather(self, a, indices, nd):
         flat = self._plane_flat_index(indices, nd, math.prod(a.shape[a.ndim - nd:]))
@@ -272,6 +285,24 @@ class CupyBackend(Backend):
 
 def _address(array):
     return array.data.ptr
+
+
+# cupy.add.at has CUDA atomics for these types only (it raises TypeError for the others)
+_ATOMIC_ADD_TYPES = frozenset("iIefdFDQL")
+
+
+def _atomic_add_operands(cupy, out, values):
+    """(target, values) for cupy.add.at into ``out``: ``out`` itself where CuPy has an atomic
+    add for its dtype; int64 as uint64 (two's complement sums are the same bits); the narrow
+    integer types and bool through an int32 buffer that the caller casts back."""
+    char = out.dtype.char
+    if not isinstance(values, cupy.ndarray):
+        values = cupy.asarray(values, dtype=out.dtype)
+    if char in _ATOMIC_ADD_TYPES:
+        return out, values.astype(out.dtype, copy=False)
+    if char in "lq":
+        return out.view(cupy.uint64), values.astype(out.dtype, copy=False).view(cupy.uint64)
+    return out.astype(cupy.int32), values.astype(cupy.int32)
 
 
 
