@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from sys import getrefcount
 
 import numpy as np
@@ -26,6 +27,14 @@ def _import_cupy():
     return cupy
 
 
+def _installed(name) -> bool:
+    if name in sys.modules:  # None there means "blocked", as if not installed
+        return sys.modules[name] is not None
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def cuda_unavailable_reason():
     """None when CUDA is usable, else a sentence saying what is missing."""
     try:
@@ -41,6 +50,10 @@ def cuda_unavailable_reason():
         return f"no CUDA device is visible: {text}"
     if count == 0:
         return "cupy is installed but no CUDA device is visible"
+    # the CUDA backend's array namespace is array-api-compat's wrapper of cupy (pure Python)
+    if not _installed("array_api_compat"):
+        return ("CUDA was asked for but array-api-compat is not installed: pip install array-api-compat (or "
+                "'gradkit[cuda12]' / 'gradkit[cuda13]', which bring it)")
     return None
 
 
@@ -59,15 +72,20 @@ class CupyBackend(Backend):
         self.xp = xp
         self._generators = {}
         self._seed = DEFAULT_SEED
+        # The device gradkit calls current (torch.cuda.current_device): what set_device chose.
+        # CuPy's own current device follows the tensors instead (each op makes its tensor's
+        # device current), so "cuda" must not mean whatever device the last op ran on.
+        self._selected = cupy.cuda.runtime.getDevice()
 
     def device_count(self) -> int:
         return self._cupy.cuda.runtime.getDeviceCount()
 
     def current_device_index(self) -> int:
-        return self._cupy.cuda.runtime.getDevice()
+        return self._selected
 
     def set_current_device(self, index: int) -> None:
         self._cupy.cuda.runtime.setDevice(index)
+        self._selected = index
 
     def device_name(self, index: int) -> str:
         name = self._cupy.cuda.runtime.getDeviceProperties(index)["name"]
@@ -77,7 +95,7 @@ class CupyBackend(Backend):
         if device.index is None:
             from ._device import Device
 
-            return Device("cuda", self._cupy.cuda.runtime.getDevice())
+            return Device("cuda", self._selected)
         if device.index >= self.device_count():
             raise RuntimeError(
                 f"CUDA error: invalid device ordinal {device.index}: {self.device_count()} device(s) visible"
@@ -85,7 +103,7 @@ class CupyBackend(Backend):
         return device
 
     def xp_device(self, device):
-        return self._cupy.cuda.Device(device.index or 0)
+        return self._cupy.cuda.Device(self._selected if device.index is None else device.index)
 
     def dtype_name(self, array_dtype) -> str:
         return array_dtype.name
@@ -102,18 +120,28 @@ class CupyBackend(Backend):
             return self._cupy.asarray(host_array)
 
     def from_dlpack(self, obj, device):
-        return self._cupy.from_dlpack(obj)
+        # CuPy imports CUDA memory only: a producer on the host (DLPack device type 1) goes
+        # through NumPy and a host-to-device copy
+        kind, index = obj.__dlpack_device__()
+        with self.xp_device(device):
+            if int(kind) == _DLPACK_CPU:
+                return self._cupy.asarray(np.from_dlpack(obj))
+            array = self._cupy.from_dlpack(obj)
+            if array.device.id != device.index and device.index is not None:
+                array = self._cupy.array(array, copy=True)  # onto the device asked for
+            return array
 
     def synchronize(self, device=None) -> None:
-        if device is None or device.index is None:
-            self._cupy.cuda.Device().synchronize()
-        else:
-            self._cupy.cuda.Device(device.index).synchronize()
+        index = self._selected if device is None or device.index is None else device.index
+        self._cupy.cuda.Device(index).synchronize()
 
     def memory_info(self, device=None) -> dict:
-        pool = self._cupy.get_default_memory_pool()
-        free, total = self._cupy.cuda.runtime.memGetInfo()
-        return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
+        # CuPy's pool and cudaMemGetInfo answer for the current device: make the asked one current
+        index = self._selected if device is None or device.index is None else device.index
+        with self._cupy.cuda.Device(index):
+            pool = self._cupy.get_default_memory_pool()
+            free, total = self._cupy.cuda.runtime.memGetInfo()
+            return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
 
     def adoptable(self, array) -> bool:
         # CuPy arrays are always writable; a view has a base (counted as NumPy's check)
@@ -281,6 +309,9 @@ class CupyBackend(Backend):
             return self._generator(device).integers(low, high, size=shape).astype(dtype, copy=False)
 
     # permutation: the portable default (cupy.random.Generator has no permutation)
+
+
+_DLPACK_CPU = 1
 
 
 def _address(array):

@@ -46,7 +46,9 @@ def using_cupy_double() -> bool:
 
 def _device_params():
     params = [pytest.param("cpu", id="cpu"), pytest.param("strict", id="strict")]
-    params.append(pytest.param("cuda", id="cuda", marks=[pytest.mark.gpu, pytest.mark.skipif(
+    # a concrete device, as PyTorch's device-generic tests get ("cuda" means the current
+    # device, which is not equal to cuda:0 as a device object)
+    params.append(pytest.param("cuda:0", id="cuda", marks=[pytest.mark.gpu, pytest.mark.skipif(
         "not config._gradkit_cuda", reason="no CUDA device (gradkit.cuda.is_available() is False)")]))
     return params
 

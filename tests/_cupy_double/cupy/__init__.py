@@ -4,6 +4,8 @@ validation: no kernel runs on a GPU, timings mean nothing, and CUDA-only paths (
 fuse) raise NotImplementedError. See ../README.md."""
 from __future__ import annotations
 
+import builtins as _builtins
+
 import numpy as _numpy
 
 from . import _core, _namespace, _signatures
@@ -80,7 +82,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
         raise _core.unsupported(a)
     moved = _numpy.moveaxis(a._a, (axis1, axis2), (-2, -1))
     corner = moved[..., :, offset:] if offset >= 0 else moved[..., -offset:, :]
-    length = max(0, min(corner.shape[-2], corner.shape[-1]))
+    length = _builtins.max(0, _builtins.min(corner.shape[-2], corner.shape[-1]))
     view = _numpy.lib.stride_tricks.as_strided(corner, corner.shape[:-2] + (length,),
                                               corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],))
     return _core.make(view, a._dev, a._root())
