@@ -94,6 +94,21 @@ class _CudaDevice(Device):
             runtime.setDevice(self.index)
         return self._backend
 
+    @backend.setter
+    def backend(self, value):
+        self._backend = value
+        self._runtime = value._cupy.cuda.runtime
+
+    @backend.deleter
+    def backend(self):
+        for slot in ("_backend", "_runtime"):
+            if hasattr(self, slot):
+                object.__delattr__(self, slot)
+
+    def cached_backend(self):
+        """The backend resolved so far (None before the first read), resolving nothing."""
+        return getattr(self, "_backend", None)
+
 
 def _parse(spec: str, index):
     text = spec.strip()

@@ -115,6 +115,8 @@ def fresh_cuda(monkeypatch):
 
 def _cached_backend(dev):
     """The backend a device has resolved so far, without resolving it (None if none)."""
+    if hasattr(dev, "cached_backend"):  # a concrete CUDA device caches its backend apart
+        return dev.cached_backend()
     try:
         return device_module.Device.backend.__get__(dev)  # the slot itself
     except AttributeError:

@@ -22,23 +22,28 @@ from . import _signatures
 _state = threading.local()
 DEVICE_COUNT = [int(os.environ.get("GRADKIT_CUPY_DOUBLE_DEVICES", "2"))]
 PEER_ACCESS = [False]  # CuPy can use peer access where the hardware has it; the double says no
-# owning arrays per device, by id (the pool's used bytes); dead entries are dropped now and then
-live_arrays = [{} for _ in range(16)]
-_additions = [0]
+# owning arrays alive (the pool's used bytes), by id of a weak reference that drops its
+# entry when the array dies
+_live = {}
+
+
+def _drop(ref):
+    _live.pop(id(ref), None)
 
 
 def track(array, device):
-    live_arrays[device][id(array)] = weakref.ref(array)
-    _additions[0] += 1
-    if _additions[0] % 20000 == 0:
-        for table in live_arrays:
-            for key in [k for k, r in table.items() if r() is None]:
-                del table[key]
+    ref = weakref.ref(array, _drop)
+    _live[id(ref)] = (ref, device)
 
 
 def live(device):
     """The owning arrays alive on ``device``."""
-    return [a for a in (r() for r in list(live_arrays[device].values())) if a is not None]
+    found = []
+    for ref, dev in list(_live.values()):
+        a = ref()
+        if a is not None and dev == device:
+            found.append(a)
+    return found
 
 
 def current_device() -> int:
