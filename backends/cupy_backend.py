@@ -27,6 +27,35 @@ def _import_cupy():
     return cupy
 
 
+def _extra(cupy) -> str:
+    """The gradkit extra that matches cupy's CUDA major version."""
+    try:
+        major = cupy.cuda.runtime.runtimeGetVersion() // 1000
+    except Exception:  # noqa: BLE001  (the version is only a hint in an error message)
+        return "'gradkit[cuda12]' or 'gradkit[cuda13]' (matching your cupy build)"
+    return f"'gradkit[cuda{major}]'"
+
+
+def _check_compiler(cupy):
+    """Runs one tiny kernel: CuPy compiles every kernel with NVRTC against the CUDA headers,
+    and a machine with only a driver has neither, which cupy reports on the first op with
+    errors that do not say what to install. Raised here instead, naming the extra."""
+    try:
+        (cupy.ones(1, dtype=cupy.float32) + 1).get()
+    except Exception as exc:
+        text = f"{type(exc).__name__}: {exc}"
+        lowered = text.lower()
+        if "nvrtc" in lowered:
+            what = "NVRTC (libnvrtc, CUDA's run-time compiler) is missing"
+        elif "cannot open source file" in lowered or "cuda_fp16.h" in lowered or "cuda_runtime.h" in lowered:
+            what = "the CUDA headers (cuda_runtime.h, cuda_fp16.h) are missing"
+        else:
+            raise
+        raise BackendUnavailable(
+            f"CUDA was asked for but cupy cannot compile kernels: {what}. pip install {_extra(cupy)} brings NVRTC, "
+            f"the runtime headers and cuBLAS as wheels (cupy's error: {text.splitlines()[0]})") from None
+
+
 def _installed(name) -> bool:
     if name in sys.modules:  # None there means "blocked", as if not installed
         return sys.modules[name] is not None
@@ -70,6 +99,7 @@ class CupyBackend(Backend):
 
         self._cupy = cupy
         self.xp = xp
+        _check_compiler(cupy)
         self._generators = {}
         self._seed = DEFAULT_SEED
         # The device gradkit calls current (torch.cuda.current_device): what set_device chose.

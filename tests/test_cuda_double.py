@@ -262,3 +262,21 @@ def test_double_compiles_elementwise_kernels_for_the_cpu():
         broken(x, z)
     with pytest.raises(NotImplementedError, match="test double"):
         cp.RawKernel("extern \"C\" __global__ void k() {}", "k")()
+
+
+# ------------------------------------------------------------------------------------------
+# packaging: a machine without NVRTC or the CUDA headers is told which extra to install
+# ------------------------------------------------------------------------------------------
+@needs_double
+@pytest.mark.parametrize("failure, what", [("nvrtc", "NVRTC"), ("headers", "CUDA headers")])
+def test_missing_nvrtc_or_headers_names_the_extra(failure, what):
+    from cupy import _core
+    from gradkit.backends.cupy_backend import CupyBackend
+
+    _core.COMPILE_FAILURE[0] = failure
+    try:
+        with pytest.raises(RuntimeError, match=rf"cannot compile kernels: .*{what}.*pip install 'gradkit\[cuda12\]'"):
+            CupyBackend()
+    finally:
+        _core.COMPILE_FAILURE[0] = None
+    CupyBackend()  # and with the libraries there, the backend starts

@@ -22,6 +22,21 @@ from . import _signatures
 _state = threading.local()
 DEVICE_COUNT = [int(os.environ.get("GRADKIT_CUPY_DOUBLE_DEVICES", "2"))]
 PEER_ACCESS = [False]  # CuPy can use peer access where the hardware has it; the double says no
+# None, or "nvrtc" / "headers": every kernel launch then fails as CuPy's first compile does on
+# a machine without NVRTC or without the CUDA headers (tests set it to check gradkit's message)
+COMPILE_FAILURE = [None]
+
+
+def check_compiler():
+    failure = COMPILE_FAILURE[0]
+    if failure == "nvrtc":
+        raise RuntimeError("CuPy failed to load libnvrtc.so.12: OSError: libnvrtc.so.12: cannot open shared object "
+                           "file: No such file or directory")
+    if failure == "headers":
+        from .cuda.compiler import CompileException
+
+        raise CompileException("cupy/_core/include/cupy/carray.cuh(8): catastrophic error: cannot open source file "
+                               "\"cuda_fp16.h\"")
 # owning arrays alive (the pool's used bytes), by id of a weak reference that drops its
 # entry when the array dies
 _live = {}

@@ -68,6 +68,7 @@ class ElementwiseKernel:
     def __call__(self, *args, size=None, block_size=None, stream=None):
         if len(args) not in (self.nin, self.nin + self.nout):
             raise TypeError(f"Wrong number of arguments for {self.name!r}")
+        _core.check_compiler()
         device = _core.current_device()
         params = self.in_params + self.out_params
         types = {}

@@ -7,7 +7,7 @@ import sys
 
 import numpy
 
-from . import _signatures
+from . import _core, _signatures
 from ._core import _quiet, current_device, make, ndarray, unwrap, unwrap_operand, wrap, arrays_in, check_device
 
 # cupy.add.at is CuPy's scatter-add kernel, which has atomics for these types only
@@ -34,6 +34,8 @@ class ufunc:
                 raise TypeError(f"Wrong arguments {kwargs}")
         if len(args) < self.nin:
             raise TypeError("Wrong number of arguments for {}".format(self.name))
+        if _core.COMPILE_FAILURE[0]:
+            _core.check_compiler()
         device = current_device()
         operands = [unwrap_operand(a, device) for a in args]
         out = kwargs.get("out")

@@ -248,3 +248,4 @@ import sys as _sys  # noqa: E402
 
 _sys.modules["cupy.cuda.runtime"] = runtime
 from . import device  # noqa: E402,F401
+from . import compiler  # noqa: E402,F401
