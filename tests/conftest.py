@@ -6,6 +6,7 @@ NOT GPU validation. GRADKIT_CUPY_DOUBLE=0 turns the double off (the cuda cases a
 skipped). Tests marked ``slow`` run only when asked for: ``-m slow`` or ``GRADKIT_SLOW=1``."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 
@@ -45,7 +46,8 @@ def using_cupy_double() -> bool:
 
 
 def _device_params():
-    params = [pytest.param("cpu", id="cpu"), pytest.param("strict", id="strict")]
+    params = [pytest.param("cpu", id="cpu"), pytest.param("strict", id="strict", marks=pytest.mark.skipif(
+        importlib.util.find_spec("array_api_strict") is None, reason="array_api_strict is not installed"))]
     # a concrete device, as PyTorch's device-generic tests get ("cuda" means the current
     # device, which is not equal to cuda:0 as a device object)
     params.append(pytest.param("cuda:0", id="cuda", marks=[pytest.mark.gpu, pytest.mark.skipif(
@@ -54,7 +56,7 @@ def _device_params():
 
 
 def pytest_configure(config):
-    config._gradkit_double = _install_cupy_double()
+    config._gradkit_double = _install_cupy_double() or using_cupy_double()  # also: the double on PYTHONPATH
     config._gradkit_cuda = cuda_available()
 
 
@@ -72,8 +74,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if config._gradkit_double:
         ran = sum(1 for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])
                   if is_cuda(r) and r.when == "call")
-        terminalreporter.write_line(f"gradkit: {ran} cuda cases ran on the CuPy test double (NumPy on the CPU with "
-                                    f"CuPy's signatures and refusals): NOT GPU validation")
+        if ran:
+            terminalreporter.write_line(f"gradkit: {ran} cuda cases ran on the CuPy test double (NumPy on the CPU "
+                                        f"with CuPy's signatures and refusals): NOT GPU validation")
         return
     if config._gradkit_cuda:
         return
