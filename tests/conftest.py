@@ -89,7 +89,17 @@ def slow_enabled(config) -> bool:
     return "slow" in (config.getoption("markexpr") or "") or bool(os.environ.get("GRADKIT_SLOW"))
 
 
+# On the CuPy test double these cuda cases cost the most (thousands of steps through the
+# double's Python wrappers, measuring memory that the double does not manage as CuPy's pool
+# does): they count as slow there, and run in full on a GPU.
+SLOW_ON_THE_DOUBLE = ("tests/reliability/test_memory_and_stress.py",)
+
+
 def pytest_collection_modifyitems(config, items):
+    if config._gradkit_double:
+        for item in items:
+            if "[cuda" in item.nodeid and item.nodeid.startswith(SLOW_ON_THE_DOUBLE):
+                item.add_marker(pytest.mark.slow)
     if slow_enabled(config):
         return
     skip = pytest.mark.skip(reason="slow: run with -m slow or GRADKIT_SLOW=1")
