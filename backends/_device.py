@@ -36,7 +36,7 @@ class Device:
         with _lock:
             found = _interned.get(key)
             if found is None:
-                found = object.__new__(cls)
+                found = object.__new__(_CudaDevice if kind == "cuda" and index is not None else cls)
                 found.type = kind
                 found.index = index
                 _interned[key] = found
@@ -71,6 +71,43 @@ class Device:
 
     def __reduce__(self):
         return (Device, (str(self),))
+
+
+class _CudaDevice(Device):
+    """A concrete CUDA device. Reading its ``backend`` (every op and factory does, just
+    before it runs: Node.apply passes ``device.backend`` to forward) makes the device current
+    in CuPy, so kernels and allocations land on the tensor's GPU: CuPy runs everything on the
+    current device, and array-api-compat's factories ignore ``device=``. CPU devices keep
+    the plain slot read."""
+    __slots__ = ("_backend", "_runtime")
+
+    @property
+    def backend(self):
+        try:
+            runtime = self._runtime
+        except AttributeError:
+            from . import get_backend
+
+            self._backend = get_backend("cuda")
+            runtime = self._runtime = self._backend._cupy.cuda.runtime
+        if runtime.getDevice() != self.index:
+            runtime.setDevice(self.index)
+        return self._backend
+
+    @backend.setter
+    def backend(self, value):  # tests put a stand-in backend here and restore the real one
+        self._backend = value
+        self._runtime = value._cupy.cuda.runtime
+
+    @backend.deleter
+    def backend(self):
+        for slot in ("_backend", "_runtime"):
+            if hasattr(self, slot):
+                object.__delattr__(self, slot)
+
+    def cached_backend(self):
+        """The backend resolved so far (None before the first read), resolving nothing."""
+        return getattr(self, "_backend", None)
 
 
 def _parse(spec: str, index):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from sys import getrefcount
 
 import numpy as np
@@ -26,6 +27,43 @@ def _import_cupy():
     return cupy
 
 
+def _extra(cupy) -> str:
+    """The gradkit extra that matches cupy's CUDA major version."""
+    try:
+        major = cupy.cuda.runtime.runtimeGetVersion() // 1000
+    except Exception:  # noqa: BLE001  (the version is only a hint in an error message)
+        return "'gradkit[cuda12]' or 'gradkit[cuda13]' (matching your cupy build)"
+    return f"'gradkit[cuda{major}]'"
+
+
+def _check_compiler(cupy):
+    """Runs one tiny kernel: CuPy compiles every kernel with NVRTC against the CUDA headers,
+    and a machine with only a driver has neither, which cupy reports on the first op with
+    errors that do not say what to install. Raised here instead, naming the extra."""
+    try:
+        (cupy.ones(1, dtype=cupy.float32) + 1).get()
+    except Exception as exc:
+        text = f"{type(exc).__name__}: {exc}"
+        lowered = text.lower()
+        if "nvrtc" in lowered:
+            what = "NVRTC (libnvrtc, CUDA's run-time compiler) is missing"
+        elif "cannot open source file" in lowered or "cuda_fp16.h" in lowered or "cuda_runtime.h" in lowered:
+            what = "the CUDA headers (cuda_runtime.h, cuda_fp16.h) are missing"
+        else:
+            raise
+        raise BackendUnavailable(
+            f"CUDA was asked for but cupy cannot compile kernels: {what}. pip install {_extra(cupy)} brings NVRTC, "
+            f"the runtime headers and cuBLAS as wheels (cupy's error: {text.splitlines()[0]})") from None
+
+
+def _installed(name) -> bool:
+    if name in sys.modules:  # None there means "blocked", as if not installed
+        return sys.modules[name] is not None
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def cuda_unavailable_reason():
     """None when CUDA is usable, else a sentence saying what is missing."""
     try:
@@ -41,6 +79,10 @@ def cuda_unavailable_reason():
         return f"no CUDA device is visible: {text}"
     if count == 0:
         return "cupy is installed but no CUDA device is visible"
+    # the CUDA backend's array namespace is array-api-compat's wrapper of cupy (pure Python)
+    if not _installed("array_api_compat"):
+        return ("CUDA was asked for but array-api-compat is not installed: pip install array-api-compat (or "
+                "'gradkit[cuda12]' / 'gradkit[cuda13]', which bring it)")
     return None
 
 
@@ -57,17 +99,23 @@ class CupyBackend(Backend):
 
         self._cupy = cupy
         self.xp = xp
+        _check_compiler(cupy)
         self._generators = {}
         self._seed = DEFAULT_SEED
+        # The device gradkit calls current (torch.cuda.current_device): what set_device chose.
+        # CuPy's own current device follows the tensors instead (each op makes its tensor's
+        # device current), so "cuda" must not mean whatever device the last op ran on.
+        self._selected = cupy.cuda.runtime.getDevice()
 
     def device_count(self) -> int:
         return self._cupy.cuda.runtime.getDeviceCount()
 
     def current_device_index(self) -> int:
-        return self._cupy.cuda.runtime.getDevice()
+        return self._selected
 
     def set_current_device(self, index: int) -> None:
         self._cupy.cuda.runtime.setDevice(index)
+        self._selected = index
 
     def device_name(self, index: int) -> str:
         name = self._cupy.cuda.runtime.getDeviceProperties(index)["name"]
@@ -77,7 +125,7 @@ class CupyBackend(Backend):
         if device.index is None:
             from ._device import Device
 
-            return Device("cuda", self._cupy.cuda.runtime.getDevice())
+            return Device("cuda", self._selected)
         if device.index >= self.device_count():
             raise RuntimeError(
                 f"CUDA error: invalid device ordinal {device.index}: {self.device_count()} device(s) visible"
@@ -85,7 +133,7 @@ class CupyBackend(Backend):
         return device
 
     def xp_device(self, device):
-        return self._cupy.cuda.Device(device.index or 0)
+        return self._cupy.cuda.Device(self._selected if device.index is None else device.index)
 
     def dtype_name(self, array_dtype) -> str:
         return array_dtype.name
@@ -102,18 +150,28 @@ class CupyBackend(Backend):
             return self._cupy.asarray(host_array)
 
     def from_dlpack(self, obj, device):
-        return self._cupy.from_dlpack(obj)
+        # CuPy imports CUDA memory only: a producer on the host (DLPack device type 1) goes
+        # through NumPy and a host-to-device copy
+        kind, index = obj.__dlpack_device__()
+        with self.xp_device(device):
+            if int(kind) == _DLPACK_CPU:
+                return self._cupy.asarray(np.from_dlpack(obj))
+            array = self._cupy.from_dlpack(obj)
+            if array.device.id != device.index and device.index is not None:
+                array = self._cupy.array(array, copy=True)  # onto the device asked for
+            return array
 
     def synchronize(self, device=None) -> None:
-        if device is None or device.index is None:
-            self._cupy.cuda.Device().synchronize()
-        else:
-            self._cupy.cuda.Device(device.index).synchronize()
+        index = self._selected if device is None or device.index is None else device.index
+        self._cupy.cuda.Device(index).synchronize()
 
     def memory_info(self, device=None) -> dict:
-        pool = self._cupy.get_default_memory_pool()
-        free, total = self._cupy.cuda.runtime.memGetInfo()
-        return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
+        # CuPy's pool and cudaMemGetInfo answer for the current device: make the asked one current
+        index = self._selected if device is None or device.index is None else device.index
+        with self._cupy.cuda.Device(index):
+            pool = self._cupy.get_default_memory_pool()
+            free, total = self._cupy.cuda.runtime.memGetInfo()
+            return {"allocated": pool.used_bytes(), "reserved": pool.total_bytes(), "free": free, "total": total}
 
     def adoptable(self, array) -> bool:
         # CuPy arrays are always writable; a view has a base (counted as NumPy's check)
@@ -139,7 +197,10 @@ class CupyBackend(Backend):
         cupy = self._cupy
         with self.xp_device(device):
             out = cupy.zeros(shape, dtype=dtype)
-            add_at(cupy, out, key, values)
+            target, values = _atomic_add_operands(cupy, out, values)
+            add_at(cupy, target, key, values)
+            if target is not out:
+                out[...] = target.astype(out.dtype)
         return out
 
     def setitem(self, array, key, values):
@@ -171,8 +232,18 @@ class CupyBackend(Backend):
     def plane_scatter_add(self, g, indices, plane):
         cupy = self._cupy
         out = cupy.zeros(g.shape[:g.ndim - len(plane)] + tuple(plane), dtype=g.dtype)
-        cupy.add.at(out.reshape(-1), self._plane_flat_index(indices, len(plane), math.prod(plane)), g.reshape(-1))
+        target, values = _atomic_add_operands(cupy, out, g)
+        cupy.add.at(target.reshape(-1), self._plane_flat_index(indices, len(plane), math.prod(plane)),
+                    values.reshape(-1))
+        if target is not out:
+            out[...] = target.astype(out.dtype)
         return out
+
+    # CuPy's diagonal is a writable view, as PyTorch's
+    diagonal_is_view = True
+
+    def diagonal(self, array, offset, axis1, axis2):
+        return self._cupy.diagonal(array, offset, axis1, axis2)
 
     def plane_gather(self, a, indices, nd):
         flat = self._plane_flat_index(indices, nd, math.prod(a.shape[a.ndim - nd:]))
@@ -270,8 +341,29 @@ class CupyBackend(Backend):
     # permutation: the portable default (cupy.random.Generator has no permutation)
 
 
+_DLPACK_CPU = 1
+
+
 def _address(array):
     return array.data.ptr
+
+
+# cupy.add.at has CUDA atomics for these types only (it raises TypeError for the others)
+_ATOMIC_ADD_TYPES = frozenset("iIefdFDQL")
+
+
+def _atomic_add_operands(cupy, out, values):
+    """(target, values) for cupy.add.at into ``out``: ``out`` itself where CuPy has an atomic
+    add for its dtype; int64 as uint64 (two's complement sums are the same bits); the narrow
+    integer types and bool through an int32 buffer that the caller casts back."""
+    char = out.dtype.char
+    if not isinstance(values, cupy.ndarray):
+        values = cupy.asarray(values, dtype=out.dtype)
+    if char in _ATOMIC_ADD_TYPES:
+        return out, values.astype(out.dtype, copy=False)
+    if char in "lq":
+        return out.view(cupy.uint64), values.astype(out.dtype, copy=False).view(cupy.uint64)
+    return out.astype(cupy.int32), values.astype(cupy.int32)
 
 
 

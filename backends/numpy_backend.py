@@ -102,6 +102,8 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
         return np.asarray(host_array)
 
     def from_dlpack(self, obj, device):
+        if int(obj.__dlpack_device__()[0]) != 1:  # device memory (a CuPy array): exported as a host copy
+            return np.from_dlpack(obj, device="cpu", copy=True)
         return np.from_dlpack(obj)
 
     def memory_info(self, device=None) -> dict:

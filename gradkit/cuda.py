@@ -71,9 +71,7 @@ def synchronize(device=None) -> None:
     backend = _created_backend()
     if backend is None:
         return
-    from ._device import Device
-
-    target = None if device is None else Device(device if not isinstance(device, int) else f"cuda:{device}")
+    target = None if device is None else _cuda_target(device)
     _device_call(lambda b: b.synchronize(target), backend)
 
 
@@ -88,7 +86,15 @@ def memory_allocated(device=None) -> int:
     backend = _created_backend()
     if backend is None:
         return 0
-    return _device_call(lambda b: b.memory_info().get("allocated", 0), backend)
+    target = None if device is None else _cuda_target(device)
+    return _device_call(lambda b: b.memory_info(target).get("allocated", 0), backend)
+
+
+def _cuda_target(device):
+    """The gradkit Device a memory or sync question names (an int is an index)."""
+    from ._device import Device
+
+    return Device(f"cuda:{device}" if isinstance(device, int) else device)
 
 
 def manual_seed(seed) -> None:

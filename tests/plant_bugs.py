@@ -1,4 +1,5 @@
-"""Planted-bug check: does the suite catch the backward bugs it exists to catch?
+"""Planted-bug check: does the suite catch the backward bugs it exists to catch, and the
+CuPy backend's bugs (caught by the cuda cases on the CuPy test double where no GPU is)?
 
     python tests/plant_bugs.py            # every plant; exit status 1 if one is missed or not planted
     python tests/plant_bugs.py clamp      # the plants whose name contains "clamp"
@@ -122,6 +123,64 @@ PLANTS = [
         edits=[Edit(_NO_ENGINE_VALIDATION.files, _NO_ENGINE_VALIDATION.patterns, what=_NO_ENGINE_VALIDATION.what)],
         tests=["tests/autograd"],
         applicable_only_where_found=True,
+    ),
+    # The CuPy backend's bugs, caught by the cuda cases on the CuPy test double (tests/_cupy_double)
+    Plant(
+        name="f-cupy-lstm-kernel-gates-swapped",
+        bug="the CUDA LSTM cell kernel's new cell state takes the input gate for the forget gate",
+        edits=[Edit("backends/cupy_backend.py", [
+            (r"const T cn = fg \* c \+ ig \* gg;", "const T cn = ig * c + fg * gg;"),
+        ], what="the LSTM forward kernel's cell update")],
+        tests=["tests/nn/test_rnn.py::test_layer_matches_torch_values", "-k", "cuda"],
+    ),
+    Plant(
+        name="g-cupy-gru-backward-reset-gate-dropped",
+        bug="the CUDA GRU backward kernel leaves the reset gate out of the hidden projection's gradient",
+        edits=[Edit("backends/cupy_backend.py", [
+            (r"dgh\[b \+ 2 \* n\] = dn \* r;", "dgh[b + 2 * n] = dn;"),
+        ], what="the GRU backward kernel's hidden-projection gradient")],
+        tests=["tests/nn/test_rnn.py::test_cell_gradients", "-k", "cuda"],
+    ),
+    Plant(
+        name="h-cupy-device-not-made-current",
+        bug="a CUDA device's backend no longer makes the device current (ops on cuda:1 run on device 0)",
+        edits=[Edit("backends/_device.py", [
+            (r"runtime\.setDevice\(self\.index\)", "pass  # planted"),
+        ], what="the CUDA device's switch of the current device")],
+        tests=["tests/test_cuda_double.py"],
+    ),
+    Plant(
+        name="i-cupy-implicit-host-conversion",
+        bug="the CUDA generator state is read with an implicit device-to-host conversion (np.asarray)",
+        edits=[Edit("backends/cupy_backend.py", [
+            (r"self\._cupy\.asnumpy\(buffer\)", "np.asarray(buffer)"),
+        ], what="get_rng_state's explicit copy to the host")],
+        tests=["tests/test_cuda_double.py::test_cuda_rng_state_round_trip"],
+    ),
+    Plant(
+        name="j-cupy-add-at-int64",
+        bug="the CUDA scatter-add hands int64 to cupy.add.at (which has no int64 atomic add)",
+        edits=[Edit("backends/cupy_backend.py", [
+            (r"return out\.view\(cupy\.uint64\), values\.astype\(out\.dtype, copy=False\)\.view\(cupy\.uint64\)",
+             "return out, values"),
+        ], what="the int64 case of the scatter-add's operands")],
+        tests=["tests/ops/test_scatter.py::test_index_add", "-k", "cuda"],
+    ),
+    Plant(
+        name="k-cupy-memory-of-the-current-device",
+        bug="memory_info reads the current device's pool, whatever device is asked",
+        edits=[Edit("backends/cupy_backend.py", [
+            (r"with self\._cupy\.cuda\.Device\(index\):\n(\s+)pool = ", r"if True:\n\1pool = "),
+        ], what="memory_info's switch to the device asked")],
+        tests=["tests/test_cuda_double.py::test_memory_allocated_reads_the_device_asked"],
+    ),
+    Plant(
+        name="l-cupy-dlpack-from-the-host",
+        bug="a DLPack producer on the host goes straight to cupy.from_dlpack (which imports device memory only)",
+        edits=[Edit("backends/cupy_backend.py", [
+            (r"if int\(kind\) == _DLPACK_CPU:", "if False:"),
+        ], what="from_dlpack's host branch")],
+        tests=["tests/test_cuda_double.py::test_dlpack_from_the_host_to_a_cuda_tensor"],
     ),
 ]
 

@@ -149,6 +149,7 @@ def test_cuda_marked_tests_skip_cleanly_with_a_gpuless_cupy(tmp_path):
     env = dict(os.environ)
     env.pop("GRADKIT_DEVICE", None)
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["GRADKIT_CUPY_DOUBLE"] = "0"  # the run that skips (by default the CuPy test double takes the cuda cases)
     probe = subprocess.run([sys.executable, "-c", textwrap.dedent("""
         import sys
         import gradkit

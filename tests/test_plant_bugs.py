@@ -26,11 +26,13 @@ def test_every_plant_finds_its_site(plant):
 def test_every_plant_names_tests_that_exist():
     for plant in plant_bugs.PLANTS:
         for target in plant.tests:
+            if target.startswith("-") or not target.startswith("tests"):
+                continue  # a pytest option (-k cuda) or its value
             assert os.path.exists(os.path.join(plant_bugs.ROOT, target.split("::")[0])), (plant.name, target)
 
 
 @pytest.mark.slow
 def test_planted_bugs_are_caught():
     proc = subprocess.run([sys.executable, os.path.join(plant_bugs.ROOT, "tests", "plant_bugs.py")],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]

@@ -21,7 +21,7 @@ def test_bincount_refusals(device):
         gradkit.bincount(t([[1, 2]]))
     with pytest.raises(RuntimeError, match=r"^bincount only supports 1-d non-negative integral inputs\.$"):
         gradkit.bincount(t(1))
-    if device != "cuda":
+    if not device.startswith("cuda"):
         with pytest.raises(NotImplementedError, match="^\"bincount_cpu\" not implemented for 'Float'$"):
             gradkit.bincount(t([1., 2.]), minlength=-1)  # the dtype is checked first
         with pytest.raises(NotImplementedError, match="^\"bincount_cpu\" not implemented for 'Bool'$"):

@@ -21,8 +21,6 @@ exist at a time, during its backward.
 """
 from __future__ import annotations
 
-import copy
-import warnings
 import weakref
 
 from .._tensor import Tensor
@@ -37,27 +35,29 @@ class CheckpointError(RuntimeError):
 
 
 # ----------------------------------------------------------------------------- random state
-def _rng_states():
-    """A copy of every loaded backend's generator (numpy/strict: ``_rng``; cupy: the
-    per-device ``_generators``)."""
-    from ..backends import loaded_backends
+def _rng_states(args=()):
+    """Every loaded backend's generator state, per device, through the backends'
+    get_rng_state (a copy of the generator object would not do: CuPy's holds a lock and
+    cannot be copied). CUDA devices: those with a generator, and those of the tensor
+    arguments (a generator the function makes on first use is made, so it is rewound too)."""
+    from ..backends import Device, _backends
 
     states = []
-    for backend in loaded_backends():
-        for attr in ("_rng", "_generators"):
-            if hasattr(backend, attr):
-                try:
-                    states.append((backend, attr, copy.deepcopy(getattr(backend, attr))))
-                except Exception:  # noqa: BLE001  (a generator that can't be copied)
-                    warnings.warn(f"checkpoint: can't save the random state of the {type(backend).__name__} backend; "
-                                  f"random ops in the checkpointed function may draw different numbers when it is "
-                                  f"recomputed")
+    for kind, backend in list(_backends.items()):
+        if kind == "cuda":
+            indices = set(getattr(backend, "_generators", {}))
+            indices.update(a._device.index for a in args if isinstance(a, Tensor) and a._device.type == "cuda")
+            devices = [Device("cuda", index) for index in sorted(i for i in indices if i is not None)]
+        else:
+            devices = [Device(kind)]
+        for device in devices:
+            states.append((backend, device, backend.get_rng_state(device)))
     return states
 
 
 def _set_rng_states(states):
-    for backend, attr, state in states:
-        setattr(backend, attr, copy.deepcopy(state))
+    for backend, device, state in states:
+        backend.set_rng_state(state, device)
 
 
 # ----------------------------------------------------------------------------- the segment
@@ -84,7 +84,7 @@ class _Segment:
                     f"[{a.dtype} of shape {list(a.shape)}], which is argument {i} of a checkpointed function, is at "
                     f"version {a._version[0]}; expected version {v} instead. checkpoint() runs the function again "
                     f"in backward and needs its arguments unchanged: clone them before changing them in place.")
-        current = _rng_states() if self.rng is not None else None
+        current = _rng_states(self.args) if self.rng is not None else None
         try:
             if self.rng is not None:
                 _set_rng_states(self.rng)
@@ -178,7 +178,7 @@ def checkpoint(function, *args, use_reentrant=False, context_fn=None, determinis
         raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
     if not is_grad_enabled():
         return function(*args, **kwargs)
-    rng = _rng_states() if preserve_rng_state else None
+    rng = _rng_states(args) if preserve_rng_state else None
     with capture_nodes(drop_saves=True) as nodes:
         out = function(*args, **kwargs)
     if nodes:

@@ -52,7 +52,7 @@ def test_reassign_and_delete(device):
     net.hidden.weight = w
     assert net.hidden.weight is w
     assert [n for n, _ in net.hidden.named_parameters()] == ["weight", "bias"]  # order kept
-    with pytest.raises(TypeError, match=r"cannot assign 'gradkit(\.strict)?\.FloatTensor' as parameter 'weight' "
+    with pytest.raises(TypeError, match=r"cannot assign 'gradkit(\.strict|\.cuda)?\.FloatTensor' as parameter 'weight' "
                                         r"\(gradkit.nn.Parameter or None expected\)"):
         net.hidden.weight = gradkit.zeros(4, 3, device=device)
     net.hidden.bias = None

@@ -162,7 +162,7 @@ CASES = [
          r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x2\)"),
     Case("linear-mixed-devices", lambda d: F.linear(ones(d, 2, 3), gk.ones(2, 3, device="cpu" if d != "cpu" else
                                                                            "strict")), RuntimeError,
-         r"Expected all tensors to be on the same device, but found at least two devices, \w+ and \w+! \(when "
+         r"Expected all tensors to be on the same device, but found at least two devices, [\w:]+ and [\w:]+! \(when "
          r"checking arguments for linear\)"),
     # PyTorch: "index out of range in self"; gradkit names the index and the table size
     Case("embedding-index-range", lambda d: nn.Embedding(5, 3).to(d)(gk.tensor([5], device=d)), IndexError,
@@ -230,7 +230,7 @@ CASES = [
          lambda d: lin(d).register_parameter("training", nn.Parameter(ones(d, 1))), KeyError,
          r"attribute 'training' already exists"),
     Case("assign-tensor-to-parameter", _assign_param, TypeError,
-         r"cannot assign 'gradkit\.(strict\.)?FloatTensor' as parameter 'weight' \(gradkit\.nn\.Parameter or None "
+         r"cannot assign 'gradkit\.(strict\.|cuda\.)?FloatTensor' as parameter 'weight' \(gradkit\.nn\.Parameter or None "
          r"expected\)"),
     Case("load-state-dict-missing", lambda d: _sd(d, lambda sd, d: sd.pop("bias")), RuntimeError,
          r"Error\(s\) in loading state_dict for Linear:\n\tMissing key\(s\) in state_dict: \"bias\""),
@@ -260,7 +260,7 @@ CASES = [
          r"can't optimize a non-leaf Tensor"),
     Case("sgd-tensor-not-iterable", lambda d: optim.SGD(leaf(d, 2), lr=0.1), TypeError,
          r"params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
-         r"gradkit\.(strict\.)?FloatTensor"),
+         r"gradkit\.(strict\.|cuda\.)?FloatTensor"),
     Case("adam-beta0", lambda d: optim.Adam([leaf(d, 2)], betas=(1.0, 0.9)), ValueError,
          r"Invalid beta parameter at index 0: 1\.0"),
     Case("adam-beta1", lambda d: optim.Adam([leaf(d, 2)], betas=(0.9, -0.1)), ValueError,
