@@ -280,3 +280,16 @@ def test_missing_nvrtc_or_headers_names_the_extra(failure, what):
     finally:
         _core.COMPILE_FAILURE[0] = None
     CupyBackend()  # and with the libraries there, the backend starts
+
+
+@needs_double
+def test_the_no_cuda_answers_still_run_where_the_double_stands_in():
+    """The graph-capture, stream and memory tests check what gradkit answers without CUDA;
+    where the double makes CUDA available to the suite, they run in a process without it."""
+    files = [os.path.join(ROOT, "tests", name) for name in ("test_cuda_graphs.py", "test_cuda_streams.py")]
+    env = dict(os.environ, GRADKIT_CUPY_DOUBLE="0")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    passed = int(done.stdout.splitlines()[-1].split(" passed")[0].split()[-1])
+    assert passed >= 10, done.stdout[-500:]  # (only their cuda-device cases skip)

@@ -5,6 +5,9 @@ the current device's)."""
 from __future__ import annotations
 
 import types
+import weakref
+
+import numpy
 
 from .. import _core, _signatures
 
@@ -98,6 +101,38 @@ def _can_access_peer(a, b):
     return int(_core.PEER_ACCESS[0])
 
 
+class PinnedMemoryPointer(bytearray):
+    """Page-locked host memory (here: ordinary memory the double remembers as pinned); a
+    bytearray, so ``numpy.frombuffer`` views it as it views CuPy's pointer."""
+
+    def __init__(self, size):
+        super().__init__(size)
+        self.size = size
+        self.ptr = numpy.frombuffer(self, numpy.uint8).ctypes.data if size else 0
+        _pinned_ranges.append((self.ptr, self.ptr + size, weakref.ref(self)))
+
+
+_pinned_ranges = []
+
+
+def alloc_pinned_memory(size):
+    return PinnedMemoryPointer(int(size))
+
+
+class _PointerAttributes:
+    def __init__(self, kind):
+        self.type = kind
+
+
+def _pointer_attributes(ptr):
+    """cudaPointerGetAttributes: host memory registered with CUDA is type 1 (memoryTypeHost),
+    other host memory type 0 (unregistered)."""
+    for lo, hi, owner in _pinned_ranges:
+        if lo <= ptr < hi and owner() is not None:
+            return _PointerAttributes(1)
+    return _PointerAttributes(0)
+
+
 runtime = types.ModuleType("cupy.cuda.runtime")
 runtime.CUDARuntimeError = CUDARuntimeError
 runtime.getDevice = _get_device
@@ -110,6 +145,8 @@ runtime.deviceSynchronize = lambda: None
 runtime.runtimeGetVersion = lambda: 12080
 runtime.driverGetVersion = lambda: 12080
 runtime.is_hip = False
+runtime.memoryTypeUnregistered, runtime.memoryTypeHost, runtime.memoryTypeDevice = 0, 1, 2
+runtime.pointerGetAttributes = _pointer_attributes
 for _name in _signatures.namespace("cupy.cuda.runtime")["functions"]:
     if not hasattr(runtime, _name):
         from .._namespace import not_in_double
