@@ -23,6 +23,9 @@ class DistBackendError(DistError):
     """``torch.distributed.DistBackendError``: a collective failed or timed out in its backend."""
 
 
+DistError.__module__ = DistBackendError.__module__ = "gradkit.distributed"  # where users import them from
+
+
 def wait_requests(requests, group, what, statuses=None, timeout=None):
     """Waits for every MPI request in ``requests``; DistBackendError after the group's timeout."""
     Testall = mpi().Request.Testall

@@ -95,6 +95,15 @@ def main():
         assert model.spare.weight.grad is None and model.body[0].weight.grad is not None
     keys = list(ddp.state_dict())
     assert keys[0].startswith("module.") and "module.steps" in keys, keys
+    if len(sys.argv) > 2:  # a checkpoint: rank 0 writes it while the others wait, then every rank reads it
+        path = sys.argv[2]
+        if rank == 0:
+            torch.save(ddp.state_dict(), path)
+        dist.barrier()
+        fresh = DDP(Net(spare=mode == "unused"), **kwargs)
+        fresh.load_state_dict(torch.load(path))
+        for p, q in zip(fresh.parameters(), model.parameters()):
+            assert torch.equal(p, q)
     print(f"rank {rank} mode {mode} max_diff {worst:.3g} ranks_equal {same}", flush=True)
     assert same and worst < 2e-5, (worst, same)
     dist.destroy_process_group()
