@@ -2,16 +2,21 @@
 
 Every collective is started non-blocking (MPI's ``I``-variants) and waited on by polling, so
 that a wait can give up: a rank that died or stopped calling collectives makes the others
-raise ``DistBackendError`` when the process group's timeout runs out, never hang. The poll
-spins briefly (a collective between live ranks usually ends within it), then sleeps with a
-growing nap so that ranks sharing cores leave them to the ranks they wait for."""
+raise ``DistBackendError`` when the process group's timeout runs out, never hang. MPI moves
+a message only while its ranks poll (a large one goes in chunks, each needing both sides),
+so the poll yields the core between tests rather than sleeping -- a sleeping rank would hold
+up its peers by the nap at every chunk -- and naps only once the wait has lasted long enough
+to mean a peer is slow or gone.
+"""
 from __future__ import annotations
 
+from os import sched_yield
 from time import monotonic, sleep
 
 from ._mpi import mpi
 
-_SPINS = 2000  # Test calls before the first nap
+_SPINS = 100  # tests before the clock is read
+_YIELDING = 0.05  # seconds of polling that yields; then naps
 _MAX_NAP = 1e-3
 
 
@@ -29,16 +34,17 @@ DistError.__module__ = DistBackendError.__module__ = "gradkit.distributed"  # wh
 def wait_requests(requests, group, what, statuses=None, timeout=None):
     """Waits for every MPI request in ``requests``; DistBackendError after the group's timeout."""
     Testall = mpi().Request.Testall
-    if Testall(requests, statuses):
-        return
-    limit = group.timeout_s if timeout is None else timeout
-    start = monotonic()
     for _ in range(_SPINS):
         if Testall(requests, statuses):
             return
-    nap = 2e-5
+    limit = group.timeout_s if timeout is None else timeout
+    start = monotonic()
+    nap = 5e-5
     while not Testall(requests, statuses):
         waited = monotonic() - start
+        if waited < _YIELDING:
+            sched_yield()
+            continue
         if waited > limit:
             raise DistBackendError(
                 f"[Rank {group.global_rank}] Timed out: collective operation {what} ran for {int(waited * 1000)} "

@@ -90,3 +90,20 @@ def test_launcher_on_another_node_starts_nothing():
     done = subprocess.run([sys.executable, "-m", "gradkit.distributed.run", "--nnodes", "2", "--node-rank", "1",
                            "--hostfile", __file__, "script.py"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "nothing to start here" in done.stderr
+
+
+@pytest.mark.parametrize("model, epochs", [("mlp", "4"), ("lenet", "2")])
+def test_ddp_example_under_the_launcher(model, epochs):
+    import os
+    import re
+
+    from ._mpirun import HERE, run
+
+    script = os.path.join(os.path.dirname(os.path.dirname(HERE)), "examples", "ddp_train.py")
+    out = expect_success(run([sys.executable, "-m", "gradkit.distributed.run", "--nproc-per-node", "2", script,
+                              "--model", model, "--epochs", epochs], timeout=120))
+    assert "world size 2" in out and "predictions identical: True" in out, out
+    losses = [float(v) for v in re.findall(r"loss ([0-9.]+)", out)]
+    assert len(losses) == int(epochs) and losses[-1] < losses[0], out
+    if model == "mlp":
+        assert float(re.search(r"final test accuracy ([0-9.]+)", out).group(1)) > 0.9, out

@@ -47,10 +47,24 @@ class Bucket:
                 self.views.append(self.buffer[at:at + n].view(p.shape))
                 self.offsets.append(at)
                 at += n
+        # the raw arrays, for the copies of every step (a Tensor op's checks cost more than the copy)
+        self.flat = self.buffer._data
+        self.xp = self.buffer._device.backend.xp
         self.pending = len(self.params)
         self.work = None  # the reduction in flight
         self.future = None  # a communication hook's result
         self.ready_params = [False] * len(self.params)
+
+    def copy_in(self, pos, grad):
+        at = self.offsets[pos]
+        data = grad._data
+        self.flat[at:at + data.size] = self.xp.reshape(data, (-1,))
+
+    def copy_out(self, pos, grad):
+        at = self.offsets[pos]
+        data = grad._data
+        data[...] = self.xp.reshape(self.flat[at:at + data.size], data.shape)
+        grad._version[0] += 1
 
     def reset(self):
         self.pending = len(self.params)

@@ -150,8 +150,7 @@ class DistributedDataParallel(Module):
         view = bucket.views[pos]
         grad = param._grad
         if grad is not view:
-            with no_grad():
-                view.copy_(grad)
+            bucket.copy_in(pos, grad)
             if self.gradient_as_bucket_view:
                 param._grad = view
         self._mark_ready(i, bucket, pos)
@@ -181,8 +180,7 @@ class DistributedDataParallel(Module):
             state, hook = self._comm_hook
             bucket.future = hook(state, GradBucket(bucket, bucket.index == len(self._buckets) - 1))
             return
-        with no_grad():
-            bucket.buffer.div_(self._world)
+        bucket.flat /= self._world
         bucket.work = dist.all_reduce(bucket.buffer, group=self.process_group, async_op=True)
 
     def _finish_backward(self):
@@ -212,13 +210,12 @@ class DistributedDataParallel(Module):
                 for pos, (i, p) in enumerate(zip(bucket.indices, bucket.params)):
                     if used is not None and not used[i]:
                         continue  # no rank used it: its .grad stays as it was (None), as in PyTorch
-                    view = bucket.views[pos]
                     if self.gradient_as_bucket_view:
-                        p._grad = view
+                        p._grad = bucket.views[pos]
                     elif p._grad is None:
-                        p._grad = view.clone()
+                        p._grad = bucket.views[pos].clone()
                     else:
-                        p._grad.copy_(view)
+                        bucket.copy_out(pos, p._grad)
 
     def _globally_used(self):
         """Which parameters some rank's forward used (an all-reduce of this rank's flags)."""
