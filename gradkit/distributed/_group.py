@@ -4,6 +4,7 @@ first use. PyTorch's names, defaults and errors."""
 from __future__ import annotations
 
 import sys
+import time
 from datetime import timedelta
 
 from . import _env
@@ -277,6 +278,9 @@ def _install_excepthook():
                 stream.flush()
             except Exception:
                 pass
+        # the launcher forwards output through pipes and drops what is still in them when the
+        # abort kills the job: a moment lets the traceback get out first
+        time.sleep(1.0)
         mpi().COMM_WORLD.Abort(1)
 
     sys.excepthook = abort_job

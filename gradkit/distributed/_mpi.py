@@ -61,15 +61,16 @@ def _contiguous(host) -> bool:
 class Staged:
     """A tensor's values as an MPI buffer: ``spec`` ([array, datatype]) for mpi4py, and
     ``commit()`` to write what MPI left there back into the tensor (a no-op when the buffer
-    is the tensor's own memory)."""
-    __slots__ = ("tensor", "host", "spec", "alias", "widened")
+    is the tensor's own memory). ``host_dtype``: the host dtype of the tensor's values (a
+    widened buffer's is float32)."""
+    __slots__ = ("tensor", "host", "spec", "alias", "host_dtype")
 
     def __init__(self, tensor, writable):
         data = tensor._data
         host = tensor._device.backend.to_host(data)
+        self.host_dtype = host.dtype
         mpi_type = datatype(tensor.dtype.name)
-        self.widened = mpi_type is None
-        if self.widened:
+        if mpi_type is None:
             host = host.astype("float32")
             mpi_type = mpi().FLOAT
         elif not _contiguous(host):
@@ -83,12 +84,21 @@ class Staged:
 
     def commit(self):
         """The buffer's values into the tensor, in place, as a write that bumps its version."""
-        tensor = self.tensor
         if not self.alias:
-            data = tensor._data
-            host = self.host.astype(data.dtype) if self.widened else self.host
-            data[...] = tensor._device.backend.from_host(host, tensor._device) if host is not data else host
-        tensor._version[0] += 1
+            write_host(self.tensor, self.host, self.host_dtype)
+        else:
+            self.tensor._version[0] += 1
+
+
+def write_host(tensor, values, host_dtype):
+    """Host ``values`` (any shape of the tensor's size) into ``tensor``, in place, its
+    version bumped; ``host_dtype`` is the tensor's own dtype on the host."""
+    data = tensor._data
+    values = values.reshape(data.shape)
+    if values.dtype != host_dtype:
+        values = values.astype(host_dtype)
+    data[...] = tensor._device.backend.from_host(values, tensor._device)
+    tensor._version[0] += 1
 
 
 def host_xp():

@@ -11,7 +11,7 @@ import enum
 
 from .._tensor import Tensor
 from . import _group
-from ._mpi import Staged, host_empty, host_xp, mpi
+from ._mpi import Staged, host_empty, host_xp, mpi, write_host
 from .work import Work
 
 
@@ -106,16 +106,6 @@ def _averaged(staged, pg):
         host //= pg.size()
 
 
-def _write(tensor, host_values):
-    """Values from a host buffer into ``tensor`` (any layout), in place, version bumped."""
-    data = tensor._data
-    values = host_values.reshape(data.shape)
-    if values.dtype != data.dtype:
-        values = values.astype(data.dtype)
-    data[...] = tensor._device.backend.from_host(values, tensor._device)
-    tensor._version[0] += 1
-
-
 # -- reductions and broadcast -------------------------------------------------------------------
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     _check_single_tensor(tensor, "tensor")
@@ -198,7 +188,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
 
     def finish():
         for i, out in enumerate(tensor_list):
-            _write(out, received[i * count:(i + 1) * count])
+            write_host(out, received[i * count:(i + 1) * count], staged.host_dtype)
 
     return _finish(Work(pg, [request], "ALLGATHER", finish, tensor_list), async_op)
 
@@ -284,7 +274,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
     def finish():
         if at_root:
             for i, out in enumerate(gather_list):
-                _write(out, received[i * count:(i + 1) * count])
+                write_host(out, received[i * count:(i + 1) * count], staged.host_dtype)
 
     return _finish(Work(pg, [request], "GATHER", finish, gather_list or []), async_op)
 

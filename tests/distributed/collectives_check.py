@@ -62,6 +62,17 @@ dist.all_reduce(w)
 assert w.grad_fn is None and w.requires_grad
 check("all_reduce of a leaf", w.detach(), np.full(3, world, np.float32))
 
+# the strict test device: its arrays reach MPI through host copies, written back in place
+t = torch.tensor(data(rank), device="strict")
+dist.all_reduce(t, op=ReduceOp.AVG)
+check("all_reduce on the strict device", t.cpu(), np.mean(np.stack(everyone), axis=0))
+out = [torch.zeros(2, 3, device="strict") for _ in range(world)]
+dist.all_gather(out, torch.tensor(data(rank), device="strict"))
+check("all_gather on the strict device", torch.stack(out).cpu(), np.stack(everyone))
+t = torch.tensor(data(rank), device="strict")
+dist.broadcast(t, src=world - 1)
+check("broadcast on the strict device", t.cpu(), data(world - 1))
+
 # broadcast, reduce
 for src in range(world):
     t = torch.from_numpy(data(rank).copy())
