@@ -272,13 +272,6 @@ def queue_callback(callback):
     _final_callbacks[-1].append(callback)
 
 
-def _run_final_callbacks(callbacks):
-    i = 0
-    while i < len(callbacks):  # (a callback may append to the list)
-        callbacks[i]()
-        i += 1
-
-
 # -- the walk --------------------------------------------------------------------------------
 def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=True):
     """Runs the backward pass from ``roots``, whose gradients are in ``buffers`` (node ->
@@ -434,8 +427,8 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
             else:
                 _finish_waiting(acc, g, finish)
         pending.clear()
-        if callbacks:
-            _run_final_callbacks(callbacks)
+        for callback in callbacks:  # (the loop reaches callbacks that these queue)
+            callback()
     finally:
         _final_callbacks.pop()
         _grad_enabled.reset(token)
