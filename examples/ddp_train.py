@@ -23,16 +23,11 @@ from gradkit.utils import data
 from _common import accuracy, one_cycle_adam, parser, shifted
 
 
-def start():
-    """(rank, world size, whether a process group runs); one process without mpi4py trains
-    alone, with no process group."""
-    launched = any(v in os.environ for v in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "RANK"))
-    if importlib.util.find_spec("mpi4py") is None:
-        if launched:
-            raise SystemExit("error: this job has several processes but mpi4py is missing: "
-                             "pip install 'gradkit[distributed]'")
-        return 0, 1, False
-    return None
+def mpi_installed():
+    try:
+        return importlib.util.find_spec("mpi4py") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def main(argv=None):
@@ -42,16 +37,18 @@ def main(argv=None):
     p.add_argument("--lr", type=float, default=None, help="default: 0.1 (MLP, SGD) or 0.01 (LeNet, one-cycle Adam)")
     p.add_argument("--backend", default=None, help="default: nccl for CUDA, gloo (served by MPI) for the CPU")
     args = p.parse_args(argv)
-    alone = start()
     cuda = (args.device or os.environ.get("GRADKIT_DEVICE", "cpu")).startswith("cuda")
-    if alone is None:
+    if mpi_installed():
         import gradkit.distributed as dist
 
         dist.init_process_group(args.backend or ("nccl" if cuda else "gloo"))
         rank, world = dist.get_rank(), dist.get_world_size()
-    else:
+    elif any(v in os.environ for v in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "RANK")):
+        raise SystemExit("error: this job has several processes but mpi4py is missing: "
+                         "pip install 'gradkit[distributed]'")
+    else:  # one process without mpi4py trains alone, with no process group
         dist = None
-        rank, world = alone
+        rank, world = 0, 1
     local_rank = int(os.environ.get("LOCAL_RANK", os.environ.get("MPI_LOCALRANKID", rank)))
     device = torch.device(f"cuda:{local_rank % max(torch.cuda.device_count(), 1)}" if cuda else (args.device or "cpu"))
     try:
@@ -113,7 +110,7 @@ def main(argv=None):
         samples += int(total[1])
         test_acc = accuracy(net, test_iter)
         say(f"epoch {epoch + 1:2d}, loss {float(total[0] / total[1]):.4f}, test acc {test_acc:.3f}")
-    say(f"trained in {train_time:.1f}s; {samples / train_time:.0f} samples/s over {world} "
+    say(f"trained in {train_time:.2f}s; {samples / train_time:.0f} samples/s over {world} "
         f"process{'es' if world > 1 else ''}; final test accuracy {test_acc:.3f}")
     check_checkpoint(net, make_net, args.checkpoint, rank, dist, next(iter(test_iter))[0][:8])
     if dist is not None:
