@@ -98,8 +98,8 @@ def _lazy(name):
     return importlib.import_module(f"gradkit.{name}")
 
 
-_LAZY_SUBMODULES = ("distributions", "backends", "testing", "accelerator", "utils", "data", "datasets", "optim", "nn",
-                    "func", "viz", "special", "linalg", "compiler", "amp", "cpu")
+_LAZY_SUBMODULES = ("distributions", "distributed", "backends", "testing", "accelerator", "utils", "data", "datasets",
+                    "optim", "nn", "func", "viz", "special", "linalg", "compiler", "amp", "cpu")
 
 
 # PyTorch's top-level functions that live in a lazily loaded submodule: name -> that module

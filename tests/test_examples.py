@@ -94,3 +94,11 @@ def test_char_gpt_trains_and_generates(tmp_path):
     perplexity = float(re.search(r"step   40, loss [0-9.]+, perplexity ([0-9.]+)", out).group(1))
     assert perplexity < 20, out  # 28 characters: 28 is the perplexity of a uniform guess
     assert "'time traveller " in out and "predictions identical: True" in out
+
+
+def test_ddp_example_trains_as_one_plain_process(tmp_path):
+    # (tests/distributed runs it under the launcher with two processes)
+    out = run("ddp_train.py", "--epochs", "4", "--checkpoint", str(tmp_path / "ddp.safetensors"))
+    assert "world size 1" in out and "predictions identical: True" in out, out
+    acc = float(re.search(r"final test accuracy ([0-9.]+)", out).group(1))
+    assert acc > 0.9, out

@@ -257,6 +257,21 @@ _SOLE_IN_DELIVERY = _refs_in_delivery()
 _SOLE_IN_FINAL_PASS = _refs_in_final_pass()
 
 
+# -- callbacks at the end of backward ------------------------------------------------------
+# One list per walk in progress (a backward may run another inside a node, e.g. a recomputing
+# checkpoint): the innermost walk owns what is queued while it runs.
+_final_callbacks = []
+
+
+def queue_callback(callback):
+    """PyTorch's ``Variable._execution_engine.queue_callback``: ``callback()`` runs once the
+    backward pass now running has finished every node and leaf (data-parallel training waits
+    there for its gradient reductions). Callbacks run in the order queued; one may queue more."""
+    if not _final_callbacks:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _final_callbacks[-1].append(callback)
+
+
 # -- the walk --------------------------------------------------------------------------------
 def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=True):
     """Runs the backward pass from ``roots``, whose gradients are in ``buffers`` (node ->
@@ -280,6 +295,8 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
     anomaly = _anomaly_or_capture
     node = nxt = None  # nxt: the one node due to run, kept off the heap while it is the only one
     token = _grad_enabled.set(bool(create_graph))  # set_grad_enabled(create_graph), minus its object
+    callbacks = []
+    _final_callbacks.append(callbacks)
     try:
         try:
             heap = []
@@ -410,7 +427,10 @@ def _walk(roots, buffers, retain_graph, create_graph, targets=None, accumulate=T
             else:
                 _finish_waiting(acc, g, finish)
         pending.clear()
+        for callback in callbacks:  # (the loop reaches callbacks that these queue)
+            callback()
     finally:
+        _final_callbacks.pop()
         _grad_enabled.reset(token)
     return captured
 

@@ -51,3 +51,13 @@ __all__ = [
     "RNNBase", "RNN", "GRU", "LSTM", "RNNCellBase", "RNNCell", "GRUCell", "LSTMCell",
     "MultiheadAttention", "EmbeddingBag",
 ] + _pooling_all + _transformer_all
+
+
+def __getattr__(name):
+    # nn.parallel (and nn.DataParallel) load on first use: they bring in gradkit.distributed
+    if name in ("parallel", "DataParallel"):
+        import importlib
+
+        parallel = importlib.import_module(__name__ + ".parallel")
+        return parallel if name == "parallel" else parallel.DataParallel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
