@@ -25,29 +25,26 @@ def _tracked(device):
     return _cuda_streams.tracker(backend), _cuda._index(device)
 
 
-def memory_reserved(device=None) -> int:
-    """Bytes CuPy's pool holds on the device (in use or cached for reuse)."""
+def _bytes(device, question):
+    """``question(tracker, index)`` about the device's pool, with the device current; 0 without CUDA."""
     found = _tracked(device)
     if found is None:
         return 0
     tracker, index = found
-    return _cuda._device_call(lambda b: tracker.current(index)[1], tracker.backend)
+    return _cuda._device_call(lambda b: question(tracker, index), tracker.backend)
+
+
+def memory_reserved(device=None) -> int:
+    """Bytes CuPy's pool holds on the device (in use or cached for reuse)."""
+    return _bytes(device, lambda tracker, index: tracker.current(index)[1])
 
 
 def max_memory_allocated(device=None) -> int:
-    found = _tracked(device)
-    if found is None:
-        return 0
-    tracker, index = found
-    return _cuda._device_call(lambda b: tracker.peaks(index)[0], tracker.backend)
+    return _bytes(device, lambda tracker, index: tracker.peaks(index)[0])
 
 
 def max_memory_reserved(device=None) -> int:
-    found = _tracked(device)
-    if found is None:
-        return 0
-    tracker, index = found
-    return _cuda._device_call(lambda b: tracker.peaks(index)[1], tracker.backend)
+    return _bytes(device, lambda tracker, index: tracker.peaks(index)[1])
 
 
 def reset_peak_memory_stats(device=None) -> None:

@@ -11,11 +11,11 @@ class OptimizerKernels:
         (an optimizer's update)."""
         y += alpha * x
 
-    def adam_step_(self, p, grad, exp_avg, exp_avg_sq, *, lr, beta1, beta2, eps, weight_decay, decoupled, maximize,
-                   step, lerp_weight_complement):
-        """One Adam/AdamW update (without amsgrad) of ``p`` and its moments in place,
-        operation for operation as gradkit.optim.Adam states it (PyTorch's order, so the same
-        rounding): one call per parameter instead of a dozen tensor ops.
+    def adam_step_(self, p, grad, exp_avg, exp_avg_sq, *, max_exp_avg_sq, lr, beta1, beta2, eps, weight_decay,
+                   decoupled, maximize, step, lerp_weight_complement):
+        """One Adam/AdamW update of ``p`` and its moments in place (``max_exp_avg_sq`` too with
+        amsgrad, else None), operation for operation as gradkit.optim.Adam's docstring states
+        it, in PyTorch's order (so with PyTorch's rounding).
         ``lerp_weight_complement`` is 1 - (1 - beta1) rounded as the parameter's dtype holds
         it (lerp's second formula, used when 1 - beta1 >= 0.5)."""
         if maximize:
@@ -40,7 +40,11 @@ class OptimizerKernels:
         sq *= grad
         exp_avg_sq += sq
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
-        denom = self.xp.sqrt(exp_avg_sq)
+        if max_exp_avg_sq is not None:
+            max_exp_avg_sq[...] = self.xp.maximum(max_exp_avg_sq, exp_avg_sq)
+            denom = self.xp.sqrt(max_exp_avg_sq)
+        else:
+            denom = self.xp.sqrt(exp_avg_sq)
         denom /= bias_correction2_sqrt
         denom += eps
         update = exp_avg * -(lr / (1 - beta1 ** step))

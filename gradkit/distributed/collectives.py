@@ -246,23 +246,34 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     return _finish(Work(pg, [request], "_REDUCE_SCATTER_BASE", finish, [output]), async_op)
 
 
-def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
+def _rooted(op, tensor, tensors, root, group_root, group):
+    """The checks gather (its list on the destination) and scatter (on the source) share:
+    (group, root, whether this rank is the root), or None outside the group."""
+    name, role, arg = (f"{op}_list", "destination", "dst") if op == "gather" else (f"{op}_list", "source", "src")
     _check_single_tensor(tensor, "tensor")
-    if gather_list:
-        _check_tensor_list(gather_list, "gather_list")
+    if tensors:
+        _check_tensor_list(tensors, name)
     pg = _group.resolve(group)
     if pg is None:
         return None
-    root = _root(pg, dst, group_dst, "dst")
+    root = _root(pg, root, group_root, arg)
     at_root = pg.rank() == root
     if at_root:
-        if not gather_list:
-            raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
-        if len(gather_list) != pg.size():
-            raise ValueError(f"gather: gather_list must hold {pg.size()} tensors, got {len(gather_list)}")
-        _check_same_size(gather_list, tensor, "gather_list")
-    elif gather_list:
-        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
+        if not tensors:
+            raise ValueError(f"Argument ``{name}`` must be specified on {role} rank.")
+        if len(tensors) != pg.size():
+            raise ValueError(f"{op}: {name} must hold {pg.size()} tensors, got {len(tensors)}")
+        _check_same_size(tensors, tensor, name)
+    elif tensors:
+        raise ValueError(f"Argument ``{name}`` must NOT be specified on non-{role} ranks.")
+    return pg, root, at_root
+
+
+def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
+    rooted = _rooted("gather", tensor, gather_list, dst, group_dst, group)
+    if rooted is None:
+        return None
+    pg, root, at_root = rooted
     nccl = _nccl_for(pg, tensor)
     if nccl is not None:
         return nccl.gather(tensor, gather_list, root, async_op)
@@ -280,22 +291,10 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
 
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
-    _check_single_tensor(tensor, "tensor")
-    if scatter_list:
-        _check_tensor_list(scatter_list, "scatter_list")
-    pg = _group.resolve(group)
-    if pg is None:
+    rooted = _rooted("scatter", tensor, scatter_list, src, group_src, group)
+    if rooted is None:
         return None
-    root = _root(pg, src, group_src, "src")
-    at_root = pg.rank() == root
-    if at_root:
-        if not scatter_list:
-            raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
-        if len(scatter_list) != pg.size():
-            raise ValueError(f"scatter: scatter_list must hold {pg.size()} tensors, got {len(scatter_list)}")
-        _check_same_size(scatter_list, tensor, "scatter_list")
-    elif scatter_list:
-        raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+    pg, root, at_root = rooted
     nccl = _nccl_for(pg, tensor)
     if nccl is not None:
         return nccl.scatter(tensor, scatter_list, root, async_op)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
-from ..ops.select import maximum
-from .optimizer import (Optimizer, _bump_versions, _check_hyperparameters, _decay_square_, _lerp_, _one_kernel,
-                        _round_like, _scalar_step_tensor, _to_scalar)
+from ..ops import inplace as _inplace
+from .optimizer import Optimizer, _bump_versions, _check_hyperparameters, _round_like, _scalar_step_tensor, _to_scalar
 
 __all__ = ["Adam", "AdamW"]
 
@@ -66,45 +65,24 @@ class Adam(Optimizer):
 
         for p, grad, p_state in self._params_with_grads(group, new_state):
             step_t = p_state["step"]
-            exp_avg = p_state["exp_avg"]
-            exp_avg_sq = p_state["exp_avg_sq"]
-
             step_t += 1
-            if not amsgrad and _one_kernel(p, grad, exp_avg, exp_avg_sq):
-                p._device.backend.adam_step_(
-                    p._data, grad._data, exp_avg._data, exp_avg_sq._data, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
-                    weight_decay=weight_decay, decoupled=decoupled, maximize=maximize, step=step_t.item(),
-                    lerp_weight_complement=1.0 - _round_like(1 - beta1, p))
-                _bump_versions(p, exp_avg, exp_avg_sq)
-                continue
-            if maximize:
-                grad = -grad
-            if weight_decay != 0:
-                if decoupled:
-                    p *= 1 - lr * weight_decay
-                else:
-                    grad = grad + p * weight_decay
+            moments = [p_state["exp_avg"], p_state["exp_avg_sq"]] + ([p_state["max_exp_avg_sq"]] if amsgrad else [])
+            _check_matching(p, grad)
+            for t in (p, *moments):
+                _inplace.writable(t)
+            p._device.backend.adam_step_(
+                p._data, grad._data, *[m._data for m in moments[:2]],
+                max_exp_avg_sq=moments[2]._data if amsgrad else None, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                weight_decay=weight_decay, decoupled=decoupled, maximize=maximize, step=step_t.item(),
+                lerp_weight_complement=1.0 - _round_like(1 - beta1, p))
+            _bump_versions(p, *moments)
 
-            _lerp_(exp_avg, grad, 1 - beta1)
-            _decay_square_(exp_avg_sq, grad, beta2)
 
-            step = step_t.item()
-            bias_correction1 = 1 - beta1 ** step
-            bias_correction2 = 1 - beta2 ** step
-            step_size = lr / bias_correction1
-            bias_correction2_sqrt = bias_correction2 ** 0.5
-
-            if amsgrad:
-                max_exp_avg_sq = p_state["max_exp_avg_sq"]
-                maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-                denom = max_exp_avg_sq.sqrt()
-            else:
-                denom = exp_avg_sq.sqrt()
-            denom /= bias_correction2_sqrt
-            denom += eps
-            update = exp_avg * -step_size
-            update /= denom
-            p += update
+def _check_matching(p, grad):
+    if grad._device is not p._device or grad.dtype is not p.dtype or grad._data.shape != p._data.shape:
+        raise RuntimeError(f"Adam: a parameter's gradient must match it in device, dtype and shape: parameter "
+                           f"{p.dtype} {list(p.shape)} on {p.device}, gradient {grad.dtype} {list(grad.shape)} "
+                           f"on {grad.device}")
 
 
 class AdamW(Adam):

@@ -117,19 +117,6 @@ def _sub_scaled_(p: Tensor, g: Tensor, lr: float) -> None:
         p -= g * lr
 
 
-def _one_kernel(p: Tensor, *others: Tensor) -> bool:
-    """Whether an update of ``p`` with ``others`` (its gradient and state) can run as one
-    backend kernel on their arrays: one device, dtype and shape, and p an array to write into."""
-    pd = p._data
-    if not hasattr(pd, "__setitem__"):
-        return False
-    for t in others:
-        d = t._data
-        if t._device is not p._device or d.shape != pd.shape or d.dtype != pd.dtype:
-            return False
-    return True
-
-
 def _bump_versions(*tensors: Tensor) -> None:
     """What an in-place op does besides writing: the version moves (and anomaly mode hears of it)."""
     for t in tensors:
