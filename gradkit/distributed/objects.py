@@ -44,9 +44,7 @@ def all_gather_object(object_list, obj, group=None):
     BYTE = mpi().BYTE
     request = pg.comm.Iallgatherv([data, BYTE], [received, (sizes, _displacements(sizes)), BYTE])
     _run(pg, request, "ALLGATHER")
-    view = memoryview(received)
-    for i, (start, size) in enumerate(zip(_displacements(sizes), sizes)):
-        object_list[i] = pickle.loads(view[start:start + size])
+    _unpickle_into(object_list, received, sizes)
 
 
 def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=None):
@@ -65,9 +63,14 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
     recv_spec = [received, (sizes, _displacements(sizes)), BYTE] if at_root else None
     _run(pg, pg.comm.Igatherv([data, BYTE], recv_spec, root), "GATHER")
     if at_root:
-        view = memoryview(received)
-        for i, (start, size) in enumerate(zip(_displacements(sizes), sizes)):
-            object_gather_list[i] = pickle.loads(view[start:start + size])
+        _unpickle_into(object_gather_list, received, sizes)
+
+
+def _unpickle_into(object_list, received, sizes):
+    """The ranks' pickles, laid end to end in ``received``, as the items of ``object_list``."""
+    view = memoryview(received)
+    for i, (start, size) in enumerate(zip(_displacements(sizes), sizes)):
+        object_list[i] = pickle.loads(view[start:start + size])
 
 
 def _group_root(pg, rank, group_rank):
