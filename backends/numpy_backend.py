@@ -209,7 +209,7 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
             return super().sigmoid(a)
         # PyTorch's 1 / (1 + e^-a) in three passes in place; e^-a overflows to inf below
         # a = -88 in float32, where 1 / inf gives PyTorch's 0
-        out = np.negative(a)
+        out = np.negative(a, out=np.empty_like(a))  # (an array even for 0-d input: written in place below)
         with np.errstate(over="ignore"):
             np.exp(out, out=out)
         out += 1

@@ -636,6 +636,9 @@ def test_numpy_sigmoid_agrees_with_the_portable_kernel_without_warnings():
         assert got.dtype == dtype
         np.testing.assert_allclose(got, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
         assert got[-7] == 0.0 and got[-6] == 1.0 and got[-3] == 1.0 and got[-2] == 0.0 and np.isnan(got[-1])
+        for scalar in (dtype(0.25), np.asarray(0.25, dtype)):  # a 0-d input, as NumPy gives 0-d results
+            assert backend.sigmoid(scalar).shape == () and backend.sigmoid(scalar) == expected.dtype.type(
+                ActivationKernels.sigmoid(backend, np.asarray(scalar)))
 
 
 def test_add_and_sub_with_alpha_in_place(device):
