@@ -9,6 +9,7 @@ from . import _layout
 from ._tensor import Tensor, _wrap_dim
 from .ops import arith, compare, creation, device, indexing, inplace, linalg, random, reduction, select, shape
 from .ops import contraction, decompositions, linalg_more, scan, scatter, sorting, statistics, unary, views
+from .ops import reorder  # noqa: F401  (registers its ops in shape.FAMILY)
 from .ops.nn import pooling, softmax
 from .ops._core import cast
 

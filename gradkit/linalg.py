@@ -188,7 +188,7 @@ def householder_product(A, tau):
 def _householder_matrix(A, tau):
     """The whole m x m product H_1 ... H_k (torch.ormqr multiplies by it)."""
     from .ops.creation import eye
-    from .ops.shape import tril
+    from .ops.reorder import tril
 
     m, n = A.shape[-2], A.shape[-1]
     vectors = tril(A, -1) + eye(m, n, dtype=A.dtype, device=A.device)

@@ -177,7 +177,7 @@ def solve(A, B, *, left=True):
 # -- cholesky -------------------------------------------------------------------------------
 def _phi(m):
     """The lower triangle of m with its diagonal halved."""
-    from .shape import diag_embed, tril
+    from .reorder import diag_embed, tril
 
     return tril(m) - 0.5 * diag_embed(m.diagonal(0, -2, -1))
 
@@ -191,7 +191,7 @@ class Cholesky(Node):
 
     def backward(self, g):
         # A = L L^T: gA = sym(L^-T phi(L^T gL) L^-1), with sym(X) = (X + X^T) / 2
-        from .shape import tril
+        from .reorder import tril
 
         lower = self.saved_output
         lower_inv = inv(lower)
@@ -231,7 +231,7 @@ class QR(Node):
                                       "rows as columns")
         if self._complete and rows > cols:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
-        from .shape import tril
+        from .reorder import tril
 
         q, r = qr(a)
         m = 0
@@ -268,7 +268,7 @@ class Eigh(Node):
     def backward(self, geigenvalues, geigenvectors):
         # gA = V (diag(gw) + F o (V^T gV)) V^T with F_ij = 1 / (w_j - w_i) off the diagonal,
         # made symmetric as PyTorch's is (eigenvalues assumed distinct)
-        from .shape import diag_embed
+        from .reorder import diag_embed
 
         (a,) = self.saved_tensors
         w, v = eigh(a)
@@ -306,7 +306,7 @@ class SVD(Node):
 
     def backward(self, gu, gs, gvh):
         # PyTorch's formula for the reduced SVD of a real matrix (distinct singular values)
-        from .shape import diag_embed
+        from .reorder import diag_embed
 
         (a,) = self.saved_tensors
         u, s, vh = svd(a, full_matrices=False)

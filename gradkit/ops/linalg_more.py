@@ -51,7 +51,7 @@ class SolveTriangular(Node):
 
     def backward(self, g):
         # T X = B: gB = T^-T gX, gT = -gB X^T restricted to the triangle that was read
-        from .shape import tril, triu
+        from .reorder import tril, triu
 
         (a,) = self.saved_tensors
         gb = SolveTriangular.apply(a.mT, g, upper=not self._upper, unitriangular=self._unit)
@@ -141,7 +141,8 @@ class LU(Node):
         # Tall (m > n): L2 = (P^T A)_2 U^-1 adds -L2^T gL2 to gU U^T in M, and
         #   gA = P [L1^-T M; gL2] U^-T.
         from .creation import zeros
-        from .shape import cat, tril, triu
+        from .reorder import tril, triu
+        from .shape import cat
 
         p, lower, upper = self._factors_of(self.saved_tensors[0])
         m, n = lower.shape[-2], upper.shape[-1]
@@ -190,7 +191,8 @@ def lu(A, *, pivot=True):
 
 def _pack(lower, upper):
     """The factors in one matrix: L's strict lower triangle over U."""
-    from .shape import cat, tril
+    from .reorder import tril
+    from .shape import cat
     from .creation import zeros
 
     m, n = lower.shape[-2], upper.shape[-1]
@@ -249,7 +251,7 @@ def lu_factor(A, *, pivot=True):
 
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     """P, L, U from lu_factor's packed factors (differentiable in the factors)."""
-    from .shape import tril, triu
+    from .reorder import tril, triu
     from .creation import eye
 
     m, n = LU_data.shape[-2], LU_data.shape[-1]
