@@ -50,9 +50,16 @@ def store(x: Tensor, array) -> None:
         array = xp.astype(array, x._data.dtype)
     writable(x)
     x._data[...] = array
-    x._version[0] += 1
-    if _anomaly_or_capture[0]:
-        note_inplace(x)
+    written(x)
+
+
+def written(*tensors: Tensor) -> None:
+    """What an in-place write does besides writing: each tensor's version moves (so graphs
+    that saved it refuse to use it), and anomaly mode hears of it."""
+    for x in tensors:
+        x._version[0] += 1
+        if _anomaly_or_capture[0]:
+            note_inplace(x)
 
 
 def note_inplace(x: Tensor) -> None:
@@ -163,9 +170,7 @@ def fast_scaled_inplace(x: Tensor, other, alpha, op_symbol: str, op: str, comput
             check_inplace(x, op)
         writable(x)
         x._device.backend.axpy_(x._data, float(alpha) if op_symbol == "+" else -float(alpha), other._data)
-        x._version[0] += 1
-        if _anomaly_or_capture[0]:
-            note_inplace(x)
+        written(x)
         return x
     return inplace(x, compute, op)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
 from ..ops import inplace as _inplace
-from .optimizer import Optimizer, _bump_versions, _check_hyperparameters, _round_like, _scalar_step_tensor, _to_scalar
+from .optimizer import Optimizer, _check_hyperparameters, _round_like, _scalar_step_tensor, _to_scalar
 
 __all__ = ["Adam", "AdamW"]
 
@@ -75,7 +75,7 @@ class Adam(Optimizer):
                 max_exp_avg_sq=moments[2]._data if amsgrad else None, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
                 weight_decay=weight_decay, decoupled=decoupled, maximize=maximize, step=step_t.item(),
                 lerp_weight_complement=1.0 - _round_like(1 - beta1, p))
-            _bump_versions(p, *moments)
+            _inplace.written(p, *moments)
 
 
 def _check_matching(p, grad):

@@ -14,7 +14,6 @@ from itertools import chain
 
 from .._tensor import Tensor, zero_grad_in_place
 from ..autograd.grad_mode import _grad_enabled, enable_grad
-from ..autograd.node import _anomaly_or_capture
 from ..ops import inplace as _inplace
 
 __all__ = ["Optimizer", "required"]
@@ -110,19 +109,9 @@ def _sub_scaled_(p: Tensor, g: Tensor, lr: float) -> None:
             _inplace.writable(p)
             pd = p._data
         p._device.backend.axpy_(pd, -lr, gd)
-        p._version[0] += 1
-        if _anomaly_or_capture[0]:
-            _inplace.note_inplace(p)
+        _inplace.written(p)
     else:
         p -= g * lr
-
-
-def _bump_versions(*tensors: Tensor) -> None:
-    """What an in-place op does besides writing: the version moves (and anomaly mode hears of it)."""
-    for t in tensors:
-        t._version[0] += 1
-        if _anomaly_or_capture[0]:
-            _inplace.note_inplace(t)
 
 
 def _scalar_step_tensor():
