@@ -4,9 +4,8 @@ d2l-zh's ``d2l/torch.py`` defines it: the chapter 8-9 helpers the attention sect
 (Vocab, grad_clipping, the machine-translation pipeline, the encoder-decoder classes,
 train_seq2seq, predict_seq2seq, bleu) and chapter 10's saved attention classes.
 
-_d2l.py takes each name from here that it does not define already, so where the chapter 9-10
-helpers define the shared ones (Vocab ... bleu) theirs serve both chapters; the two copies
-give the same output. The functions here call this module's own copies.
+The chapter 8-9 helpers (Vocab ... bleu, train_seq2seq) are the chapter 9-10 block's of
+_d2l.py, imported from there; _d2l.py takes from here each name it does not define itself.
 
 Stand-ins (not d2l's code), as in _d2l.py:
 - ``show_heatmaps``, ``plot`` and ``Animator`` draw nothing; show_heatmaps prints the
@@ -20,14 +19,23 @@ Stand-ins (not d2l's code), as in _d2l.py:
   would draw, and its closing line without the speed and the device;
 - ``same_positional_encodings`` gives PositionalEncoding layers the same P in both runs.
 """
-import collections
 import math
 
 import numpy as np
 import torch
 from torch import nn
 
-from _d2l import Accumulator, arange, astype, int32, load_array, normal, reduce_sum, tensor, uniform, zeros
+# the chapter 9-10 helpers this chapter builds on, as _d2l.py defines them (it imports this
+# module at its end, after defining them)
+from _d2l import (Decoder, Encoder, EncoderDecoder, MaskedSoftmaxCELoss, Seq2SeqEncoder, Vocab,  # noqa: F401
+                  arange, bleu, build_array_nmt, count_corpus, grad_clipping, load_array, predict_seq2seq,
+                  preprocess_nmt, same_rnn_weights, sequence_mask, tokenize_nmt, train_seq2seq, truncate_pad, zeros)
+
+
+def same_seq2seq_weights(net):
+    """[not in d2l] NumPy draws for every parameter (train_seq2seq's start): the chapter 9-10
+    helpers' same_rnn_weights(net, xavier=True)."""
+    same_rnn_weights(net, xavier=True)
 
 __all__ = [
     'use_svg_display', 'set_figsize', 'plot', 'Animator', 'show_heatmaps', 'Vocab', 'count_corpus',
@@ -100,71 +108,6 @@ def show_heatmaps(matrices, xlabel, ylabel, titles=None, figsize=(2.5, 2.5), cma
                 print(f'[{i}, {j}]', repr(matrix[:4, :6]), f'sum {float(matrix.sum()):.4f}')
 
 
-class Vocab:
-    """文本词表"""
-    def __init__(self, tokens=None, min_freq=0, reserved_tokens=None):
-        if tokens is None:
-            tokens = []
-        if reserved_tokens is None:
-            reserved_tokens = []
-        # 按出现频率排序
-        counter = count_corpus(tokens)
-        self._token_freqs = sorted(counter.items(), key=lambda x: x[1],
-                                   reverse=True)
-        # 未知词元的索引为0
-        self.idx_to_token = ['<unk>'] + reserved_tokens
-        self.token_to_idx = {token: idx
-                             for idx, token in enumerate(self.idx_to_token)}
-        for token, freq in self._token_freqs:
-            if freq < min_freq:
-                break
-            if token not in self.token_to_idx:
-                self.idx_to_token.append(token)
-                self.token_to_idx[token] = len(self.idx_to_token) - 1
-
-    def __len__(self):
-        return len(self.idx_to_token)
-
-    def __getitem__(self, tokens):
-        if not isinstance(tokens, (list, tuple)):
-            return self.token_to_idx.get(tokens, self.unk)
-        return [self.__getitem__(token) for token in tokens]
-
-    def to_tokens(self, indices):
-        if not isinstance(indices, (list, tuple)):
-            return self.idx_to_token[indices]
-        return [self.idx_to_token[index] for index in indices]
-
-    @property
-    def unk(self):  # 未知词元的索引为0
-        return 0
-
-    @property
-    def token_freqs(self):
-        return self._token_freqs
-
-
-def count_corpus(tokens):
-    """统计词元的频率"""
-    # 这里的tokens是1D列表或2D列表
-    if len(tokens) == 0 or isinstance(tokens[0], list):
-        # 将词元列表展平成一个列表
-        tokens = [token for line in tokens for token in line]
-    return collections.Counter(tokens)
-
-
-def grad_clipping(net, theta):
-    """裁剪梯度"""
-    if isinstance(net, nn.Module):
-        params = [p for p in net.parameters() if p.requires_grad]
-    else:
-        params = net.params
-    norm = torch.sqrt(sum(torch.sum((p.grad ** 2)) for p in params))
-    if norm > theta:
-        for param in params:
-            param.grad[:] *= theta / norm
-
-
 # The first pairs of the book's fra.txt as its printed output shows them (tab between the
 # English and the French, the French with narrow no-break spaces before ! and ?, which
 # preprocess_nmt turns into blanks), then more short pairs in the same style, so that the
@@ -206,51 +149,6 @@ def read_fra_eng_sample():
     return _FRA_ENG_SAMPLE
 
 
-def preprocess_nmt(text):
-    """预处理“英语－法语”数据集"""
-    def no_space(char, prev_char):
-        return char in set(',.!?') and prev_char != ' '
-
-    # 使用空格替换不间断空格
-    # 使用小写字母替换大写字母
-    text = text.replace('\u202f', ' ').replace('\xa0', ' ').lower()
-    # 在单词和标点符号之间插入空格
-    out = [' ' + char if i > 0 and no_space(char, text[i - 1]) else char
-           for i, char in enumerate(text)]
-    return ''.join(out)
-
-
-def tokenize_nmt(text, num_examples=None):
-    """词元化“英语－法语”数据数据集"""
-    source, target = [], []
-    for i, line in enumerate(text.split('\n')):
-        if num_examples and i > num_examples:
-            break
-        parts = line.split('\t')
-        if len(parts) == 2:
-            source.append(parts[0].split(' '))
-            target.append(parts[1].split(' '))
-    return source, target
-
-
-def truncate_pad(line, num_steps, padding_token):
-    """截断或填充文本序列"""
-    if len(line) > num_steps:
-        return line[:num_steps]  # 截断
-    return line + [padding_token] * (num_steps - len(line))  # 填充
-
-
-def build_array_nmt(lines, vocab, num_steps):
-    """将机器翻译的文本序列转换成小批量"""
-    lines = [vocab[l] for l in lines]
-    lines = [l + [vocab['<eos>']] for l in lines]
-    array = tensor([truncate_pad(
-        l, num_steps, vocab['<pad>']) for l in lines])
-    valid_len = reduce_sum(
-        astype(array != vocab['<pad>'], int32), 1)
-    return array, valid_len
-
-
 def load_data_nmt_sample(batch_size, num_steps, num_examples=600):
     """返回翻译数据集的迭代器和词表 [load_data_nmt as the book writes it, on
     read_fra_eng_sample() in place of read_data_nmt()]"""
@@ -265,196 +163,6 @@ def load_data_nmt_sample(batch_size, num_steps, num_examples=600):
     data_arrays = (src_array, src_valid_len, tgt_array, tgt_valid_len)
     data_iter = load_array(data_arrays, batch_size)
     return data_iter, src_vocab, tgt_vocab
-
-
-class Encoder(nn.Module):
-    """编码器-解码器架构的基本编码器接口"""
-    def __init__(self, **kwargs):
-        super(Encoder, self).__init__(**kwargs)
-
-    def forward(self, X, *args):
-        raise NotImplementedError
-
-
-class Decoder(nn.Module):
-    """编码器-解码器架构的基本解码器接口"""
-    def __init__(self, **kwargs):
-        super(Decoder, self).__init__(**kwargs)
-
-    def init_state(self, enc_outputs, *args):
-        raise NotImplementedError
-
-    def forward(self, X, state):
-        raise NotImplementedError
-
-
-class EncoderDecoder(nn.Module):
-    """编码器-解码器架构的基类"""
-    def __init__(self, encoder, decoder, **kwargs):
-        super(EncoderDecoder, self).__init__(**kwargs)
-        self.encoder = encoder
-        self.decoder = decoder
-
-    def forward(self, enc_X, dec_X, *args):
-        enc_outputs = self.encoder(enc_X, *args)
-        dec_state = self.decoder.init_state(enc_outputs, *args)
-        return self.decoder(dec_X, dec_state)
-
-
-class Seq2SeqEncoder(Encoder):
-    """用于序列到序列学习的循环神经网络编码器"""
-    def __init__(self, vocab_size, embed_size, num_hiddens, num_layers,
-                 dropout=0, **kwargs):
-        super(Seq2SeqEncoder, self).__init__(**kwargs)
-        # 嵌入层
-        self.embedding = nn.Embedding(vocab_size, embed_size)
-        self.rnn = nn.GRU(embed_size, num_hiddens, num_layers,
-                          dropout=dropout)
-
-    def forward(self, X, *args):
-        # 输出'X'的形状：(batch_size,num_steps,embed_size)
-        X = self.embedding(X)
-        # 在循环神经网络模型中，第一个轴对应于时间步
-        X = X.permute(1, 0, 2)
-        # 如果未提及状态，则默认为0
-        output, state = self.rnn(X)
-        # output的形状:(num_steps,batch_size,num_hiddens)
-        # state的形状:(num_layers,batch_size,num_hiddens)
-        return output, state
-
-
-def sequence_mask(X, valid_len, value=0):
-    """在序列中屏蔽不相关的项"""
-    maxlen = X.size(1)
-    mask = torch.arange((maxlen), dtype=torch.float32,
-                        device=X.device)[None, :] < valid_len[:, None]
-    X[~mask] = value
-    return X
-
-
-class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):
-    """带遮蔽的softmax交叉熵损失函数"""
-    # pred的形状：(batch_size,num_steps,vocab_size)
-    # label的形状：(batch_size,num_steps)
-    # valid_len的形状：(batch_size,)
-    def forward(self, pred, label, valid_len):
-        weights = torch.ones_like(label)
-        weights = sequence_mask(weights, valid_len)
-        self.reduction = 'none'
-        unweighted_loss = super(MaskedSoftmaxCELoss, self).forward(
-            pred.permute(0, 2, 1), label)
-        weighted_loss = (unweighted_loss * weights).mean(dim=1)
-        return weighted_loss
-
-
-def same_seq2seq_weights(net):
-    """[not in d2l] NumPy draws for every parameter, in net.modules() order (the draws of the
-    chapter 9-10 helpers' same_rnn_weights(net, xavier=True)): Linear weights
-    and the recurrent layers' weight_* Xavier-uniform (train_seq2seq's init), their biases
-    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (for a recurrent layer 1/sqrt(hidden_size), its
-    default); Embedding weights N(0, 1) (their default); LayerNorm keeps its ones and zeros."""
-    with torch.no_grad():
-        for m in net.modules():
-            if isinstance(m, nn.Embedding):
-                m.weight.copy_(normal(0, 1, m.weight.shape))
-            elif isinstance(m, (nn.Linear, nn.RNNBase)):
-                for name, p in m.named_parameters(recurse=False):
-                    if name.startswith('weight'):
-                        fan_out, fan_in = p.shape
-                        bound = math.sqrt(6.0 / (fan_in + fan_out))
-                    else:
-                        fan_in = m.hidden_size if isinstance(m, nn.RNNBase) else m.in_features
-                        bound = 1 / math.sqrt(fan_in)
-                    p.copy_(uniform(-bound, bound, p.shape))
-
-
-def train_seq2seq(net, data_iter, lr, num_epochs, tgt_vocab, device):
-    """训练序列到序列模型 [after xavier_init_weights the same NumPy draws in both runs
-    (same_seq2seq_weights); prints every 10th epoch's loss, the points it would animate; the
-    last line leaves out the speed and the device]"""
-    def xavier_init_weights(m):
-        if type(m) == nn.Linear:
-            nn.init.xavier_uniform_(m.weight)
-        if type(m) == nn.GRU:
-            for param in m._flat_weights_names:
-                if "weight" in param:
-                    nn.init.xavier_uniform_(m._parameters[param])
-
-    net.apply(xavier_init_weights)
-    same_seq2seq_weights(net)  # [the same start]
-    net.to(device)
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    loss = MaskedSoftmaxCELoss()
-    net.train()
-    for epoch in range(num_epochs):
-        metric = Accumulator(2)  # 训练损失总和，词元数量
-        for batch in data_iter:
-            optimizer.zero_grad()
-            X, X_valid_len, Y, Y_valid_len = [x.to(device) for x in batch]
-            bos = torch.tensor([tgt_vocab['<bos>']] * Y.shape[0],
-                               device=device).reshape(-1, 1)
-            dec_input = torch.cat([bos, Y[:, :-1]], 1)  # 强制教学
-            Y_hat, _ = net(X, dec_input, X_valid_len)
-            l = loss(Y_hat, Y, Y_valid_len)
-            l.sum().backward()  # 损失函数的标量进行“反向传播”
-            grad_clipping(net, 1)
-            num_tokens = Y_valid_len.sum()
-            optimizer.step()
-            with torch.no_grad():
-                metric.add(l.sum(), num_tokens)
-        if (epoch + 1) % 10 == 0:
-            print(f'epoch {epoch + 1}: loss {metric[0] / metric[1]:.6f}')  # [animator.add(...)]
-    print(f'loss {metric[0] / metric[1]:.3f}')
-
-
-def predict_seq2seq(net, src_sentence, src_vocab, tgt_vocab, num_steps,
-                    device, save_attention_weights=False):
-    """序列到序列模型的预测"""
-    # 在预测时将net设置为评估模式
-    net.eval()
-    src_tokens = src_vocab[src_sentence.lower().split(' ')] + [
-        src_vocab['<eos>']]
-    enc_valid_len = torch.tensor([len(src_tokens)], device=device)
-    src_tokens = truncate_pad(src_tokens, num_steps, src_vocab['<pad>'])
-    # 添加批量轴
-    enc_X = torch.unsqueeze(
-        torch.tensor(src_tokens, dtype=torch.long, device=device), dim=0)
-    enc_outputs = net.encoder(enc_X, enc_valid_len)
-    dec_state = net.decoder.init_state(enc_outputs, enc_valid_len)
-    # 添加批量轴
-    dec_X = torch.unsqueeze(torch.tensor(
-        [tgt_vocab['<bos>']], dtype=torch.long, device=device), dim=0)
-    output_seq, attention_weight_seq = [], []
-    for _ in range(num_steps):
-        Y, dec_state = net.decoder(dec_X, dec_state)
-        # 我们使用具有预测最高可能性的词元，作为解码器在下一时间步的输入
-        dec_X = Y.argmax(dim=2)
-        pred = dec_X.squeeze(dim=0).type(torch.int32).item()
-        # 保存注意力权重（稍后讨论）
-        if save_attention_weights:
-            attention_weight_seq.append(net.decoder.attention_weights)
-        # 一旦序列结束词元被预测，输出序列的生成就完成了
-        if pred == tgt_vocab['<eos>']:
-            break
-        output_seq.append(pred)
-    return ' '.join(tgt_vocab.to_tokens(output_seq)), attention_weight_seq
-
-
-def bleu(pred_seq, label_seq, k):
-    """计算BLEU"""
-    pred_tokens, label_tokens = pred_seq.split(' '), label_seq.split(' ')
-    len_pred, len_label = len(pred_tokens), len(label_tokens)
-    score = math.exp(min(0, 1 - len_label / len_pred))
-    for n in range(1, k + 1):
-        num_matches, label_subs = 0, collections.defaultdict(int)
-        for i in range(len_label - n + 1):
-            label_subs[' '.join(label_tokens[i: i + n])] += 1
-        for i in range(len_pred - n + 1):
-            if label_subs[' '.join(pred_tokens[i: i + n])] > 0:
-                num_matches += 1
-                label_subs[' '.join(pred_tokens[i: i + n])] -= 1
-        score *= math.pow(num_matches / (len_pred - n + 1), math.pow(0.5, n))
-    return score
 
 
 def masked_softmax(X, valid_lens):
