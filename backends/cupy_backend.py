@@ -8,6 +8,7 @@ from sys import getrefcount
 
 import numpy as np
 
+from ._cuda_fused import FusedCudaKernels
 from ._strides import element_layout, is_dense
 from .base import SOLE_HOLDER_REFS, Backend, BackendUnavailable
 from .kernels.indexing import add_at, assign_at, ints_first
@@ -86,7 +87,7 @@ def cuda_unavailable_reason():
     return None
 
 
-class CupyBackend(Backend):
+class CupyBackend(FusedCudaKernels, Backend):
     name = "cupy"
 
     # -- devices, dtypes, transfers ------------------------------------------------
@@ -254,44 +255,6 @@ class CupyBackend(Backend):
         out.reshape(-1)[self._plane_flat_index(indices, len(plane), math.prod(plane))] = x.reshape(-1)
         return out
 
-    # -- recurrent family ----------------------------------------------------------
-    # One kernel launch per cell and step, forward and backward: thread i owns element
-    # (row, col) of the (N, H) state and reads its gates at row * G*H + k*H + col of the
-    # (N, G*H) projections (raw, so one thread handles all of an element's gates).
-    def lstm_cell(self, gi, gh, c):
-        if not _cell_ok(gi, gh, c):
-            return super().lstm_cell(gi, gh, c)
-        cp = self._cupy
-        gates, h, c_new = cp.empty_like(gi), cp.empty_like(c), cp.empty_like(c)
-        _recurrent_kernel(cp, "lstm_forward")(gi, gh, c, c.shape[-1], gates, h, c_new)
-        return h, c_new, gates
-
-    def lstm_cell_backward(self, gates, c, c_new, dh, dc):
-        if not _cell_ok(gates, c, c_new, dh, dc):
-            return super().lstm_cell_backward(gates, c, c_new, dh, dc)
-        cp = self._cupy
-        dh = cp.zeros_like(c) if dh is None else dh
-        dc = cp.zeros_like(c) if dc is None else dc
-        d_pre, dc_prev = cp.empty_like(gates), cp.empty_like(c)
-        _recurrent_kernel(cp, "lstm_backward")(gates, c, c_new, dh, dc, c.shape[-1], d_pre, dc_prev)
-        return d_pre, dc_prev
-
-    def gru_cell(self, gi, gh, h):
-        if not _cell_ok(gi, gh, h):
-            return super().gru_cell(gi, gh, h)
-        cp = self._cupy
-        gates, h_new = cp.empty_like(gi), cp.empty_like(h)
-        _recurrent_kernel(cp, "gru_forward")(gi, gh, h, h.shape[-1], gates, h_new)
-        return h_new, gates
-
-    def gru_cell_backward(self, gates, gh, h, dh):
-        if not _cell_ok(gates, gh, h, dh):
-            return super().gru_cell_backward(gates, gh, h, dh)
-        cp = self._cupy
-        dgi, dgh, dh_prev = cp.empty_like(gates), cp.empty_like(gates), cp.empty_like(h)
-        _recurrent_kernel(cp, "gru_backward")(gates, gh, h, dh, h.shape[-1], dgi, dgh, dh_prev)
-        return dgi, dgh, dh_prev
-
     # -- random family -------------------------------------------------------------
     def _generator(self, device):
         index = device.index or 0
@@ -366,80 +329,3 @@ def _atomic_add_operands(cupy, out, values):
     return out.astype(cupy.int32), values.astype(cupy.int32)
 
 
-
-# The cell kernels' sources (PyTorch's gate order and formulas; see kernels/recurrent.py).
-_SIGMOID = "T sig(T x) { return T(1) / (T(1) + exp(-x)); }"
-_CELL_KERNELS = {
-    "lstm_forward": (
-        "raw T gi, raw T gh, T c, int32 n", "raw T gates, T h, T c_new",
-        """
-        const ptrdiff_t b = (ptrdiff_t)(i / n) * 4 * n + i % n;
-        const T ig = sig(gi[b] + gh[b]), fg = sig(gi[b + n] + gh[b + n]);
-        const T gg = tanh(gi[b + 2 * n] + gh[b + 2 * n]), og = sig(gi[b + 3 * n] + gh[b + 3 * n]);
-        gates[b] = ig; gates[b + n] = fg; gates[b + 2 * n] = gg; gates[b + 3 * n] = og;
-        const T cn = fg * c + ig * gg;
-        c_new = cn;
-        h = og * tanh(cn);
-        """),
-    "lstm_backward": (
-        "raw T gates, T c, T c_new, T dh, T dc, int32 n", "raw T d_pre, T dc_prev",
-        """
-        const ptrdiff_t b = (ptrdiff_t)(i / n) * 4 * n + i % n;
-        const T ig = gates[b], fg = gates[b + n], gg = gates[b + 2 * n], og = gates[b + 3 * n];
-        const T tc = tanh(c_new);
-        const T dcn = dh * og * (T(1) - tc * tc) + dc;
-        d_pre[b] = dcn * gg * ig * (T(1) - ig);
-        d_pre[b + n] = dcn * c * fg * (T(1) - fg);
-        d_pre[b + 2 * n] = dcn * ig * (T(1) - gg * gg);
-        d_pre[b + 3 * n] = dh * tc * og * (T(1) - og);
-        dc_prev = dcn * fg;
-        """),
-    "gru_forward": (
-        "raw T gi, raw T gh, T h, int32 n", "raw T gates, T h_new",
-        """
-        const ptrdiff_t b = (ptrdiff_t)(i / n) * 3 * n + i % n;
-        const T r = sig(gi[b] + gh[b]), z = sig(gi[b + n] + gh[b + n]);
-        const T nn = tanh(gi[b + 2 * n] + r * gh[b + 2 * n]);
-        gates[b] = r; gates[b + n] = z; gates[b + 2 * n] = nn;
-        h_new = nn + z * (h - nn);
-        """),
-    "gru_backward": (
-        "raw T gates, raw T gh, T h, T dh, int32 n", "raw T dgi, raw T dgh, T dh_prev",
-        """
-        const ptrdiff_t b = (ptrdiff_t)(i / n) * 3 * n + i % n;
-        const T r = gates[b], z = gates[b + n], nn = gates[b + 2 * n];
-        const T dn = dh * (T(1) - z) * (T(1) - nn * nn);
-        const T dr = dn * gh[b + 2 * n] * r * (T(1) - r);
-        const T dz = dh * (h - nn) * z * (T(1) - z);
-        dgi[b] = dr; dgi[b + n] = dz; dgi[b + 2 * n] = dn;
-        dgh[b] = dr; dgh[b + n] = dz; dgh[b + 2 * n] = dn * r;
-        dh_prev = dh * z;
-        """),
-}
-_compiled_cells = {}
-
-
-def _recurrent_kernel(cp, name):
-    """The cell kernel ``name``, compiled on first use."""
-    kernel = _compiled_cells.get(name)
-    if kernel is None:
-        inputs, outputs, body = _CELL_KERNELS[name]
-        kernel = _compiled_cells[name] = cp.ElementwiseKernel(inputs, outputs, body, f"gradkit_{name}",
-                                                              preamble=f"template <typename T> __device__ {_SIGMOID}")
-    return kernel
-
-
-def _cell_ok(*arrays):
-    """The cell kernels' arrays: 2-D, C-contiguous (the kernels index gates by row), one
-    float32 or float64 dtype (None, a missing gradient, passes)."""
-    dtype = None
-    for a in arrays:
-        if a is None:
-            continue
-        if a.ndim != 2 or not a.flags.c_contiguous or a.dtype.char not in "fd":
-            return False
-        if dtype is None:
-            dtype = a.dtype
-        elif a.dtype != dtype:
-            return False
-    return True

@@ -128,7 +128,7 @@ PLANTS = [
     Plant(
         name="f-cupy-lstm-kernel-gates-swapped",
         bug="the CUDA LSTM cell kernel's new cell state takes the input gate for the forget gate",
-        edits=[Edit("backends/cupy_backend.py", [
+        edits=[Edit("backends/_cuda_sources.py", [
             (r"const T cn = fg \* c \+ ig \* gg;", "const T cn = ig * c + fg * gg;"),
         ], what="the LSTM forward kernel's cell update")],
         tests=["tests/nn/test_rnn.py::test_layer_matches_torch_values", "-k", "cuda"],
@@ -136,7 +136,7 @@ PLANTS = [
     Plant(
         name="g-cupy-gru-backward-reset-gate-dropped",
         bug="the CUDA GRU backward kernel leaves the reset gate out of the hidden projection's gradient",
-        edits=[Edit("backends/cupy_backend.py", [
+        edits=[Edit("backends/_cuda_sources.py", [
             (r"dgh\[b \+ 2 \* n\] = dn \* r;", "dgh[b + 2 * n] = dn;"),
         ], what="the GRU backward kernel's hidden-projection gradient")],
         tests=["tests/nn/test_rnn.py::test_cell_gradients", "-k", "cuda"],
@@ -181,6 +181,22 @@ PLANTS = [
             (r"if int\(kind\) == _DLPACK_CPU:", "if False:"),
         ], what="from_dlpack's host branch")],
         tests=["tests/test_cuda_double.py::test_dlpack_from_the_host_to_a_cuda_tensor"],
+    ),
+    Plant(
+        name="m-cuda-fused-adam-bias-correction",
+        bug="the one-launch CUDA Adam divides by the square root's bias correction twice",
+        edits=[Edit("backends/_cuda_sources.py", [
+            (r"denom /= bias_correction2_sqrt;", "denom /= bias_correction2_sqrt * bias_correction2_sqrt;"),
+        ], what="the fused Adam kernel's denominator")],
+        tests=["tests/test_cuda_fused.py", "-k", "adam"],
+    ),
+    Plant(
+        name="n-cuda-fused-cross-entropy-ignored-row",
+        bug="the fused CUDA cross-entropy counts a row whose target is ignore_index",
+        edits=[Edit("backends/_cuda_sources.py", [
+            (r"const bool kept = t != ignore_index;", "const bool kept = true;"),
+        ], what="the fused cross-entropy's ignored rows")],
+        tests=["tests/test_cuda_fused.py", "-k", "cross_entropy"],
     ),
 ]
 

@@ -89,3 +89,10 @@ class ActivationKernels:
         gradient would pass g at the bounds), g elsewhere (NaN included, as in PyTorch)."""
         xp = self.xp
         return xp.where((x <= min_val) | (x >= max_val), xp.zeros_like(g), g)
+
+    def dropout(self, x, u, keep_prob):
+        """Dropout from uniform draws ``u`` (x's shape and dtype): (x * mask, mask), the mask
+        1 / keep_prob where u < keep_prob and 0 elsewhere, in x's dtype."""
+        xp = self.xp
+        mask = xp.astype(u < keep_prob, x.dtype) * (1.0 / keep_prob)
+        return x * mask, mask

@@ -17,31 +17,31 @@ class AttentionKernels:
         xp = self.xp
         return xp.arange(l, device=like.device)[:, None] >= xp.arange(s, device=like.device)[None, :]
 
-    def _masked_scores(self, q, k, mask, scale):
+    def masked_softmax(self, s, mask, scale):
+        """softmax(s * scale + mask) along the last axis: ``mask`` None, bool (False drops the
+        position) or float (added), broadcast to ``s``; a row with every position dropped
+        attends to nothing (zeros, as PyTorch), not NaN."""
         xp = self.xp
-        s = xp.matmul(q, xp.matrix_transpose(k)) * scale
+        s = s * scale
         if mask is None:
-            return s
+            return self.softmax(s, -1)
         if mask.dtype == xp.bool:
-            return xp.where(mask, s, xp.asarray(-float("inf"), dtype=s.dtype, device=s.device))
-        return s + mask
+            s = xp.where(mask, s, xp.asarray(-float("inf"), dtype=s.dtype, device=s.device))
+        else:
+            s = s + mask
+        top = self.reduce_max(s, axis=-1, keepdims=True)
+        dead = top == -float("inf")
+        e = xp.exp(s - xp.where(dead, xp.zeros_like(top), top))
+        total = self.reduce_sum(e, axis=-1, keepdims=True)
+        return e / xp.where(dead, xp.ones_like(total), total)
 
     def attention(self, q, k, v, mask, scale, keep):
         """(softmax(q @ k^T * scale + mask) * keep) @ v, and the softmax. q (..., L, E),
         k (..., S, E), v (..., S, Ev) with equal leading axes; mask and keep broadcast to
         (..., L, S); keep None: no dropout."""
-        s = self._masked_scores(q, k, mask, scale)
-        if mask is None:
-            p = self.softmax(s, -1)
-        else:
-            # a row with every position masked attends to nothing (zeros, as PyTorch), not NaN
-            xp = self.xp
-            top = self.reduce_max(s, axis=-1, keepdims=True)
-            dead = top == -float("inf")
-            e = xp.exp(s - xp.where(dead, xp.zeros_like(top), top))
-            total = self.reduce_sum(e, axis=-1, keepdims=True)
-            p = e / xp.where(dead, xp.ones_like(total), total)
-        return self.xp.matmul(p if keep is None else p * keep, v), p
+        xp = self.xp
+        p = self.masked_softmax(xp.matmul(q, xp.matrix_transpose(k)), mask, scale)
+        return xp.matmul(p if keep is None else p * keep, v), p
 
     def attention_backward(self, q, k, v, p, keep, g, scale):
         """(dq, dk, dv) of ``attention`` from its softmax ``p`` and the output's gradient g."""

@@ -3,6 +3,8 @@ row's target logit, adding at it, checking class indices).
 """
 from __future__ import annotations
 
+import math
+
 
 class LossKernels:
     xp = None  # the array-API namespace (set by the Backend)
@@ -28,6 +30,24 @@ class LossKernels:
         if getattr(v, "ndim", 0):
             v = xp.reshape(v, (n, 1))
         return xp.where(hit, a + v, a)
+
+    def cross_entropy_rows(self, x, target, ignore_index, check):
+        """Cross-entropy's forward for logits ``x`` (N, C) and class indices ``target`` (N,):
+        (log_softmax(x), each row's loss -logp[i, target[i]], which rows count). A row whose
+        target is ``ignore_index`` gives -0. and does not count; with ``check`` (off the CPU,
+        where an error would need a sync) a target outside [0, C) gives NaN and does not count."""
+        xp = self.xp
+        logp = self.log_softmax(x, 1)
+        keep = target != ignore_index
+        valid = keep
+        if check:
+            bad = keep & ((target < 0) | (target >= x.shape[1]))
+            valid = keep & ~bad
+        safe = xp.where(valid, target, 0)  # a class index on every row, for the pick
+        loss = -xp.where(valid, self.take_rows(logp, safe), 0.0)
+        if check:
+            loss = xp.where(bad, xp.full_like(loss, math.nan), loss)
+        return logp, loss, valid
 
     # -- softmax and its gradients (max-shifted: large logits neither overflow nor lose precision)
     def log_softmax(self, a, axis):

@@ -50,3 +50,36 @@ class OptimizerKernels:
         update = exp_avg * -(lr / (1 - beta1 ** step))
         update /= denom
         p += update
+
+    def adam_group_step_(self, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, *, lr, beta1, beta2,
+                         eps, weight_decay, decoupled, maximize, lerp_weight_complement):
+        """``adam_step_`` for each tensor of a parameter group (one dtype and device; lists of
+        arrays, ``max_exp_avg_sqs`` None without amsgrad, ``steps`` each tensor's step count):
+        a backend may update the whole group at once."""
+        for k, p in enumerate(params):
+            self.adam_step_(p, grads[k], exp_avgs[k], exp_avg_sqs[k],
+                            max_exp_avg_sq=None if max_exp_avg_sqs is None else max_exp_avg_sqs[k], lr=lr,
+                            beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, decoupled=decoupled,
+                            maximize=maximize, step=steps[k], lerp_weight_complement=lerp_weight_complement)
+
+    def sgd_momentum_group_step_(self, params, grads, bufs, *, first, lr, momentum, dampening, weight_decay,
+                                 nesterov, maximize):
+        """SGD with momentum for each tensor of a parameter group (as ``adam_group_step_``; ``bufs``
+        the momentum buffers, ``first``: they hold nothing yet, this step starts them), in
+        PyTorch's order::
+
+            g = -g (maximize);  g = g + weight_decay * p
+            b = g (first)  or  b = momentum * b + (1 - dampening) * g
+            p = p - lr * (g + momentum * b (nesterov)  or  b)
+        """
+        for p, grad, buf in zip(params, grads, bufs):
+            if maximize:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + p * weight_decay
+            if first:
+                buf[...] = grad
+            else:
+                buf *= momentum
+                buf += grad * (1 - dampening) if dampening != 0 else grad
+            self.axpy_(p, -lr, grad + buf * momentum if nesterov else buf)

@@ -17,6 +17,7 @@ from ..ops._core import check_same_device as _same_device
 from ..ops.select import where as _where
 from ..ops.sorting import searchsorted
 from ..ops.nn import normalization as _norm
+from ..ops.nn.activation import Dropout as _Dropout
 from ..ops.nn.linear import Linear as _Linear
 
 
@@ -29,12 +30,10 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1.0:
         scale = _creation.zeros(input.shape, dtype=input.dtype, device=input.device)
-    else:
-        keep = _random.rand(input.shape, dtype=input.dtype, device=input.device) < (1.0 - p)
-        scale = _cast(keep, input.dtype) * (1.0 / (1.0 - p))
-    if inplace:
-        return input.mul_(scale)
-    return input * scale
+        return input.mul_(scale) if inplace else input * scale
+    draws = _random.rand(input.shape, dtype=input.dtype, device=input.device)
+    out = _Dropout.apply(input, draws, keep_prob=1.0 - p)
+    return input.copy_(out) if inplace else out
 
 
 def _kind(dt):

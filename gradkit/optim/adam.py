@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..ops.creation import zeros_like
 from ..ops import inplace as _inplace
-from .optimizer import Optimizer, _check_hyperparameters, _round_like, _scalar_step_tensor, _to_scalar
+from .optimizer import Optimizer, _check_hyperparameters, _check_matching, _round_like, _scalar_step_tensor, _to_scalar
 
 __all__ = ["Adam", "AdamW"]
 
@@ -63,26 +63,25 @@ class Adam(Optimizer):
                 s["max_exp_avg_sq"] = zeros_like(p)
             return s
 
+        # one backend call per device and dtype: a backend may update each such group at once
+        groups = {}
         for p, grad, p_state in self._params_with_grads(group, new_state):
             step_t = p_state["step"]
             step_t += 1
             moments = [p_state["exp_avg"], p_state["exp_avg_sq"]] + ([p_state["max_exp_avg_sq"]] if amsgrad else [])
-            _check_matching(p, grad)
+            _check_matching("Adam", p, grad)
             for t in (p, *moments):
                 _inplace.writable(t)
-            p._device.backend.adam_step_(
-                p._data, grad._data, *[m._data for m in moments[:2]],
-                max_exp_avg_sq=moments[2]._data if amsgrad else None, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
-                weight_decay=weight_decay, decoupled=decoupled, maximize=maximize, step=step_t.item(),
-                lerp_weight_complement=1.0 - _round_like(1 - beta1, p))
-            _inplace.written(p, *moments)
-
-
-def _check_matching(p, grad):
-    if grad._device is not p._device or grad.dtype is not p.dtype or grad._data.shape != p._data.shape:
-        raise RuntimeError(f"Adam: a parameter's gradient must match it in device, dtype and shape: parameter "
-                           f"{p.dtype} {list(p.shape)} on {p.device}, gradient {grad.dtype} {list(grad.shape)} "
-                           f"on {grad.device}")
+            groups.setdefault((p._device, p.dtype), []).append((p, grad, moments, step_t.item()))
+        for (device, _), members in groups.items():
+            params = [m[0] for m in members]
+            device.backend.adam_group_step_(
+                [p._data for p in params], [m[1]._data for m in members], [m[2][0]._data for m in members],
+                [m[2][1]._data for m in members], [m[2][2]._data for m in members] if amsgrad else None,
+                [m[3] for m in members], lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
+                decoupled=decoupled, maximize=maximize, lerp_weight_complement=1.0 - _round_like(1 - beta1, params[0]))
+            for p, _, moments, _ in members:
+                _inplace.written(p, *moments)
 
 
 class AdamW(Adam):

@@ -69,6 +69,15 @@ def _regularized(p: Tensor, grad: Tensor, maximize: bool, weight_decay: float) -
     return grad
 
 
+def _check_matching(optimizer: str, p: Tensor, grad: Tensor) -> None:
+    """A backend's update kernels take a parameter and its gradient as arrays of one device,
+    dtype and shape (PyTorch refuses any other gradient when it is assigned)."""
+    if grad._device is not p._device or grad.dtype is not p.dtype or grad._data.shape != p._data.shape:
+        raise RuntimeError(f"{optimizer}: a parameter's gradient must match it in device, dtype and shape: parameter "
+                           f"{p.dtype} {list(p.shape)} on {p.device}, gradient {grad.dtype} {list(grad.shape)} "
+                           f"on {grad.device}")
+
+
 def _decay_square_(avg: Tensor, x: Tensor, decay: float) -> None:
     """``avg = decay * avg + (1 - decay) * x * x`` in place, rounded as PyTorch's
     ``mul_(decay).addcmul_(x, x, value=1 - decay)`` rounds it."""

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from .._tensor import Tensor
 from ..autograd.node import _anomaly_or_capture
-from .optimizer import Optimizer, _check_hyperparameters, _regularized, _sub_scaled_, _to_scalar
+from ..ops import inplace as _inplace
+from ..ops.creation import zeros_like
+from .optimizer import Optimizer, _check_hyperparameters, _check_matching, _regularized, _sub_scaled_, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -54,26 +56,33 @@ class SGD(Optimizer):
                 else:
                     _sub_scaled_(p, grad, lr)
             return
+        if momentum == 0:
+            for p in group["params"]:
+                if p._grad is not None:
+                    _sub_scaled_(p, _regularized(p, p._grad, maximize, weight_decay), lr)
+            return
+        # with momentum: one backend call per device, dtype and buffer state (new or not), so
+        # that a backend may update each such group at once
         state = self.state
+        groups = {}
         for p in group["params"]:
             grad = p._grad
             if grad is None:
                 continue
-            grad = _regularized(p, grad, maximize, weight_decay)
-            if momentum != 0:
-                p_state = state[p]
-                buf = p_state.get("momentum_buffer")
-                if buf is None:
-                    buf = grad.detach().clone()
-                    p_state["momentum_buffer"] = buf
-                else:
-                    buf *= momentum
-                    if dampening != 0:
-                        buf += grad * (1 - dampening)
-                    else:
-                        buf += grad
-                if nesterov:
-                    grad = grad + buf * momentum
-                else:
-                    grad = buf
-            _sub_scaled_(p, grad, lr)
+            _check_matching("SGD", p, grad)
+            p_state = state[p]
+            buf = p_state.get("momentum_buffer")
+            first = buf is None
+            if first:
+                buf = p_state["momentum_buffer"] = zeros_like(p)
+            _inplace.writable(p)
+            _inplace.writable(buf)
+            groups.setdefault((p._device, p.dtype, first), []).append((p, grad, buf))
+        for (device, _, first), members in groups.items():
+            device.backend.sgd_momentum_group_step_(
+                [m[0]._data for m in members], [m[1]._data for m in members], [m[2]._data for m in members],
+                first=first, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                nesterov=nesterov, maximize=maximize)
+            for p, _, buf in members:
+                _inplace.written(p, buf)
+

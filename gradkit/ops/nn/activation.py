@@ -7,6 +7,7 @@
 * ``gelu`` (exact): x * Phi(x), through the backend's erf (backends/kernels/special.py); its gradient is the op GeluGrad,
   ``g * (Phi(x) + x * phi(x))``, a backend kernel, given the Phi(x) the forward computed.
 * ``logsigmoid``: min(x, 0) - log1p(exp(-|x|)), stable for any x; backward sigmoid(-x).
+* ``dropout``: the scaled keep mask and the output from one kernel; the gradient g * mask.
 * ``hardswish``, ``hardsigmoid``, ``hardtanh``: piecewise-linear, one kernel each way instead of
   a chain of clamps and products, with PyTorch's gradients at the kinks (hardtanh's is 0 at its
   bounds, where clamp's passes the gradient). Their gradient ops are linear in g; in x the
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 
 from ..._tensor import Tensor
-from ...autograd.node import Node
+from ...autograd.node import Node, raise_freed
 from ..select import where as _where
 from .._gradient import GradientOp, KernelOp, PiecewiseLinearGrad
 
@@ -141,3 +142,24 @@ class HardtanhGrad(PiecewiseLinearGrad):
     """hardtanh's gradient: g strictly between the bounds, from the input x."""
     kernel = "hardtanh_backward"
     _backward_name = "HardtanhBackwardBackward0"
+
+
+class Dropout(Node):
+    """Dropout of ``a`` from uniform draws ``u`` (a constant input): a * mask, the mask
+    1 / keep_prob where u < keep_prob and 0 elsewhere, mask and output from the backend's one
+    ``dropout`` kernel. The gradient is g * mask, an op on the saved mask (so differentiable
+    again)."""
+    _backward_name = "NativeDropoutBackward0"
+
+    def forward(self, backend, a, u, keep_prob):
+        out, self.mask = backend.dropout(a, u, keep_prob)
+        return out
+
+    def release(self):
+        super().release()
+        self.mask = None
+
+    def backward(self, g):
+        if self._released:
+            raise_freed(self)
+        return g * Tensor._make(self.mask, g._device), None

@@ -32,9 +32,9 @@ class CrossEntropy(Node):
     def forward(self, backend, x, target, ignore_index, reduction, check, all_valid):
         xp = backend.xp
         n, c = x.shape
-        logp = backend.log_softmax(x, 1)
-        self.logp, self.target = logp, target
+        self.target = target
         if all_valid:
+            self.logp = logp = backend.log_softmax(x, 1)
             self.valid = None
             self.row_weight = 1.0 / n if reduction == "mean" else 1.0  # NLLPick's weights, over their sum
             picked = backend.take_rows(logp, target)
@@ -42,17 +42,9 @@ class CrossEntropy(Node):
                 return -picked
             total = -backend.reduce_sum(picked)  # (negation is exact: the sum of the negated picks)
             return total / n if reduction == "mean" else total
-        keep = target != ignore_index
-        valid = keep
-        if check:
-            bad = keep & ((target < 0) | (target >= c))
-            valid = keep & ~bad
-        safe = xp.where(valid, target, 0)  # a class index on every row, for the pick
-        loss = -xp.where(valid, backend.take_rows(logp, safe), 0.0)
-        w = xp.astype(keep, x.dtype)  # NLLPick's per-row weights (a bad target counts, as there)
-        if check:
-            loss = xp.where(bad, xp.full_like(loss, math.nan), loss)
-        self.target, self.valid, self.row_weight = safe, valid, w
+        logp, loss, valid = backend.cross_entropy_rows(x, target, ignore_index, check)
+        self.logp, self.valid = logp, valid
+        self.row_weight = w = xp.astype(target != ignore_index, x.dtype)  # NLLPick's (a bad target counts)
         if reduction == "none":
             return loss
         total = xp.sum(loss)

@@ -11,7 +11,7 @@ import numpy as _numpy
 from . import _core, _namespace, _signatures
 from ._core import ndarray
 from ._elementwise import ElementwiseKernel, RawKernel, RawModule, ReductionKernel, fuse
-from . import cuda, random, linalg, fft  # noqa: E402
+from . import cuda, random, linalg, fft, cublas  # noqa: E402
 
 __version__ = _signatures.VERSION
 IS_TEST_DOUBLE = True

@@ -33,7 +33,7 @@ _HEADER = """
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-using std::exp; using std::log; using std::tanh; using std::sqrt; using std::fabs; using std::pow;
+using std::exp; using std::log; using std::tanh; using std::sqrt; using std::fabs; using std::pow; using std::erf;
 using std::max; using std::min;
 #define __device__
 #define __host__
