@@ -13,6 +13,8 @@ from ._cuda_sources import (ADAM_SCALARS, AMSGRAD, DAMPENED, DECOUPLED, FIRST_ST
                             PREAMBLE, SGD_SCALARS, SMALL_LERP)
 
 _compiled = {}
+_tables = {}  # the optimizers' device-side pointer tables, by device, sizes and addresses
+_MAX_TABLES = 64
 
 
 def kernel(cp, name, dtype=None):
@@ -237,9 +239,12 @@ class FusedCudaKernels:
             super().axpy_(y, alpha, x)
 
     def _group_tables(self, dtype, *tables):
-        """(starts, pointer tables) on the device for arrays of ``dtype`` (None when an array is
-        not C-contiguous or of another dtype: the portable per-tensor loop takes the group)."""
-        cp = self._cupy
+        """(starts, pointer tables, total size) on the device for arrays of ``dtype`` (None when
+        an array is not C-contiguous or of another dtype, or shapes differ across tables: the
+        portable per-tensor loop takes the group). The device copies are kept per set of
+        addresses and sizes: a training loop updates the same tensors every step, so after the
+        first step no table crosses to the device (nor during a CUDA graph capture, where a
+        host-to-device copy is not allowed)."""
         first = tables[0]
         for table in tables:
             for a in table:
@@ -247,10 +252,19 @@ class FusedCudaKernels:
                     return None
         if any(a.shape != b.shape for table in tables[1:] for a, b in zip(first, table)):
             return None
-        starts = np.zeros(len(first) + 1, dtype=np.int64)
-        np.cumsum([a.size for a in first], out=starts[1:])
-        pointers = [cp.asarray(np.array([a.data.ptr for a in table], dtype=np.uint64)) for table in tables]
-        return cp.asarray(starts), pointers, int(starts[-1])
+        sizes = tuple(a.size for a in first)
+        addresses = tuple(tuple(a.data.ptr for a in table) for table in tables)
+        key = (self._cupy.cuda.runtime.getDevice(), sizes, addresses)
+        found = _tables.get(key)
+        if found is None:
+            if len(_tables) >= _MAX_TABLES:
+                _tables.clear()
+            cp = self._cupy
+            starts = np.zeros(len(first) + 1, dtype=np.int64)
+            np.cumsum(sizes, out=starts[1:])
+            pointers = [cp.asarray(np.array(table, dtype=np.uint64)) for table in addresses]
+            found = _tables[key] = cp.asarray(starts), pointers, int(starts[-1])
+        return found[0], list(found[1]), found[2]
 
     def adam_group_step_(self, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, *, lr, beta1, beta2,
                          eps, weight_decay, decoupled, maximize, lerp_weight_complement):
