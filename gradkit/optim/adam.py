@@ -74,14 +74,14 @@ class Adam(Optimizer):
                 _inplace.writable(t)
             groups.setdefault((p._device, p.dtype), []).append((p, grad, moments, step_t.item()))
         for (device, _), members in groups.items():
-            params = [m[0] for m in members]
+            params, grads, moments, steps = zip(*members)
             device.backend.adam_group_step_(
-                [p._data for p in params], [m[1]._data for m in members], [m[2][0]._data for m in members],
-                [m[2][1]._data for m in members], [m[2][2]._data for m in members] if amsgrad else None,
-                [m[3] for m in members], lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                decoupled=decoupled, maximize=maximize, lerp_weight_complement=1.0 - _round_like(1 - beta1, params[0]))
-            for p, _, moments, _ in members:
-                _inplace.written(p, *moments)
+                [p._data for p in params], [g._data for g in grads], [m[0]._data for m in moments],
+                [m[1]._data for m in moments], [m[2]._data for m in moments] if amsgrad else None, list(steps),
+                lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, decoupled=decoupled,
+                maximize=maximize, lerp_weight_complement=1.0 - _round_like(1 - beta1, params[0]))
+            for p, m in zip(params, moments):
+                _inplace.written(p, *m)
 
 
 class AdamW(Adam):
