@@ -60,13 +60,18 @@ def _same(*arrays):
     return _floats(*arrays) and all(a.shape == arrays[0].shape for a in arrays[1:])
 
 
+# A row kernel's thread walks its row alone: beyond this many columns a few long rows would
+# keep most of the GPU idle, and the portable form's reductions (parallel within a row) win.
+MAX_ROW_COLS = 2048
+
+
 def _rows(a, axis):
-    """The number of rows when ``axis`` is ``a``'s last, contiguous axis (thread i owns row i),
-    else None."""
+    """The number of rows when ``axis`` is ``a``'s last, contiguous axis of at most
+    MAX_ROW_COLS elements (thread i owns row i), else None."""
     if a.ndim == 0 or axis not in (-1, a.ndim - 1) or not a.flags.c_contiguous or a.dtype.char not in "fd":
         return None
     cols = a.shape[-1]
-    if cols == 0 or a.size == 0 or cols >= 2 ** 31:
+    if cols == 0 or a.size == 0 or cols > MAX_ROW_COLS:
         return None
     return a.size // cols
 

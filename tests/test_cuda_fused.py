@@ -233,9 +233,11 @@ def test_softmax_rows(backend, launched, name, dtype):
 
 
 @needs_cuda
-def test_softmax_along_another_axis_takes_the_portable_kernel(backend, launched):
+def test_softmax_along_another_axis_or_long_rows_takes_the_portable_kernel(backend, launched):
     x = _values((4, 6), np.float32, special=False)
     _close(backend.softmax(x, 0), LossKernels.softmax(backend, x, 0), np.float32)
+    wide = _values((2, _cuda_fused.MAX_ROW_COLS + 1), np.float32, special=False)
+    _close(backend.log_softmax(wide, 1), LossKernels.log_softmax(backend, wide, 1), np.float32)
     assert launched == []
 
 
