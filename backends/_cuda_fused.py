@@ -151,6 +151,22 @@ class FusedCudaKernels:
         dx = self._binary("hardtanh_backward", x, g, min_val, max_val)
         return super().hardtanh_backward(x, g, min_val, max_val) if dx is None else dx
 
+    # -- bias + activation (a simple RNN's cell) --------------------------------------------
+    def _bias_act(self, name, a, b):
+        if not _floats(a, b) or a.shape != b.shape and b.shape != a.shape[-1:]:
+            return None
+        out = self._cupy.empty(a.shape, a.dtype)
+        kernel(self._cupy, name)(a, b, out)
+        return out
+
+    def rnn_tanh_cell(self, gi, gh):
+        out = self._bias_act("bias_tanh", gi, gh)
+        return super().rnn_tanh_cell(gi, gh) if out is None else out
+
+    def rnn_relu_cell(self, gi, gh):
+        out = self._bias_act("bias_relu", gi, gh)
+        return super().rnn_relu_cell(gi, gh) if out is None else out
+
     # -- dropout ----------------------------------------------------------------------
     def dropout(self, x, u, keep_prob):
         if not _same(x, u):

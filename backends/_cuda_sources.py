@@ -67,6 +67,11 @@ _ELEMENTWISE = [
     KernelSource("hardsigmoid_backward", "T x, T g", "T dx",
                  "dx = (x > T(-3) && x < T(3)) ? g * T(1.0 / 6.0) : T(0);"),
     KernelSource("hardtanh_backward", "T x, T g, T lo, T hi", "T dx", "dx = (x <= lo || x >= hi) ? T(0) : g;"),
+    # -- bias (or a second projection) + activation: a simple RNN's cell, act(gi + gh)
+    KernelSource("bias_tanh", "T a, T b", "T y", "y = tanh(a + b);"),
+    KernelSource("bias_relu", "T a, T b", "T y", """
+        const T s = a + b;
+        y = s < T(0) ? T(0) : s;"""),
     # -- dropout: the keep mask (already scaled) and the output from one uniform draw
     KernelSource("dropout", "T x, T u, T keep_prob, T scale", "T y, T mask", """
         mask = u < keep_prob ? scale : T(0);

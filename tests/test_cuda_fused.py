@@ -23,6 +23,7 @@ from gradkit.backends.kernels.activation import ActivationKernels
 from gradkit.backends.kernels.attention import AttentionKernels
 from gradkit.backends.kernels.loss import LossKernels
 from gradkit.backends.kernels.optimizer import OptimizerKernels
+from gradkit.backends.kernels.recurrent import RecurrentKernels
 
 from conftest import cuda_available
 
@@ -195,6 +196,18 @@ def test_gelu_forward_and_backward(backend, launched, dtype):
     _close(cdf, cdf_ref, dtype)
     _close(backend.gelu_backward(a, g, cdf), ActivationKernels.gelu_backward(backend, a, g, cdf_ref), dtype)
     assert launched[:1] == ["gelu_and_cdf"] and "gelu_backward" in launched
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("cell", ["rnn_tanh_cell", "rnn_relu_cell"])
+def test_bias_and_activation(backend, launched, cell, dtype):
+    gi, gh = _values((4, 6), dtype), _values((4, 6), dtype, seed=1, special=False)
+    bias = _values((6,), dtype, seed=2, special=False)
+    for second in (gh, bias):  # a second projection, or a bias broadcast over the rows
+        fused = getattr(backend, cell)(gi, second)
+        assert launched[-1] == "bias_" + cell[4:8]
+        _close(fused, getattr(RecurrentKernels, cell)(backend, gi, second), dtype)
 
 
 @needs_cuda
