@@ -76,6 +76,20 @@ def _rows(a, axis):
     return a.size // cols
 
 
+def _fused_or_portable(name, form, method_name=None):
+    """The backend method ``method_name`` (default ``name``): the fused kernel ``name`` launched
+    through ``form`` (a FusedCudaKernels method answering None where the kernel does not apply),
+    else the portable kernel of the same method name."""
+    method_name = method_name or name
+
+    def method(self, *args):
+        out = getattr(self, form)(name, *args)
+        return getattr(super(FusedCudaKernels, self), method_name)(*args) if out is None else out
+
+    method.__name__ = method.__qualname__ = method_name
+    return method
+
+
 class FusedCudaKernels:
     _cupy = None  # set by the CuPy backend
 
@@ -94,25 +108,16 @@ class FusedCudaKernels:
         return out
 
     # -- activations ------------------------------------------------------------------
-    def relu(self, a):
-        out = self._unary("relu", a)
-        return super().relu(a) if out is None else out
-
-    def relu_backward(self, out, g):
-        dx = self._binary("relu_backward", out, g)
-        return super().relu_backward(out, g) if dx is None else dx
-
-    def sigmoid(self, a):
-        out = self._unary("sigmoid", a)
-        return super().sigmoid(a) if out is None else out
-
-    def sigmoid_backward(self, y, g):
-        dx = self._binary("sigmoid_backward", y, g)
-        return super().sigmoid_backward(y, g) if dx is None else dx
-
-    def tanh_backward(self, y, g):
-        dx = self._binary("tanh_backward", y, g)
-        return super().tanh_backward(y, g) if dx is None else dx
+    relu = _fused_or_portable("relu", "_unary")
+    sigmoid = _fused_or_portable("sigmoid", "_unary")
+    hardswish = _fused_or_portable("hardswish", "_unary")
+    hardsigmoid = _fused_or_portable("hardsigmoid", "_unary")
+    relu_backward = _fused_or_portable("relu_backward", "_binary")
+    sigmoid_backward = _fused_or_portable("sigmoid_backward", "_binary")
+    tanh_backward = _fused_or_portable("tanh_backward", "_binary")
+    hardswish_backward = _fused_or_portable("hardswish_backward", "_binary")
+    hardsigmoid_backward = _fused_or_portable("hardsigmoid_backward", "_binary")
+    hardtanh_backward = _fused_or_portable("hardtanh_backward", "_binary")  # (x, g, min_val, max_val)
 
     def gelu_and_cdf(self, a):
         if a.dtype.char not in "fd":
@@ -131,26 +136,6 @@ class FusedCudaKernels:
         kernel(self._cupy, "gelu_backward")(x, g, cdf, dx)
         return dx
 
-    def hardswish(self, a):
-        out = self._unary("hardswish", a)
-        return super().hardswish(a) if out is None else out
-
-    def hardswish_backward(self, x, g):
-        dx = self._binary("hardswish_backward", x, g)
-        return super().hardswish_backward(x, g) if dx is None else dx
-
-    def hardsigmoid(self, a):
-        out = self._unary("hardsigmoid", a)
-        return super().hardsigmoid(a) if out is None else out
-
-    def hardsigmoid_backward(self, x, g):
-        dx = self._binary("hardsigmoid_backward", x, g)
-        return super().hardsigmoid_backward(x, g) if dx is None else dx
-
-    def hardtanh_backward(self, x, g, min_val, max_val):
-        dx = self._binary("hardtanh_backward", x, g, min_val, max_val)
-        return super().hardtanh_backward(x, g, min_val, max_val) if dx is None else dx
-
     # -- bias + activation (a simple RNN's cell) --------------------------------------------
     def _bias_act(self, name, a, b):
         if not _floats(a, b) or a.shape != b.shape and b.shape != a.shape[-1:]:
@@ -159,13 +144,8 @@ class FusedCudaKernels:
         kernel(self._cupy, name)(a, b, out)
         return out
 
-    def rnn_tanh_cell(self, gi, gh):
-        out = self._bias_act("bias_tanh", gi, gh)
-        return super().rnn_tanh_cell(gi, gh) if out is None else out
-
-    def rnn_relu_cell(self, gi, gh):
-        out = self._bias_act("bias_relu", gi, gh)
-        return super().rnn_relu_cell(gi, gh) if out is None else out
+    rnn_tanh_cell = _fused_or_portable("bias_tanh", "_bias_act", "rnn_tanh_cell")
+    rnn_relu_cell = _fused_or_portable("bias_relu", "_bias_act", "rnn_relu_cell")
 
     # -- dropout ----------------------------------------------------------------------
     def dropout(self, x, u, keep_prob):
