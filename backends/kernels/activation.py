@@ -61,7 +61,9 @@ class ActivationKernels:
         is Phi(x) where the forward kept it."""
         if cdf is None:
             cdf = self.gelu_and_cdf(x)[1]
-        pdf = _INV_SQRT_2PI * self.exp(-0.5 * (x * x))
+        # the array library's exp, not self.exp (which rounds as PyTorch's exp op, at a cost):
+        # the density is internal to the gradient, whose last bit PyTorch's kernel does not tie to that op
+        pdf = _INV_SQRT_2PI * self.xp.exp(-0.5 * (x * x))
         return g * (cdf + x * pdf)
 
     def hardswish(self, a):
