@@ -117,7 +117,10 @@ class FusedCudaKernels:
     tanh_backward = _fused_or_portable("tanh_backward", "_binary")
     hardswish_backward = _fused_or_portable("hardswish_backward", "_binary")
     hardsigmoid_backward = _fused_or_portable("hardsigmoid_backward", "_binary")
-    hardtanh_backward = _fused_or_portable("hardtanh_backward", "_binary")  # (x, g, min_val, max_val)
+
+    def hardtanh_backward(self, x, g, min_val, max_val):
+        dx = self._binary("hardtanh_backward", x, g, min_val, max_val)
+        return super().hardtanh_backward(x, g, min_val, max_val) if dx is None else dx
 
     def gelu_and_cdf(self, a):
         if a.dtype.char not in "fd":
