@@ -202,11 +202,11 @@ class FusedCudaKernels:
         cp = self._cupy
         n, c = logp.shape
         s = g * -row_weight  # each row's loss gradient times -its weight: nll's only nonzero per row
-        if valid is not None:
-            s = cp.where(valid, s, 0)
-        s = cp.ascontiguousarray(cp.broadcast_to(s, (n,)).astype(logp.dtype, copy=False))
+        if valid is not None:  # a row not counted: +0. and no target (its class gets z too)
+            s, target = cp.where(valid, s, 0), cp.where(valid, target, -1)
+        s, z = (cp.ascontiguousarray(cp.broadcast_to(a, (n,)).astype(logp.dtype, copy=False)) for a in (s, g * 0))
         dx = cp.empty_like(logp)
-        kernel(cp, "cross_entropy_backward")(logp, target, s, c, dx)
+        kernel(cp, "cross_entropy_backward")(logp, target, s, z, c, dx)
         return dx
 
     # -- attention's masked softmax -------------------------------------------------------

@@ -39,7 +39,7 @@ template <typename T> __device__ __forceinline__ T gk_clamp(T x, T lo, T hi) {  
 }
 // infinity and NaN without <cmath>'s macros (NVRTC has no C library headers)
 template <typename T> __device__ __forceinline__ T gk_inf() { return T(1) / T(0); }
-template <typename T> __device__ __forceinline__ T gk_nan() { return T(0) / T(0); }
+template <typename T> __device__ __forceinline__ T gk_nan() { return T(nan("")); }  // NumPy's NaN: positive, quiet
 """
 
 _SQRT1_2 = repr(1.0 / math.sqrt(2.0))
@@ -77,12 +77,13 @@ _ELEMENTWISE = [
         mask = u < keep_prob ? scale : T(0);
         y = x * mask;"""),
     # -- cross-entropy's gradient in its logits from the forward's log-probabilities: s[r] is
-    # the loss gradient of row r times -its weight (0 for a row not counted), placed at the
-    # row's target, less softmax * s
-    KernelSource("cross_entropy_backward", "T logp, raw int64 target, raw T s, int32 cols", "T dx", """
+    # the loss gradient of row r times -its weight (+0. for a row not counted), placed at the
+    # row's target, less softmax * s; z[r] is the gradient times 0 (a zero of its sign), what
+    # the other classes get before that, as in the unfused nll-then-log-softmax gradient
+    KernelSource("cross_entropy_backward", "T logp, raw int64 target, raw T s, raw T z, int32 cols", "T dx", """
         const ptrdiff_t r = i / cols;
         const T sr = s[r];
-        dx = ((ptrdiff_t)target[r] == i - r * cols ? sr : T(0)) - exp(logp) * sr;"""),
+        dx = ((ptrdiff_t)target[r] == i - r * cols ? sr : z[r]) - exp(logp) * sr;"""),
 ]
 
 
@@ -137,8 +138,9 @@ _ROWS = [
         for (int j = 0; j < cols; ++j) total += g[base + j];
         for (int j = 0; j < cols; ++j) dx[base + j] = g[base + j] - exp(y[base + j]) * total;"""), rows=True),
     # cross-entropy's forward: log_softmax of the row and -logp at its target in one pass.
-    # A row whose target is ignore_index gives 0 and is not valid; with ``check`` (off the
-    # CPU, where an error would need a sync) a target outside [0, cols) gives NaN.
+    # A row whose target is ignore_index gives -0. (the portable kernel's negated 0) and is not
+    # valid; with ``check`` (off the CPU, where an error would need a sync) a target outside
+    # [0, cols) gives NaN.
     KernelSource("cross_entropy_rows", "raw T x, raw int64 target, int64 ignore_index, int32 cols, bool check",
                  "raw T logp, raw T loss, raw bool valid", _row_loop("""
         T top = x[base];
@@ -151,7 +153,7 @@ _ROWS = [
         const bool kept = t != ignore_index;
         const bool in_range = t >= 0 && t < cols;
         valid[i] = kept && in_range;
-        loss[i] = (kept && in_range) ? -logp[base + t] : ((kept && check) ? gk_nan<T>() : T(0));"""), rows=True),
+        loss[i] = (kept && !in_range && check) ? gk_nan<T>() : -((kept && in_range) ? logp[base + t] : T(0));"""), rows=True),
     KernelSource("attention_softmax_rows", "raw T s, T scale, int32 cols", "raw T p",
                  _attention_softmax(None), rows=True),
     KernelSource("attention_softmax_bool_rows", "raw T s, raw bool mask, T scale, int32 cols, int32 period",

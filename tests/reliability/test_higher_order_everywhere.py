@@ -24,6 +24,7 @@ from helpers import assert_recording_matches_plain
 # backwards that read raw arrays, reviewed: each multiplies the gradient by a constant
 REVIEWED_RAW_BACKWARDS = {
     "MaxMinDim": "g * one_hot(indices): the indices are constants",
+    "Dropout": "g * mask: the mask is a constant",
 }
 # nodes whose backward raises on purpose
 NOT_DIFFERENTIABLE = {"NotDifferentiable", "FloorDivide", "DelayedError"}

@@ -34,6 +34,7 @@ _HEADER = """
 #include <cstddef>
 #include <cstdint>
 using std::exp; using std::log; using std::tanh; using std::sqrt; using std::fabs; using std::pow; using std::erf;
+using std::nan;
 using std::max; using std::min;
 #define __device__
 #define __host__
@@ -93,7 +94,7 @@ class ElementwiseKernel:
                 host = numpy.ascontiguousarray(arg._a if raw else numpy.broadcast_to(arg._a, shape))
                 host = host.copy()
                 copies.append((arg, host, raw))
-                c_args.append(host.ctypes.data_as(ctypes.c_void_p))
+                c_args.append(ctypes.c_void_p(host.ctypes.data))  # (data_as makes a reference cycle per call)
             else:
                 c_args.append(_CT[_C_TYPES[dtype.name]](arg))
         is_array = tuple(type(a) is _core.ndarray for a in args)
