@@ -133,12 +133,14 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
                 from ._core import check_same_device
 
                 check_same_device(op, x, other)
-            od = other._data
-            ok = (other.dtype is x.dtype or (other.dtype.category < x.dtype.category and op_symbol != "/")) and \
+            od, xd = other._data, x._data
+            # equal array dtype objects answer without gradkit dtype lookups (the optimizer's case)
+            same = od.dtype is xd.dtype or other.dtype is x.dtype
+            ok = (same or (other.dtype.category < x.dtype.category and op_symbol != "/")) and \
                 not (op_symbol == "-" and x.dtype is D.bool_)  # bool - bool: Sub.check raises PyTorch's error
-            if ok and len(od.shape) <= len(x._data.shape) and _fits(od.shape, x._data.shape):
-                if other.dtype is not x.dtype:
-                    od = x._device.backend.xp.astype(od, x._data.dtype)
+            if ok and len(od.shape) <= len(xd.shape) and _fits(od.shape, xd.shape):
+                if not same:
+                    od = x._device.backend.xp.astype(od, xd.dtype)
                 writable(x)
                 _apply_symbol(x._data, od, op_symbol)
                 x._version[0] += 1
