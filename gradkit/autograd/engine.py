@@ -446,6 +446,9 @@ def _sync(finish, heap, *nodes):
     return fan_in
 
 
+_ADDED = "added"  # summed's mark of a sum made by adding here (not a gradient fitted to its leaf)
+
+
 def _wait(acc, g, node, edges, out, edge, finish):
     """A gradient for a leaf that is not finished yet: checked against the leaf's shape and
     added to what arrived before (a sum made here, which the leaf may adopt). True when the
@@ -462,8 +465,13 @@ def _wait(acc, g, node, edges, out, edge, finish):
         sender = senders.pop(acc, None)
         if sender is not None and leaf is not None:
             old = _checked_shape(sender, acc, old, leaf)
-        pending[acc] = old + g
-        summed[acc] = True
+        if summed.get(acc) is _ADDED and old._data.dtype is g._data.dtype and not finish[0]:
+            # the running sum is an array this walk made and nothing else sees: a weight used
+            # at every step of a sequence gets its many gradients added without a new array each
+            old._data += g._data
+        else:
+            pending[acc] = old + g
+            summed[acc] = _ADDED
     return acc._pre_hooks is not None
 
 

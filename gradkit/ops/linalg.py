@@ -5,6 +5,7 @@ from .._tensor import Tensor
 from ..autograd.node import Node
 from ._core import check_same_device, sum_to
 from ._table import Family
+from .._dtype import bool_ as _BOOL
 from .nn.linear import Linear as _Linear
 from .nn.linear import LinearGradWeight as _LinearGradWeight
 
@@ -83,9 +84,10 @@ def _check(op, a, b):
         bad = a if not isinstance(a, Tensor) else b
         raise TypeError(f"{op}(): argument must be Tensor, not {type(bad).__name__}")
     check_same_device(op, a, b)
-    if a.dtype is not b.dtype and not _autocast_casts(a, b):
+    # one array dtype object gives one gradkit dtype: the lookups only when the objects differ
+    if a._data.dtype is not b._data.dtype and a.dtype is not b.dtype and not _autocast_casts(a, b):
         raise RuntimeError(f"{op}: expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
-    if a.dtype.name == "bool":
+    if a.dtype is _BOOL:
         raise RuntimeError(f"{op}: \"addmm\" not implemented for 'Bool'")
 
 

@@ -339,6 +339,34 @@ def test_a_leaf_used_several_times_gets_one_summed_gradient(device, uses):
     assert np.array_equal(host(x.grad), [want, want])
 
 
+def test_a_leaf_used_at_many_steps_sums_without_touching_the_parts(device):
+    # the walk adds a leaf's later gradients into its own running sum in place: the first
+    # gradient (here the same tensor that add's backward also hands the other operand, and
+    # that a hook keeps) must stay as it was
+    kept = []
+    w = leaf([1.0, 2.0], device)
+    h = leaf([0.5, 0.25], device)
+    mid = h * 1.0
+    mid.register_hook(lambda g: kept.append(g))
+    y = w + mid
+    for k in range(2, 6):
+        y = y + w * float(k)
+    y.sum().backward()
+    assert np.array_equal(host(w.grad), [15.0, 15.0])
+    assert np.array_equal(host(h.grad), [1.0, 1.0]) and np.array_equal(host(kept[0]), [1.0, 1.0])
+
+
+def test_a_leaf_used_at_many_steps_keeps_a_differentiable_sum(device):
+    w = leaf([1.0, 2.0], device)
+    y = w * w
+    for _ in range(4):
+        y = y + w * w
+    (g,) = gk.autograd.grad(y.sum(), w, create_graph=True)
+    np.testing.assert_allclose(host(g), [10.0, 20.0])
+    g.sum().backward()
+    np.testing.assert_allclose(host(w.grad), [10.0, 10.0])
+
+
 def test_a_removed_leaf_hook_stops_running(device):
     seen = []
     x = leaf([1.0, 2.0], device)

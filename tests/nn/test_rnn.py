@@ -210,6 +210,53 @@ def test_numpy_cell_kernels_match_the_portable_ones(dtype):
     np.testing.assert_allclose(backend.rnn_tanh_cell(gi, gh), portable.rnn_tanh_cell(gi, gh), **tol)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_numpy_lstm_layer_loop_matches_the_portable_one(dtype, reverse):
+    # the NumPy loop (gate by gate in a (4, N, H) layout, arrays made once per layer) makes
+    # the same floating-point operations as the portable loop over the NumPy cells: equal bits
+    from gradkit.backends.kernels.recurrent import RecurrentKernels
+
+    backend = gradkit.zeros(1)._device.backend
+    rng = np.random.default_rng(1)
+    steps, n, h = 5, 3, 4
+
+    def arr(*shape):
+        return rng.standard_normal(shape).astype(dtype) * 2
+
+    gi, h0, c0, w_hh = arr(steps * n, 4 * h), arr(n, h), arr(n, h), arr(4 * h, h)
+    d_out, d_hn, d_cn = arr(steps * n, h), arr(n, h), arr(n, h)
+    args = ("LSTM", gi, h0, c0, w_hh, None, None, (n,) * steps, reverse)
+    fast = backend.recurrent_layer(*args)
+    portable = RecurrentKernels.recurrent_layer(backend, *args)
+    assert fast[3][0] != portable[3][0]  # (the NumPy loop ran)
+    for a, b in zip(fast[:3], portable[:3]):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    for grads in ((d_out, d_hn, d_cn), (d_out, None, None), (None, d_hn, None), (None, None, d_cn)):
+        kept = [None if g is None else g.copy() for g in grads]
+        got = backend.recurrent_layer_backward(fast[3], *grads)
+        want = RecurrentKernels.recurrent_layer_backward(backend, portable[3], *grads)
+        for a, b in zip(got, want):
+            assert (a is None and b is None) or np.array_equal(a, b)
+        for g, k in zip(grads, kept):  # the incoming gradients are left as they were
+            assert g is None or np.array_equal(g, k)
+
+
+def test_lstm_output_changed_in_place_leaves_the_gradients_alone():
+    gradkit.manual_seed(0)
+    lstm = nn.LSTM(3, 4)
+    x = gradkit.randn(5, 2, 3)
+    lstm(x)[0].sum().backward()
+    want = [host(p.grad).copy() for p in lstm.parameters()]
+    lstm.zero_grad()
+    out, _ = lstm(x)
+    with gradkit.no_grad():
+        out.mul_(3.0)  # the states that the backward reads are not the output's memory
+    out.sum().backward()
+    for p, w in zip(lstm.parameters(), want):
+        np.testing.assert_array_equal(host(p.grad), w)
+
+
 def test_gates_saturate_without_overflow():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
