@@ -465,10 +465,37 @@ def _row_index(key):
 
 
 def _add_rows(out, rows, values):
-    """out[rows] += values with repeated rows accumulating: np.add.at adds one element at a
-    time, so the rows are sorted and each run of equal rows summed in one reduceat."""
-    rows = np.where(rows < 0, rows + out.shape[0], rows)
+    """out[rows] += values with repeated rows accumulating (np.add.at adds one element at a
+    time). The rows are sorted (stably); where a row repeats only a few times, pass k adds
+    each row's k-th occurrence with one fancy-indexed add (the rows of a pass are distinct),
+    so each row's sum runs in the indices' order, as PyTorch's embedding backward adds.
+    Where rows repeat many times, one reduceat sums each run instead: its cost grows with
+    runs x row length (one strided inner loop per column of each run), the passes' with the
+    longest run, and the gradient of a large embedding table from a batch of tokens has
+    thousands of short runs."""
+    n_rows = out.shape[0]
+    if np.minimum.reduce(rows) < 0:
+        rows = np.where(rows < 0, rows + n_rows, rows)
     order = np.argsort(rows, kind="stable")
     ordered = rows[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    n = ordered.size
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    bounds = np.empty(starts.size + 1, dtype=starts.dtype)
+    bounds[:-1] = starts
+    bounds[-1] = n
+    counts = bounds[1:] - bounds[:-1]
+    longest = int(np.maximum.reduce(counts))
+    if longest * _PASS_COST_IN_COLUMN_LOOPS < starts.size * (values.size // n):
+        for k in range(longest):
+            picked = order[starts + k if k == 0 else starts[counts > k] + k]
+            out[rows[picked]] += values[picked]
+        return
     out[ordered[starts]] += np.add.reduceat(values[order], starts, axis=0)
+
+
+# one pass of _add_rows (a mask, two gathers, a fancy-indexed add) costs about as much as
+# this many of reduceat's per-column inner loops over a short run
+_PASS_COST_IN_COLUMN_LOOPS = 2000
