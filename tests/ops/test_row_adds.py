@@ -1,0 +1,48 @@
+"""The NumPy backend's scatter-add of whole rows (getitem's and embedding's gradient):
+repeated rows accumulate, in the indices' order where rows repeat a few times, as a
+sequential np.add.at adds them; signed zeros and negative indices as an add gives them."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gradkit._device import resolve
+
+CASES = {  # rows of the table, row length, the row indices
+    "embedding_batch": (500, 64, lambda rng: rng.integers(0, 500, 300)),  # short runs: the passes
+    "distinct": (3000, 16, lambda rng: rng.permutation(3000)[:2000]),
+    "small_table": (7, 3, lambda rng: rng.integers(0, 7, 200)),  # long runs: sort and reduceat
+    "one_row": (4, 16, lambda rng: np.zeros(500, dtype=np.int64)),
+    "negative": (40, 5, lambda rng: rng.integers(-40, 40, 60)),
+    "vector_rows": (300, 1, lambda rng: rng.integers(0, 300, 100)),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("trailing", [(), (2,)])
+def test_index_add_of_rows_matches_add_at(name, trailing):
+    n_rows, row, make = CASES[name]
+    rng = np.random.default_rng(1)
+    rows = make(rng)
+    values = rng.standard_normal((rows.size, row) + trailing).astype(np.float32)
+    backend = resolve("cpu").backend
+    got = backend.index_add((n_rows, row) + trailing, np.float32, resolve("cpu"), (rows,), values)
+    want = np.zeros((n_rows, row) + trailing, dtype=np.float32)
+    np.add.at(want, rows, values)
+    distinct = np.unique(rows % n_rows).size
+    if rows.size * 6000 <= distinct ** 2 * row:  # the passes: the same additions in the same order
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_index_add_of_rows_gives_positive_zeros_and_leaves_values_alone():
+    backend = resolve("cpu").backend
+    rows = np.array([3, 1, 3, 0])
+    values = np.array([[-0.0, 1.0], [-0.0, -0.0], [-0.0, 2.0], [5.0, -0.0]], dtype=np.float32)
+    kept = values.copy()
+    got = backend.index_add((5, 2), np.float32, resolve("cpu"), (rows,), values)
+    assert not np.signbit(got).any()  # 0 + -0 is +0, as PyTorch's accumulation into zeros gives
+    np.testing.assert_array_equal(got, [[5, 0], [0, 0], [0, 0], [0, 3], [0, 0]])
+    np.testing.assert_array_equal(values, kept)
+    np.testing.assert_array_equal(np.signbit(values), np.signbit(kept))
