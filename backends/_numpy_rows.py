@@ -1,0 +1,135 @@
+"""The NumPy kernels of whole-row scatter-adds (a mixin of NumpyBackend, and ``add_rows``,
+its index_add of whole rows): the bags of embedding rows and their gradient. What they do
+not cover falls back to the portable kernels (backends/kernels/indexing.py) through
+``super()``."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+
+class NumpyEmbeddingBags:
+    def embedding_bag(self, weight, indices, starts, mean, padding_idx, device):
+        n, bags = indices.shape[0], starts.shape[0]
+        lengths = _bag_lengths(starts, n)
+        longest = int(np.maximum.reduce(lengths)) if bags else 0
+        # (bags of very unequal length; starts that decrease or pass the end)
+        if type(weight) is not np.ndarray or longest * bags > 4 * n + 4096 or int(np.add.reduce(lengths)) != n:
+            return super().embedding_bag(weight, indices, starts, mean, padding_idx, device)
+        # each bag's rows summed in the bag's order (PyTorch's order) by one reduction over
+        # the first axis of a (longest, bags, dim) gather, where the positions past a bag's end
+        # (and its padding) read a row of zeros appended to the bags' rows
+        rows = np.empty((n + 1, weight.shape[1]), dtype=weight.dtype)
+        # (the caller has checked the indices: 'clip' changes none, and unlike 'raise' it
+        # writes into ``out`` without a buffer)
+        np.take(weight, indices, axis=0, out=rows[:n], mode="clip")
+        rows[n] = 0
+        step = np.arange(longest)[:, None]
+        positions = np.where(step < lengths, starts + step, n)
+        if padding_idx >= 0:
+            is_padding = np.append(indices == padding_idx, True)
+            positions[is_padding[positions]] = n
+        counts = np.add.reduce(positions != n, axis=0).astype(weight.dtype)
+        sums = np.add.reduce(np.take(rows, positions, axis=0, mode="clip"), axis=0)
+        if mean:
+            sums /= np.maximum(counts, 1)[:, None]
+        return sums, counts
+
+    def embedding_bag_backward(self, g, indices, starts, counts, mean, padding_idx, num_weights, device):
+        lengths = _bag_lengths(starts, indices.shape[0])
+        if type(g) is not np.ndarray or int(np.add.reduce(lengths)) != indices.shape[0]:
+            return super().embedding_bag_backward(g, indices, starts, counts, mean, padding_idx, num_weights, device)
+        if mean:
+            g = g * (1 / np.maximum(counts, 1))[:, None]
+        # each index's gradient row is its bag's, repeated over the bag
+        each = np.repeat(g, lengths, axis=0)
+        if padding_idx >= 0:
+            kept = indices != padding_idx
+            indices, each = indices[kept], each[kept]
+        out = np.zeros((num_weights, g.shape[1]), dtype=g.dtype)
+        if indices.size:
+            add_rows(out, indices, each, zeros=True)
+        return out
+
+
+def _bag_lengths(starts, n):
+    """The number of indices in each bag, from the bags' starts among n indices."""
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:]
+    ends[-1:] = n
+    return np.maximum(ends - starts, 0)
+
+
+def add_rows(out, rows, values, zeros=False):
+    """out[rows] += values with repeated rows accumulating (np.add.at adds one element at a
+    time); ``zeros``: out holds only zeros, so the first add of each row can be a write.
+
+    Where rows repeat a few times, pass k adds each row's k-th occurrence with one
+    fancy-indexed add (the rows of a pass are distinct), so each row's sum runs in the
+    indices' order, as PyTorch's embedding backward adds. A pass finds the first occurrence
+    of each row among those left by writing their positions, last to first, into a table
+    indexed by row and reading back which position stayed (no sort). Where rows repeat many
+    times, a stable sort and one reduceat sum each run instead: the passes cost grows with
+    the longest run, reduceat's with runs x row length (one strided inner loop per column of
+    each run); the gradient of an embedding table from a batch of tokens has thousands of
+    short runs."""
+    n_rows, n = out.shape[0], rows.shape[0]
+    if np.minimum.reduce(rows) < 0:
+        rows = np.where(rows < 0, rows + n_rows, rows)
+    row_size = values.size // n
+    most = min(n, n_rows)  # distinct rows at most
+    if n * _LONGEST_RUN_PER_MEAN_RUN * _PASS_COST_IN_COLUMN_LOOPS > most * most * row_size:
+        _add_runs(out, rows, values)  # many repeats whatever the rows are (a small table)
+        return
+    first_at = np.empty(n_rows, dtype=np.intp)
+    left = _positions(n)
+    while True:
+        first_at[rows[::-1]] = left[::-1]  # the first position of each row stays
+        first = first_at[rows] == left
+        picked = left[first]
+        distinct = picked.size
+        if distinct == left.size:  # every row left is distinct: the last pass
+            if distinct == n:
+                out[rows] = values + 0 if zeros else out[rows] + values
+            else:
+                _add_distinct_rows(out, rows, values[picked], zeros)
+            return
+        if left.size == n and n * _LONGEST_RUN_PER_MEAN_RUN * _PASS_COST_IN_COLUMN_LOOPS > \
+                distinct * distinct * row_size:  # (the mean run: n / distinct)
+            _add_runs(out, rows, values)
+            return
+        _add_distinct_rows(out, rows[first], values[picked], zeros)
+        zeros = False
+        rest = ~first
+        left, rows = left[rest], rows[rest]
+
+
+def _add_distinct_rows(out, rows, picked_values, zeros):
+    """out[rows] += picked_values for distinct rows; picked_values is a gathered copy."""
+    if zeros:  # 0 + v, as the add would give (+0 where v is -0)
+        out[rows] = np.add(picked_values, 0, out=picked_values)
+    else:
+        out[rows] += picked_values
+
+
+def _add_runs(out, rows, values):
+    """out[rows] += values by a stable sort of the rows and one reduceat over each run."""
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] += np.add.reduceat(values[order], starts, axis=0)
+
+
+# one pass of add_rows costs about as much as this many of reduceat's per-column inner loops
+# over a short run; a batch's longest run is a few times its mean
+_PASS_COST_IN_COLUMN_LOOPS = 2000
+_LONGEST_RUN_PER_MEAN_RUN = 3
+
+
+@functools.lru_cache(maxsize=64)
+def _positions(n):
+    """arange(n), made once per size (read-only: shared)."""
+    positions = np.arange(n)
+    positions.flags.writeable = False
+    return positions
