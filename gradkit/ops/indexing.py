@@ -135,7 +135,8 @@ def _check_ints(x, items):
     """Plain ints are checked here; index arrays are checked by the backend."""
     shape = x._data.shape
     axis = 0
-    xp = x._device.backend.xp
+    backend = x._device.backend
+    xp = backend.xp
     for item in items:
         if item is None:
             continue
@@ -155,9 +156,10 @@ def _check_ints(x, items):
                 axis += item.ndim
             else:
                 size = shape[axis]
-                # a host read: skipped inside a CUDA graph capture, which allows none
-                if item.size and not _graph_capture[0] and (bool(xp.any(item >= size)) or
-                                                            bool(xp.any(item < -size))):
+                # a host read: skipped inside a CUDA graph capture, which allows none (the
+                # extremes: two reductions, no arrays of comparisons)
+                if item.size and not _graph_capture[0] and (int(backend.reduce_max(item)) >= size or
+                                                            int(backend.reduce_min(item)) < -size):
                     bad = _first_bad(xp, item, size, x._device.backend)
                     raise IndexError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
                 axis += 1
@@ -194,6 +196,13 @@ class IndexAdd(Node):
 
 
 def getitem(x: Tensor, key):
+    if type(key) is Tensor and key._device is x._device and key._data.dtype == x._device.backend.xp.int64 and \
+            x._data.ndim:
+        # x[idx] with one int64 index tensor (an embedding lookup, a minibatch): what
+        # convert_key would make of it, without its walk over the key
+        items = (key._data,)
+        _check_ints(x, items)
+        return Getitem.apply(x, key=items)
     items, basic = convert_key(x, key)
     out = Getitem.apply(x, key=items)
     if basic:
