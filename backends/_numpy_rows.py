@@ -62,25 +62,24 @@ def _bag_lengths(starts, n):
 
 
 def add_rows(out, rows, values, zeros=False):
-    """out[rows] += values with repeated rows accumulating (np.add.at adds one element at a
-    time); ``zeros``: out holds only zeros, so the first add of each row can be a write.
+    """out[rows] += values (values: one row per index) with repeated rows accumulating, each
+    row's sum in the indices' order, as PyTorch's embedding backward adds; ``zeros``: out
+    holds only zeros, so the first add of each row can be a write.
 
-    Where rows repeat a few times, pass k adds each row's k-th occurrence with one
-    fancy-indexed add (the rows of a pass are distinct), so each row's sum runs in the
-    indices' order, as PyTorch's embedding backward adds. A pass finds the first occurrence
-    of each row among those left by writing their positions, last to first, into a table
-    indexed by row and reading back which position stayed (no sort). Where rows repeat many
-    times, a stable sort and one reduceat sum each run instead: the passes cost grows with
-    the longest run, reduceat's with runs x row length (one strided inner loop per column of
-    each run); the gradient of an embedding table from a batch of tokens has thousands of
-    short runs."""
+    Two ways, the same additions in the same order. np.add.at on the flat arrays adds one
+    element at a time in order: cheapest for short rows or few distinct rows. Where many
+    distinct rows repeat a few times (an embedding table's gradient from a batch of
+    tokens), pass k adds each row's k-th occurrence with one fancy-indexed add of whole
+    rows (distinct within a pass); a pass finds the first occurrence of each row among
+    those left by writing their positions, last to first, into a table indexed by row and
+    reading back which position stayed (no sort). When a pass would add few elements, the
+    rest go to np.add.at."""
     n_rows, n = out.shape[0], rows.shape[0]
     if np.minimum.reduce(rows) < 0:
         rows = np.where(rows < 0, rows + n_rows, rows)
     row_size = values.size // n
-    most = min(n, n_rows)  # distinct rows at most
-    if n * _LONGEST_RUN_PER_MEAN_RUN * _PASS_COST_IN_COLUMN_LOOPS > most * most * row_size:
-        _add_runs(out, rows, values)  # many repeats whatever the rows are (a small table)
+    if min(n, n_rows) * row_size < _PASS_MIN_ELEMENTS * _FIRST_PASS_MARGIN or not out.flags.c_contiguous:
+        _add_in_order(out, rows, values)
         return
     first_at = np.empty(n_rows, dtype=np.intp)
     left = _positions(n)
@@ -95,9 +94,8 @@ def add_rows(out, rows, values, zeros=False):
             else:
                 _add_distinct_rows(out, rows, values[picked], zeros)
             return
-        if left.size == n and n * _LONGEST_RUN_PER_MEAN_RUN * _PASS_COST_IN_COLUMN_LOOPS > \
-                distinct * distinct * row_size:  # (the mean run: n / distinct)
-            _add_runs(out, rows, values)
+        if distinct * row_size < _PASS_MIN_ELEMENTS * (_FIRST_PASS_MARGIN if left.size == n else 1):
+            _add_in_order(out, rows, values if left.size == n else values[left])
             return
         _add_distinct_rows(out, rows[first], values[picked], zeros)
         zeros = False
@@ -113,18 +111,26 @@ def _add_distinct_rows(out, rows, picked_values, zeros):
         out[rows] += picked_values
 
 
-def _add_runs(out, rows, values):
-    """out[rows] += values by a stable sort of the rows and one reduceat over each run."""
-    order = np.argsort(rows, kind="stable")
-    ordered = rows[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    out[ordered[starts]] += np.add.reduceat(values[order], starts, axis=0)
+def _add_in_order(out, rows, values):
+    """out[rows] += values, one element at a time in the indices' order (np.add.at on the
+    flat arrays: NumPy's fast path of add.at is one-dimensional)."""
+    if not out.flags.c_contiguous:
+        np.add.at(out, rows, values)
+        return
+    row_size = values.size // rows.shape[0] if rows.shape[0] else 0
+    if row_size == 1:
+        np.add.at(out.reshape(-1), rows, values.reshape(-1))
+        return
+    flat = (rows[:, None] * row_size + _positions(row_size)).reshape(-1)
+    np.add.at(out.reshape(-1), flat, values.reshape(-1))
 
 
-# one pass of add_rows costs about as much as this many of reduceat's per-column inner loops
-# over a short run; a batch's longest run is a few times its mean
-_PASS_COST_IN_COLUMN_LOOPS = 2000
-_LONGEST_RUN_PER_MEAN_RUN = 3
+# where a pass of whole rows adds fewer elements than this, np.add.at one element at a time
+# costs less than the pass's fixed cost (its index table, masks and gathers)
+_PASS_MIN_ELEMENTS = 8192
+# the passes pay off only if most rows are added by the first few: the longest run (the number
+# of passes) is a few times the mean, so the first pass must add more
+_FIRST_PASS_MARGIN = 2.5
 
 
 @functools.lru_cache(maxsize=64)
