@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from sys import getrefcount
 
@@ -166,9 +167,11 @@ class NumpyBackend(NumpyEmbeddingBags, NumpyPooling, NumpyRecurrent, NumpyAttent
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        rows = _row_index(key)
-        if len(shape) > 1 and rows is not None and values.shape == rows.shape + tuple(shape[1:]):
-            add_rows(out, rows.reshape(-1), values.reshape((rows.size,) + tuple(shape[1:])), zeros=True)
+        rows, k = _row_index(key, shape)
+        if rows is not None and values.shape == rows.shape + tuple(shape[k:]):
+            tail = tuple(shape[k:])
+            add_rows(out.reshape((math.prod(shape[:k]),) + tail), rows.reshape(-1),
+                     values.reshape((rows.size,) + tail), zeros=True)
         else:
             add_at(np, out, key, values)
         return out
@@ -470,12 +473,26 @@ def _address(array):
     return array.__array_interface__["data"][0]
 
 
-def _row_index(key):
-    """The integer array of a key that picks whole rows (one index array for dim 0: an
-    embedding's gradient), else None."""
-    if type(key) is tuple and len(key) == 1:
-        key = key[0]
-    if type(key) is np.ndarray and key.dtype.kind in "iu" and key.size > 0:
-        return key
-    return None
+def _row_index(key, shape):
+    """For a key of k integer index arrays of one shape, one for each of the first k dims
+    (an embedding's gradient: k = 1; a pick of one element per row: k = 2), the index of
+    each picked row of the array seen as (product of the first k dims, the rest), and k;
+    else (None, 0)."""
+    if type(key) is not tuple:
+        key = (key,)
+    k = len(key)
+    if not 0 < k <= len(shape):
+        return None, 0
+    first = key[0]
+    for a in key:
+        if type(a) is not np.ndarray or a.dtype.kind not in "iu" or a.shape != first.shape:
+            return None, 0
+    if first.size == 0:
+        return None, 0
+    if k == 1:
+        return first, 1
+    # (the indices were checked against the sizes: only negative ones need wrapping)
+    wrapped = [np.where(a < 0, a + n, a) if a.dtype.kind == "i" and np.minimum.reduce(a, axis=None) < 0 else a
+               for a, n in zip(key, shape)]
+    return np.ravel_multi_index(wrapped, tuple(shape[:k])), k
 

@@ -44,3 +44,17 @@ def test_index_add_of_rows_gives_positive_zeros_and_leaves_values_alone():
     np.testing.assert_array_equal(got, [[5, 0], [0, 0], [0, 0], [0, 3], [0, 0]])
     np.testing.assert_array_equal(values, kept)
     np.testing.assert_array_equal(np.signbit(values), np.signbit(kept))
+
+
+@pytest.mark.parametrize("shape, k", [((32, 27), 2), ((6, 5, 4), 2), ((4, 3, 5), 3)])
+def test_index_add_of_several_index_arrays_matches_add_at(shape, k):
+    """A pick (one index array per leading dim, of one shape: logprobs[arange(n), Yb]'s
+    gradient) goes through the same row add, on the flat index of each picked row."""
+    rng = np.random.default_rng(2)
+    key = tuple(rng.integers(-n, n, 40) for n in shape[:k])
+    values = rng.standard_normal((40,) + shape[k:]).astype(np.float32)
+    backend = resolve("cpu").backend
+    got = backend.index_add(shape, np.float32, resolve("cpu"), key, values)
+    want = np.zeros(shape, dtype=np.float32)
+    np.add.at(want, key, values)
+    np.testing.assert_array_equal(got, want)
