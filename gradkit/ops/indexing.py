@@ -196,11 +196,8 @@ class IndexAdd(Node):
 
 
 def getitem(x: Tensor, key):
-    if type(key) is Tensor and key._device is x._device and key._data.dtype == x._device.backend.xp.int64 and \
-            x._data.ndim:
-        # x[idx] with one int64 index tensor (an embedding lookup, a minibatch): what
-        # convert_key would make of it, without its walk over the key
-        items = (key._data,)
+    items = _int64_tensors(x, key)
+    if items is not None:
         _check_ints(x, items)
         return Getitem.apply(x, key=items)
     items, basic = convert_key(x, key)
@@ -210,6 +207,23 @@ def getitem(x: Tensor, key):
         if out.grad_fn is not None:
             out.grad_fn._backward_name = _basic_name(key, items, x._data.shape)
     return out
+
+
+def _int64_tensors(x, key):
+    """x[idx] or x[i, j, ...] with int64 index tensors on x's device, one per leading dim
+    (an embedding lookup, a minibatch, a pick): the arrays, as convert_key would make them
+    without its walk over the key; else None."""
+    int64 = x._device.backend.xp.int64
+    if type(key) is Tensor:
+        if key._device is x._device and key._data.dtype == int64 and x._data.ndim:
+            return (key._data,)
+        return None
+    if type(key) is not tuple or not key or len(key) > x._data.ndim:
+        return None
+    for t in key:
+        if type(t) is not Tensor or t._device is not x._device or t._data.dtype != int64:
+            return None
+    return tuple([t._data for t in key])
 
 
 def _basic_name(key, items, shape):
