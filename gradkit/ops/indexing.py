@@ -198,8 +198,16 @@ class IndexAdd(Node):
 def getitem(x: Tensor, key):
     items = _int64_tensors(x, key)
     if items is not None:
-        _check_ints(x, items)
-        return Getitem.apply(x, key=items)
+        if x._device.type != "cpu":
+            _check_ints(x, items)
+            return Getitem.apply(x, key=items)
+        # NumPy's gather refuses an index out of range itself: the check (PyTorch's
+        # message) runs only then
+        try:
+            return Getitem.apply(x, key=items)
+        except IndexError:
+            _check_ints(x, items)
+            raise
     items, basic = convert_key(x, key)
     out = Getitem.apply(x, key=items)
     if basic:
