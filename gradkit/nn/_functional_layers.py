@@ -194,7 +194,7 @@ def _bags_of_rows(input, weight, offsets, mode, include_last_offset, padding_idx
             return None
         bags, length = input.shape
         indices = input.reshape(-1)
-        starts = _creation.arange(0, bags * length, max(length, 1), device=input.device)[:bags]
+        starts = _creation.arange(bags, device=input.device) * length
     elif input.ndim == 1 and isinstance(offsets, Tensor) and offsets.ndim == 1 and \
             offsets.dtype in (D.int64, D.int32):
         if input.device.type == "cpu" and offsets.shape[0] and int(offsets[0]) != 0:
