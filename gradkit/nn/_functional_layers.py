@@ -197,7 +197,8 @@ def _bags_of_rows(input, weight, offsets, mode, include_last_offset, padding_idx
         starts = _creation.arange(bags, device=input.device) * length
     elif input.ndim == 1 and isinstance(offsets, Tensor) and offsets.ndim == 1 and \
             offsets.dtype in (D.int64, D.int32):
-        if input.device.type == "cpu" and offsets.shape[0] and int(offsets[0]) != 0:
+        # (the first offset read from the array: no op)
+        if input.device.type == "cpu" and offsets.shape[0] and int(offsets._data[0]) != 0:
             return None
         indices = input
         starts = offsets[:-1] if include_last_offset else offsets
