@@ -58,3 +58,26 @@ def test_index_add_of_several_index_arrays_matches_add_at(shape, k):
     want = np.zeros(shape, dtype=np.float32)
     np.add.at(want, key, values)
     np.testing.assert_array_equal(got, want)
+
+
+def test_int64_index_tensors_take_the_short_path_with_the_general_results(device):
+    """x[idx] and x[i, j] with int64 index tensors (getitem's short path) against the same
+    indices as lists (the general path): values, gradients, negative indices and errors."""
+    import gradkit
+
+    x = gradkit.arange(15, dtype=gradkit.float64, device=device).reshape(5, 3).requires_grad_()
+    idx = gradkit.tensor([4, -1, 0, 4], device=device)
+    rows, cols = gradkit.tensor([0, 2, 2, -5], device=device), gradkit.tensor([1, -1, 2, 1], device=device)
+    for fast, general in ((lambda: x[idx], lambda: x[[4, -1, 0, 4]]),
+                          (lambda: x[rows, cols], lambda: x[[0, 2, 2, -5], [1, -1, 2, 1]]),
+                          (lambda: x[idx.reshape(2, 2)], lambda: x[[[4, -1], [0, 4]]])):
+        got, want = fast(), general()
+        assert got.tolist() == want.tolist() and got.grad_fn.name() == want.grad_fn.name()
+        w = gradkit.arange(got.numel(), dtype=gradkit.float64, device=device).reshape(got.shape)
+        (g_fast,) = gradkit.autograd.grad((got * w).sum(), x)
+        (g_general,) = gradkit.autograd.grad((want * w).sum(), x)
+        assert g_fast.tolist() == g_general.tolist()
+    with pytest.raises(IndexError, match="index 5 is out of bounds for dimension 0 with size 5"):
+        x[gradkit.tensor([0, 5], device=device)]
+    with pytest.raises(IndexError, match="index -4 is out of bounds for dimension 1 with size 3"):
+        x[rows, gradkit.tensor([0, 0, -4, 0], device=device)]
