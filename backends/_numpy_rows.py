@@ -30,7 +30,9 @@ class NumpyEmbeddingBags:
         if padding_idx >= 0:
             is_padding = np.append(indices == padding_idx, True)
             positions[is_padding[positions]] = n
-        counts = np.add.reduce(positions != n, axis=0).astype(weight.dtype)
+            counts = np.add.reduce(positions != n, axis=0).astype(weight.dtype)
+        else:
+            counts = lengths.astype(weight.dtype)
         sums = np.add.reduce(np.take(rows, positions, axis=0, mode="clip"), axis=0)
         if mean:
             sums /= np.maximum(counts, 1)[:, None]

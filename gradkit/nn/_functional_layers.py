@@ -206,7 +206,6 @@ def _bags_of_rows(input, weight, offsets, mode, include_last_offset, padding_idx
         return None
     device = _same_device("embedding_bag", weight, indices, starts)
     backend = device.backend
-    indices, starts = indices.contiguous(), starts.contiguous()
     if device.type == "cpu" and not backend.indices_in_range(indices._data, weight.shape[0]):
         return None
     if padding_idx is None:
