@@ -68,8 +68,9 @@ def add_rows(out, rows, values, zeros=False):
     row's sum in the indices' order, as PyTorch's embedding backward adds; ``zeros``: out
     holds only zeros, so the first add of each row can be a write.
 
-    Two ways, the same additions in the same order. np.add.at on the flat arrays adds one
-    element at a time in order: cheapest for short rows or few distinct rows. Where many
+    Three ways, the same additions in the same order. np.add.at on the flat arrays adds one
+    element at a time in order: cheapest for few elements. Into zeros, where few distinct
+    rows repeat many times, _write_runs sums each row's run with one reduction. Where many
     distinct rows repeat a few times (an embedding table's gradient from a batch of
     tokens), pass k adds each row's k-th occurrence with one fancy-indexed add of whole
     rows (distinct within a pass); a pass finds the first occurrence of each row among
@@ -81,7 +82,9 @@ def add_rows(out, rows, values, zeros=False):
         rows = np.where(rows < 0, rows + n_rows, rows)
     row_size = values.size // n
     if min(n, n_rows) * row_size < _PASS_MIN_ELEMENTS * _FIRST_PASS_MARGIN or not out.flags.c_contiguous:
-        _add_in_order(out, rows, values)
+        if not (zeros and n * row_size >= _RUNS_MIN_ELEMENTS and out.flags.c_contiguous and
+                _write_runs(out, rows, values.reshape(n, row_size))):
+            _add_in_order(out, rows, values)
         return
     first_at = np.empty(n_rows, dtype=np.intp)
     left = _positions(n)
@@ -113,6 +116,34 @@ def _add_distinct_rows(out, rows, picked_values, zeros):
         out[rows] += picked_values
 
 
+def _write_runs(out, rows, values):
+    """out[rows] = the sum of each row's values in the indices' order, into zeros, where
+    few rows repeat many times (a small table's gradient from a large batch): after a
+    stable sort, one reduction over the first axis of a (longest run, rows, row length)
+    gather adds each row's values in order (the positions past a run's end hold zeros,
+    which change no sum). False, doing nothing, where the runs are too unequal for that."""
+    n = rows.shape[0]
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    bounds = np.append(starts, n)
+    counts = bounds[1:] - bounds[:-1]
+    longest = int(np.maximum.reduce(counts))
+    if longest * starts.size > 2 * n + 1024:
+        return False
+    step = _positions(longest)[:, None]
+    valid = step < counts
+    gathered = np.take(values, order[np.where(valid, starts + step, 0)], axis=0)
+    np.copyto(gathered, 0, where=~valid[:, :, None])
+    sums = np.add.reduce(gathered, axis=0)
+    # (+0 where a sum is -0, as adding into zeros gives)
+    out.reshape(out.shape[0], -1)[ordered[starts]] = np.add(sums, 0, out=sums)
+    return True
+
+
 def _add_in_order(out, rows, values):
     """out[rows] += values, one element at a time in the indices' order (np.add.at on the
     flat arrays: NumPy's fast path of add.at is one-dimensional)."""
@@ -133,6 +164,8 @@ _PASS_MIN_ELEMENTS = 8192
 # the passes pay off only if most rows are added by the first few: the longest run (the number
 # of passes) is a few times the mean, so the first pass must add more
 _FIRST_PASS_MARGIN = 2.5
+# below this many elements np.add.at costs less than the sort and gathers of _write_runs
+_RUNS_MIN_ELEMENTS = 16384
 
 
 @functools.lru_cache(maxsize=64)

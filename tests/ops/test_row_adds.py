@@ -14,6 +14,7 @@ CASES = {  # rows of the table, row length, the row indices
     "passes_then_add_at": (2000, 32, lambda rng: np.concatenate([rng.permutation(2000), np.full(300, 7)])),
     "distinct": (3000, 16, lambda rng: rng.permutation(3000)[:2000]),
     "small_table": (7, 3, lambda rng: rng.integers(0, 7, 200)),  # long runs: np.add.at
+    "small_table_long_rows": (65, 64, lambda rng: rng.integers(0, 65, 1000)),  # long runs: one reduction
     "one_row": (4, 16, lambda rng: np.zeros(500, dtype=np.int64)),
     "negative": (40, 5, lambda rng: rng.integers(-40, 40, 60)),
     "vector_rows": (300, 1, lambda rng: rng.integers(0, 300, 100)),
@@ -81,3 +82,18 @@ def test_int64_index_tensors_take_the_short_path_with_the_general_results(device
         x[gradkit.tensor([0, 5], device=device)]
     with pytest.raises(IndexError, match="index -4 is out of bounds for dimension 1 with size 3"):
         x[rows, gradkit.tensor([0, 0, -4, 0], device=device)]
+
+
+def test_runs_of_negative_zeros_sum_to_positive_zero():
+    """The one-reduction way (a small table, long rows, many repeats) gives 0 + -0 + ... = +0,
+    as adding into zeros does."""
+    backend = resolve("cpu").backend
+    rng = np.random.default_rng(3)
+    rows = rng.integers(0, 8, 600)
+    values = rng.standard_normal((600, 64)).astype(np.float32)
+    values[rows == 3] = -0.0
+    got = backend.index_add((8, 64), np.float32, resolve("cpu"), (rows,), values)
+    want = np.zeros((8, 64), dtype=np.float32)
+    np.add.at(want, rows, values)
+    np.testing.assert_array_equal(got, want)
+    assert not np.signbit(got[3]).any()
