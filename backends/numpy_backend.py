@@ -495,4 +495,3 @@ def _row_index(key, shape):
     wrapped = [np.where(a < 0, a + n, a) if a.dtype.kind == "i" and np.minimum.reduce(a, axis=None) < 0 else a
                for a, n in zip(key, shape)]
     return np.ravel_multi_index(wrapped, tuple(shape[:k])), k
-
