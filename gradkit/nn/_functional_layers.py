@@ -17,8 +17,8 @@ from ..ops._core import check_same_device as _same_device
 from ..ops.select import where as _where
 from ..ops.sorting import searchsorted
 from ..ops.nn import normalization as _norm
-from ..ops.nn.embedding import EmbeddingBag as _EmbeddingBag
 from ..ops.nn.linear import Linear as _Linear
+from ..ops.nn.embedding import EmbeddingBag as _EmbeddingBag
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
