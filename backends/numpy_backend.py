@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from sys import getrefcount
 
@@ -11,6 +12,7 @@ from . import _numpy_conv
 from ._numpy_amp import NumpyAmp
 from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
+from ._numpy_rows import NumpyEmbeddingBags, add_rows
 from ._numpy_recurrent import NumpyRecurrent
 from ._numpy_norm import NumpyNormalization
 from ._numpy_special import NumpySpecial
@@ -75,8 +77,8 @@ def _row_starts(n, c):
     return starts
 
 
-class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, NumpyNormalization, NumpyAmp,
-                   Backend):
+class NumpyBackend(NumpyEmbeddingBags, NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, NumpyNormalization,
+                   NumpyAmp, Backend):
     name = "numpy"
     xp = np
 
@@ -149,6 +151,10 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
 
     # -- indexing family -----------------------------------------------------------
     def getitem(self, array, key):
+        if type(key) is tuple and len(key) == 1 and type(key[0]) is np.ndarray and key[0].dtype == np.int64 and \
+                key[0].ndim:
+            # rows at an index array (checked by the caller): take is a faster gather than [ ]
+            return np.take(array, key[0], axis=0)
         split = ints_first(key)
         if split is not None:
             array, key = array[split[0]], split[1]
@@ -161,9 +167,11 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        rows = _row_index(key)
-        if len(shape) > 1 and rows is not None and values.shape == rows.shape + tuple(shape[1:]):
-            _add_rows(out, rows.reshape(-1), values.reshape((rows.size,) + tuple(shape[1:])))
+        rows, k = _row_index(key, shape)
+        if rows is not None and values.shape == rows.shape + tuple(shape[k:]):
+            tail = tuple(shape[k:])
+            add_rows(out.reshape((math.prod(shape[:k]),) + tail), rows.reshape(-1),
+                     values.reshape((rows.size,) + tail), zeros=True)
         else:
             add_at(np, out, key, values)
         return out
@@ -197,6 +205,17 @@ class NumpyBackend(NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, N
 
     def reduce_min(self, a, axis=None, keepdims=False):
         return np.minimum.reduce(a, axis=axis, keepdims=keepdims)
+
+    def sum_of_squares(self, arrays):
+        if not all(type(a) is np.ndarray and a.dtype.kind == "f" and a.dtype.itemsize >= 4 for a in arrays):
+            return super().sum_of_squares(arrays)
+        # a dot of each with itself (BLAS): one pass, no array of squares
+        total = None
+        for a in arrays:
+            flat = a.reshape(-1)
+            part = np.dot(flat, flat)
+            total = part if total is None else total + part
+        return np.asarray(total)
 
     # -- activation family ---------------------------------------------------------
     def exp(self, a):
@@ -454,21 +473,25 @@ def _address(array):
     return array.__array_interface__["data"][0]
 
 
-def _row_index(key):
-    """The integer array of a key that picks whole rows (one index array for dim 0: an
-    embedding's gradient), else None."""
-    if type(key) is tuple and len(key) == 1:
-        key = key[0]
-    if type(key) is np.ndarray and key.dtype.kind in "iu" and key.size > 0:
-        return key
-    return None
-
-
-def _add_rows(out, rows, values):
-    """out[rows] += values with repeated rows accumulating: np.add.at adds one element at a
-    time, so the rows are sorted and each run of equal rows summed in one reduceat."""
-    rows = np.where(rows < 0, rows + out.shape[0], rows)
-    order = np.argsort(rows, kind="stable")
-    ordered = rows[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    out[ordered[starts]] += np.add.reduceat(values[order], starts, axis=0)
+def _row_index(key, shape):
+    """For a key of k integer index arrays of one shape, one for each of the first k dims
+    (an embedding's gradient: k = 1; a pick of one element per row: k = 2), the index of
+    each picked row of the array seen as (product of the first k dims, the rest), and k;
+    else (None, 0)."""
+    if type(key) is not tuple:
+        key = (key,)
+    k = len(key)
+    if not 0 < k <= len(shape):
+        return None, 0
+    first = key[0]
+    for a in key:
+        if type(a) is not np.ndarray or a.dtype.kind not in "iu" or a.shape != first.shape:
+            return None, 0
+    if first.size == 0:
+        return None, 0
+    if k == 1:
+        return first, 1
+    # (the indices were checked against the sizes: only negative ones need wrapping)
+    wrapped = [np.where(a < 0, a + n, a) if a.dtype.kind == "i" and np.minimum.reduce(a, axis=None) < 0 else a
+               for a, n in zip(key, shape)]
+    return np.ravel_multi_index(wrapped, tuple(shape[:k])), k

@@ -47,6 +47,38 @@ class IndexingKernels:
         new_region = self._scatter_replace(region, values, *advanced)
         _basic_assign(xp, array, basic, new_region)
 
+    # -- bags of embedding rows ---------------------------------------------------------
+    def embedding_bag(self, weight, indices, starts, mean, padding_idx, device):
+        """Sums (``mean``: means) of bags of ``weight``'s rows: bag b holds the rows at
+        ``indices[starts[b]:starts[b + 1]]`` (the last bag runs to the end of ``indices``),
+        less those equal to ``padding_idx`` (-1: none); an empty bag gives zeros. Returns the
+        (bags, dim) result and each bag's count of rows that are not padding (in weight's
+        dtype), which the gradient reads. ``device``: the gradkit device of the arrays."""
+        xp = self.xp
+        bags, dim = starts.shape[0], weight.shape[1]
+        bag_of = _bag_of_each_index(xp, indices, starts, padding_idx)
+        # a spare bag, dropped below, collects the padding
+        sums = self.index_add((bags + 1, dim), weight.dtype, device, (bag_of,), xp.take(weight, indices, axis=0))
+        ones = xp.ones(indices.shape, dtype=weight.dtype, device=weight.device)
+        counts = self.index_add((bags + 1,), weight.dtype, device, (bag_of,), ones)[:bags]
+        sums = sums[:bags, ...]
+        if mean:  # PyTorch divides the sums (its gradient multiplies by 1 / count)
+            sums = sums / xp.reshape(xp.maximum(counts, xp.ones_like(counts)), (bags, 1))
+        return sums, counts
+
+    def embedding_bag_backward(self, g, indices, starts, counts, mean, padding_idx, num_weights, device):
+        """embedding_bag's gradient in the (num_weights, dim) weight from the bags' gradient
+        ``g`` (bags, dim): each index's row receives its bag's gradient (times 1 / count for
+        ``mean``, one float of g's dtype per bag, as PyTorch scales), padding none."""
+        xp = self.xp
+        bags, dim = g.shape
+        if mean:
+            g = g * xp.reshape(1 / xp.maximum(counts, xp.ones_like(counts)), (bags, 1))
+        bag_of = _bag_of_each_index(xp, indices, starts, padding_idx)
+        # the spare bag of the padding has a gradient of zeros
+        g = xp.concat([g, xp.zeros((1, dim), dtype=g.dtype, device=g.device)])
+        return self.index_add((num_weights, dim), g.dtype, device, (indices,), xp.take(g, bag_of, axis=0))
+
     def _gather(self, view, axes, index_arrays, adjacent):
         xp = self.xp
         flat, linear, lead = _linearise(xp, view, axes, index_arrays)
@@ -97,6 +129,16 @@ class IndexingKernels:
         new_flat = xp.where(hit, chosen, flat)
         new_flat = xp.reshape(new_flat, tuple(region.shape[a] for a in axes) + flat.shape[1:])
         return _from_front(xp, new_flat, region.ndim, axes)
+
+
+def _bag_of_each_index(xp, indices, starts, padding_idx):
+    """The bag of each index (bags start at ``starts``); padding goes to a spare bag past the last."""
+    positions = xp.arange(indices.shape[0], dtype=starts.dtype, device=starts.device)
+    bag_of = xp.searchsorted(starts, positions, side="right") - 1
+    if padding_idx >= 0:
+        bag_of = xp.where(indices == padding_idx, xp.asarray(starts.shape[0], dtype=bag_of.dtype,
+                                                             device=bag_of.device), bag_of)
+    return bag_of
 
 
 def _basic_view(xp, array, basic):

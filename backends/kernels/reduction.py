@@ -19,6 +19,18 @@ class ReductionKernels:
     def cumsum(self, array, axis):
         return self.xp.cumulative_sum(array, axis=axis)
 
+    def sum_of_squares(self, arrays):
+        """The sum of the squares of every element of ``arrays`` (real, of one dtype and
+        device) as a 0-d array: the squared 2-norm of them all taken as one vector (gradient
+        clipping's total norm)."""
+        xp = self.xp
+        total = None
+        for a in arrays:
+            flat = xp.reshape(a, (-1,))
+            part = xp.sum(flat * flat)
+            total = part if total is None else total + part
+        return total
+
     def cumulative_extreme(self, array, axis, largest):
         """Running max (``largest``) or min along ``axis`` and the index each value came from.
         Ties and NaNs take the latest index and a NaN stays once seen, as PyTorch's cummax and

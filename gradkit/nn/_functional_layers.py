@@ -19,6 +19,7 @@ from ..ops.sorting import searchsorted
 from ..ops.nn import normalization as _norm
 from ..ops.nn.activation import Dropout as _Dropout
 from ..ops.nn.linear import Linear as _Linear
+from ..ops.nn.embedding import EmbeddingBag as _EmbeddingBag
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -134,6 +135,10 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request "
                                   f"on GitHub.")
+    if mode != "max" and per_sample_weights is None and max_norm is None and not scale_grad_by_freq:
+        bags = _bags_of_rows(input, weight, offsets, mode, include_last_offset, padding_idx)
+        if bags is not None:
+            return bags
     device = input.device
     if input.ndim == 2:
         if offsets is not None:
@@ -175,6 +180,38 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         counts = _creation.zeros((bags + 1,), dtype=weight.dtype, device=device).index_add(0, bag_of, ones)[:bags]
         out = out / counts.clamp(min=1.0).unsqueeze(-1)
     return out
+
+
+def _bags_of_rows(input, weight, offsets, mode, include_last_offset, padding_idx):
+    """embedding_bag's sum or mean as one op (ops/nn/embedding.py); None where the general
+    path below must answer: input or offsets it rejects, indices out of range (its error)."""
+    if not isinstance(input, Tensor) or input.dtype not in (D.int64, D.int32) or not isinstance(weight, Tensor) or \
+            weight.ndim != 2:
+        return None
+    if input.ndim == 2:
+        if offsets is not None:
+            return None
+        bags, length = input.shape
+        indices = input.reshape(-1)
+        starts = _creation.arange(bags, device=input.device) * length
+    elif input.ndim == 1 and isinstance(offsets, Tensor) and offsets.ndim == 1 and \
+            offsets.dtype in (D.int64, D.int32):
+        # (the first offset read from the array: no op)
+        if input.device.type == "cpu" and offsets.shape[0] and int(offsets._data[0]) != 0:
+            return None
+        indices = input
+        starts = offsets[:-1] if include_last_offset else offsets
+    else:
+        return None
+    device = _same_device("embedding_bag", weight, indices, starts)
+    backend = device.backend
+    if device.type == "cpu" and not backend.indices_in_range(indices._data, weight.shape[0]):
+        return None
+    if padding_idx is None:
+        padding_idx = -1
+    else:
+        padding_idx %= weight.shape[0]
+    return _EmbeddingBag.apply(weight, indices, starts, mean=mode == "mean", padding_idx=padding_idx, device=device)
 
 
 def _norm_shape(normalized_shape):

@@ -135,7 +135,8 @@ def _check_ints(x, items):
     """Plain ints are checked here; index arrays are checked by the backend."""
     shape = x._data.shape
     axis = 0
-    xp = x._device.backend.xp
+    backend = x._device.backend
+    xp = backend.xp
     for item in items:
         if item is None:
             continue
@@ -155,9 +156,10 @@ def _check_ints(x, items):
                 axis += item.ndim
             else:
                 size = shape[axis]
-                # a host read: skipped inside a CUDA graph capture, which allows none
-                if item.size and not _graph_capture[0] and (bool(xp.any(item >= size)) or
-                                                            bool(xp.any(item < -size))):
+                # a host read: skipped inside a CUDA graph capture, which allows none (the
+                # extremes: two reductions, no arrays of comparisons)
+                if item.size and not _graph_capture[0] and (int(backend.reduce_max(item)) >= size or
+                                                            int(backend.reduce_min(item)) < -size):
                     bad = _first_bad(xp, item, size, x._device.backend)
                     raise IndexError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
                 axis += 1
@@ -194,6 +196,18 @@ class IndexAdd(Node):
 
 
 def getitem(x: Tensor, key):
+    items = _int64_tensors(x, key)
+    if items is not None:
+        if x._device.type != "cpu":
+            _check_ints(x, items)
+            return Getitem.apply(x, key=items)
+        # NumPy's gather refuses an index out of range itself: the check (PyTorch's
+        # message) runs only then
+        try:
+            return Getitem.apply(x, key=items)
+        except IndexError:
+            _check_ints(x, items)
+            raise
     items, basic = convert_key(x, key)
     out = Getitem.apply(x, key=items)
     if basic:
@@ -201,6 +215,23 @@ def getitem(x: Tensor, key):
         if out.grad_fn is not None:
             out.grad_fn._backward_name = _basic_name(key, items, x._data.shape)
     return out
+
+
+def _int64_tensors(x, key):
+    """x[idx] or x[i, j, ...] with int64 index tensors on x's device, one per leading dim
+    (an embedding lookup, a minibatch, a pick): the arrays, as convert_key would make them
+    without its walk over the key; else None."""
+    int64 = x._device.backend.xp.int64
+    if type(key) is Tensor:
+        if key._device is x._device and key._data.dtype == int64 and x._data.ndim:
+            return (key._data,)
+        return None
+    if type(key) is not tuple or not key or len(key) > x._data.ndim:
+        return None
+    for t in key:
+        if type(t) is not Tensor or t._device is not x._device or t._data.dtype != int64:
+            return None
+    return tuple([t._data for t in key])
 
 
 def _basic_name(key, items, shape):

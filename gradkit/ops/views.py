@@ -20,13 +20,18 @@ FAMILY = Family("views")
 _make = Tensor._make
 
 def infer_shape(op, shape, numel):
-    unknown = [i for i, s in enumerate(shape) if s == -1]
-    if len(unknown) > 1:
-        raise RuntimeError(f"{op}: only one dimension can be inferred (shape {list(shape)})")
-    if any(s < -1 for s in shape):
-        raise RuntimeError(f"{op}: invalid shape dimension {min(shape)} in {list(shape)}")
-    known = math.prod(s for s in shape if s != -1)
-    if unknown:
+    # one loop over the (few) sizes: every view and reshape comes through here
+    known, unknown = 1, None
+    for i, s in enumerate(shape):
+        if s == -1:
+            if unknown is not None:
+                raise RuntimeError(f"{op}: only one dimension can be inferred (shape {list(shape)})")
+            unknown = i
+        elif s < -1:
+            raise RuntimeError(f"{op}: invalid shape dimension {min(shape)} in {list(shape)}")
+        else:
+            known *= s
+    if unknown is not None:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)

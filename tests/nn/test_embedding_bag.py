@@ -118,3 +118,43 @@ def test_embedding_bag_errors():
         F.embedding_bag(gradkit.tensor([1, 2, 3]), w, gradkit.tensor([1, 2]))
     with pytest.raises(ValueError, match="mode has to be one of sum, mean or max"):
         F.embedding_bag(gradkit.tensor([1, 2, 3]), w, gradkit.tensor([0, 2]), mode="foo")
+
+
+@pytest.mark.parametrize("name", ["sum_offsets", "mean_offsets", "last_offset", "sum_pad_offsets"])
+def test_embedding_bag_sum_mean_gradcheck(name, device):
+    """The sum and mean op (ops/nn/embedding.py) and its gradient op, to second order."""
+    idx, offsets, _, kw = _bag_args(BAG_CASES[name], device)
+    w = rand64(6, 3, device=device, seed=3)
+    assert F.embedding_bag(idx, w, offsets, **kw).grad_fn.name() == "EmbeddingBagBackward0"
+    check_grads(lambda w: F.embedding_bag(idx, w, offsets, **kw), (w,))
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean"])
+@pytest.mark.parametrize("padding_idx", [None, 2])
+def test_embedding_bag_numpy_kernel_matches_portable(mode, padding_idx):
+    """The NumPy bag kernels (a gather summed over the bags' positions, a repeat and the row
+    add) against the portable ones they override: empty bags, padding, repeated indices."""
+    import numpy as np
+
+    from gradkit.backends.base import Backend
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(0, 7, 9)
+    lengths[[0, 4]] = 0
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    indices = rng.integers(0, 5, int(lengths.sum()))
+    weight = rng.standard_normal((5, 4)).astype(np.float32)
+    from gradkit._device import resolve
+
+    cpu = resolve("cpu")
+    backend = cpu.backend
+    pad = -1 if padding_idx is None else padding_idx
+    mean = mode == "mean"
+    got, counts = backend.embedding_bag(weight, indices, starts, mean, pad, cpu)
+    want, want_counts = Backend.embedding_bag(backend, weight, indices, starts, mean, pad, cpu)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(counts, want_counts)
+    g = rng.standard_normal(got.shape).astype(np.float32)
+    got_w = backend.embedding_bag_backward(g, indices, starts, counts, mean, pad, 5, cpu)
+    want_w = Backend.embedding_bag_backward(backend, g, indices, starts, counts, mean, pad, 5, cpu)
+    np.testing.assert_allclose(got_w, want_w, rtol=1e-6, atol=1e-7)

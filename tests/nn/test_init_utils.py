@@ -120,3 +120,37 @@ def test_parameters_vector_roundtrip(device):
     nn.utils.vector_to_parameters(gradkit.arange(13.0, device=device), net.parameters())
     close(net[0].weight, np.arange(6.0).reshape(3, 2))
     close(net[1].bias, [12.0])
+
+
+def test_clip_grad_norm_over_dtypes_matches_the_norm_of_the_norms(device):
+    """The 2-norm path (one sum of squares per device and dtype) against PyTorch's
+    definition: the norm of the gradients' norms, each gradient scaled by one factor."""
+    p1 = gradkit.zeros(4, 3, requires_grad=True, device=device)
+    p2 = gradkit.zeros(5, dtype=gradkit.float64, requires_grad=True, device=device)
+    g1 = gradkit.arange(12, dtype=gradkit.float32, device=device).reshape(3, 4).t() * 0.5 - 2.0  # not contiguous
+    g2 = gradkit.linspace(-3.0, 4.0, 5, dtype=gradkit.float64, device=device)
+    p1.grad, p2.grad = g1, g2.clone()
+    g1c = g1.clone()
+    total = nn.utils.clip_grad_norm_([p1, p2], 0.5)
+    want = (g1c.double().norm() ** 2 + g2.norm() ** 2).sqrt()
+    close(total, float(want), rtol=1e-6)
+    coef = 0.5 / (float(want) + 1e-6)
+    close(p1.grad, (g1c * coef).tolist(), rtol=1e-6)
+    close(p2.grad, (g2 * coef).tolist(), rtol=1e-12)
+
+
+def test_numpy_sum_of_squares_matches_the_portable_one():
+    import numpy as np
+
+    from gradkit._device import resolve
+    from gradkit.backends.base import Backend
+
+    backend = resolve("cpu").backend
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64, np.float16):
+        arrays = [rng.standard_normal(s).astype(dtype) for s in ((7, 5), (3,), (2, 3, 4))]
+        arrays[0] = arrays[0].T  # not contiguous
+        got = backend.sum_of_squares(arrays)
+        assert got.shape == () and got.dtype == dtype
+        want = Backend.sum_of_squares(backend, arrays)
+        np.testing.assert_allclose(got, want, rtol=1e-3 if dtype == np.float16 else 1e-6)

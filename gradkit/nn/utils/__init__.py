@@ -30,23 +30,40 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if not grads:
         return tensor(0.0)
     with no_grad():
-        if norm_type == math.inf:
-            norms = [g.detach().abs().max() for g in grads]
-        else:
-            norms = [g.detach().norm(norm_type) for g in grads]
         device = grads[0].device
-        norms = [n.to(device) for n in norms]
-        if norm_type == math.inf:
-            total = norms[0] if len(norms) == 1 else stack(norms).max()
+        if norm_type == 2.0 and not any(g.is_complex() for g in grads):
+            # the sum of the squares of every gradient, one kernel per device and dtype
+            # (PyTorch's norm of the gradients' norms is the square root of the same sum)
+            groups = {}
+            for g in grads:
+                groups.setdefault((g._device, g.dtype), []).append(g._data)
+            total = None
+            for (where, _), arrays in groups.items():
+                part = Tensor._make(where.backend.sum_of_squares(arrays), where)
+                part = part if where is grads[0]._device else part.to(device)
+                total = part if total is None else total + part
+            total = total.sqrt()
         else:
-            total = norms[0] if len(norms) == 1 else stack(norms).norm(norm_type)
+            if norm_type == math.inf:
+                norms = [g.detach().abs().max() for g in grads]
+            else:
+                norms = [g.detach().norm(norm_type) for g in grads]
+            norms = [n.to(device) for n in norms]
+            if norm_type == math.inf:
+                total = norms[0] if len(norms) == 1 else stack(norms).max()
+            else:
+                total = norms[0] if len(norms) == 1 else stack(norms).norm(norm_type)
         if error_if_nonfinite and not bool(total.isfinite()):
             raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so "
                                f"it cannot be clipped. To disable this error and scale the gradients by the non-finite "
                                f"norm anyway, set `error_if_nonfinite=False`")
         coef = (max_norm / (total + 1e-6)).clamp(max=1.0)
+        coefs = {(coef.device, coef.dtype): coef}  # the factor on each gradient's device and dtype
         for g in grads:
-            g.mul_(coef.to(g.device, g.dtype))
+            where = (g.device, g.dtype)
+            if where not in coefs:
+                coefs[where] = coef.to(*where)
+            g.mul_(coefs[where])
     return total
 
 
