@@ -13,6 +13,7 @@ from ._numpy_amp import NumpyAmp
 from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_rows import NumpyEmbeddingBags, add_rows
+from ._numpy_softmax import NumpySoftmax, row_starts as _row_starts
 from ._numpy_recurrent import NumpyRecurrent
 from ._numpy_norm import NumpyNormalization
 from ._numpy_special import NumpySpecial
@@ -68,17 +69,8 @@ def _rows(n):
     return rows
 
 
-@functools.lru_cache(maxsize=64)
-def _row_starts(n, c):
-    """The flat index of each row's first element in a C-ordered (n, c) array, made once per
-    shape (read-only: shared)."""
-    starts = np.arange(0, n * c, c)
-    starts.flags.writeable = False
-    return starts
-
-
-class NumpyBackend(NumpyEmbeddingBags, NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial, NumpyNormalization,
-                   NumpyAmp, Backend):
+class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurrent, NumpyAttention, NumpySpecial,
+                   NumpyNormalization, NumpyAmp, Backend):
     name = "numpy"
     xp = np
 

@@ -1,0 +1,55 @@
+"""NumPy's softmax and log_softmax: the portable kernels' values, bit for bit, with a faster
+max over the last axis and fewer temporaries.
+
+``np.maximum.reduce`` along a short last axis runs its inner loop once per row, with NaN
+handling in every step: for rows of a few dozen classes (a character model's logits) it
+costs several times a pass over the data. ``argmax`` scans each row once; the maximum is
+then one gather. The max is exact whatever the order, so the shifted logits, and every
+later value, are those of the reduction (the sum keeps ``np.add.reduce``: its order sets
+the rounding).
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+
+@functools.lru_cache(maxsize=64)
+def row_starts(n, c):
+    """The flat index of each row's first element in a C-ordered (n, c) array, made once per
+    shape (read-only: shared)."""
+    starts = np.arange(0, n * c, c)
+    starts.flags.writeable = False
+    return starts
+
+
+def max_keepdims(a, axis):
+    """``np.maximum.reduce(a, axis, keepdims=True)``; a NaN in a row gives that row NaN."""
+    ndim = a.ndim
+    if ndim and (axis == ndim - 1 or axis == -1) and a.size and a.flags.c_contiguous:
+        c = a.shape[-1]
+        n = a.size // c
+        # of tied maxima argmax takes the first: only +0. and -0. tie with different bits, and
+        # then the row's sum holds two exp(0) = 1, so no output shows which was taken
+        picks = a.reshape(n, c).argmax(axis=1)
+        picks += row_starts(n, c)
+        return a.reshape(-1).take(picks).reshape(a.shape[:-1] + (1,))
+    return np.maximum.reduce(a, axis=axis, keepdims=True)
+
+
+class NumpySoftmax:
+    def log_softmax(self, a, axis):
+        if type(a) is not np.ndarray or a.dtype.kind != "f":
+            return super().log_softmax(a, axis)
+        shifted = a - max_keepdims(a, axis)
+        total = np.add.reduce(np.exp(shifted), axis=axis, keepdims=True)
+        np.log(total, out=total)
+        return np.subtract(shifted, total, out=shifted)
+
+    def softmax(self, a, axis):
+        if type(a) is not np.ndarray or a.dtype.kind != "f":
+            return super().softmax(a, axis)
+        e = np.subtract(a, max_keepdims(a, axis))
+        np.exp(e, out=e)
+        return np.divide(e, np.add.reduce(e, axis=axis, keepdims=True), out=e)
