@@ -49,7 +49,7 @@ class Reshape(Node):
         return xp.reshape(a, shape)
 
     def backward(self, g):
-        return g.reshape(self.in_shape)
+        return _reshape_to(g, self.in_shape)  # (the input's own shape: nothing to parse or infer)
 
 
 
