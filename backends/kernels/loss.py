@@ -14,7 +14,8 @@ class LossKernels:
         return idx.size == 0 or (int(self.reduce_min(idx)) >= 0 and int(self.reduce_max(idx)) < high)
 
     def take_rows(self, a, idx):
-        """``a[i, idx[i]]`` for each row i of the 2-D ``a`` (a classifier's target logits)."""
+        """``a[i, idx[i]]`` for each row i of the 2-D ``a``, each ``idx[i]`` in [0, C) (a classifier's
+        target logits)."""
         xp = self.xp
         n, c = a.shape
         rows = xp.arange(n, dtype=idx.dtype, device=idx.device)
