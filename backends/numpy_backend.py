@@ -298,9 +298,11 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
     def indices_in_range(self, idx, high):
         if idx.size == 0:
             return True
-        # negative indices read as unsigned are >= 2**(bits - 1): one reduction
+        # negative indices read as unsigned are >= 2**(bits - 1): one maximum
         if idx.dtype.kind == "i" and idx.dtype.isnative:
             idx = idx.view(_SAME_SIZE_UINT[idx.dtype.itemsize])
+            if idx.ndim == 1:  # a batch's targets: argmax and one read cost less than the reduction's call
+                return int(idx[idx.argmax()]) < high
             return int(np.maximum.reduce(idx, axis=None)) < high
         return super().indices_in_range(idx, high)
 
