@@ -1,12 +1,10 @@
-"""NumPy's softmax and log_softmax: the portable kernels' values, bit for bit, with a faster
-max over the last axis and fewer temporaries.
+"""NumPy's softmax, log_softmax and cross-entropy gradient: the portable kernels' values, bit
+for bit, with a cheaper row maximum and fewer temporaries.
 
-``np.maximum.reduce`` along a short last axis runs its inner loop once per row, with NaN
-handling in every step: for rows of a few dozen classes (a character model's logits) it
-costs several times a pass over the data. ``argmax`` scans each row once; the maximum is
-then one gather. The max is exact whatever the order, so the shifted logits, and every
-later value, are those of the reduction (the sum keeps ``np.add.reduce``: its order sets
-the rounding).
+``np.maximum.reduce`` along a short last axis (a character model's few dozen classes, an
+attention row) costs several times what ``argmax`` and one gather of the maxima cost. The
+maximum is exact in any order, so the shifted logits, and every later value, are the
+reduction's; the sum stays ``np.add.reduce``, whose order sets the rounding.
 """
 from __future__ import annotations
 
