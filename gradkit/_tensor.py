@@ -13,6 +13,7 @@ from ._dtype import dtype_of_array
 from ._size import Size
 from .backends._cuda_graphs import _capturing as _graph_capture
 
+_tuple_new = tuple.__new__  # Size from a tuple of ints, skipping Size()'s conversion
 _new = object.__new__
 
 
@@ -63,12 +64,12 @@ class Tensor:
 
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _tuple_new(Size, self._data.shape)  # an array's shape holds Python ints already
 
     def size(self, dim=None):
         shape = self._data.shape
         if dim is None:
-            return Size(shape)
+            return _tuple_new(Size, shape)
         return shape[_wrap_dim(dim, len(shape), "size")]
 
     @property
