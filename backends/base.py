@@ -87,6 +87,15 @@ class Backend(ActivationKernels, SpecialKernels, LossKernels, LinearKernels, Red
         return {}
 
     # -- what the standard lacks ----------------------------------------------------------
+    def reshape(self, array, shape):
+        """``array`` in ``shape`` (row-major; a view where the layout allows, else a copy):
+        the views family's one kernel."""
+        return self.xp.reshape(array, shape)
+
+    def permute(self, array, dims):
+        """``array`` with its axes in the order ``dims`` (a view): transpose and permute's kernel."""
+        return self.xp.permute_dims(array, dims)
+
     def reshape_is_view(self, array, shape) -> bool:
         """Whether ``reshape(array, shape)`` can share the array's memory (a non-contiguous
         array may need a copy): autograd treats only real views as views."""

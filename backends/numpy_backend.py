@@ -114,6 +114,13 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
         return np.lib.stride_tricks.as_strided(corner, corner.shape[:-2] + (length,),
                                                corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],))
 
+    # the array methods: np.reshape's and np.transpose's Python wrappers cost more than the views
+    def reshape(self, array, shape):
+        return array.reshape(shape)
+
+    def permute(self, array, dims):
+        return array.transpose(dims)
+
     def reshape_is_view(self, array, shape) -> bool:
         if isinstance(array, np.ndarray) and array.flags.c_contiguous:
             return True

@@ -44,9 +44,8 @@ class Reshape(Node):
     _backward_name = "ViewBackward0"
 
     def forward(self, backend, a, shape):
-        xp = backend.xp
         self.in_shape = a.shape
-        return xp.reshape(a, shape)
+        return backend.reshape(a, shape)
 
     def backward(self, g):
         return _reshape_to(g, self.in_shape)  # (the input's own shape: nothing to parse or infer)
@@ -130,9 +129,8 @@ FAMILY.export(reshape_as, "view_as", export=False)
 
 class Permute(Node):
     def forward(self, backend, a, dims):
-        xp = backend.xp
         self.dims = dims
-        return xp.permute_dims(a, dims)
+        return backend.permute(a, dims)
 
     def backward(self, g):
         inverse = [0] * len(self.dims)
