@@ -31,6 +31,11 @@ def shape_arg(op, args, name="shape"):
     """A shape given as f(2, 3), f((2, 3)), f([2, 3]) or f(Size), as a tuple of ints."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
+    for a in args:
+        if type(a) is not int:
+            break
+    else:  # plain ints (the usual call): nothing to convert or refuse
+        return args
     out = []
     for a in args:
         if isinstance(a, Tensor):

@@ -176,15 +176,6 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         raise TypeError("randint() missing required argument 'size'")
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    if dtype is None and type(size) is tuple:
-        # a minibatch's indices each step: sizes that need no parsing go straight to the draw
-        for s in size:
-            if type(s) is not int or s < 0:
-                break
-        else:
-            dev = resolve(device)
-            backend = dev.backend
-            return _finish(backend.integers(int(low), int(high), size, backend.xp.int64, dev), dev, requires_grad)
     return _random("randint", lambda b, s, d, v: b.integers(int(low), int(high), s, d, v), (), size, dtype, device,
                    requires_grad, default=D.int64)
 

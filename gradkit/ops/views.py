@@ -76,30 +76,13 @@ FAMILY.export(reshape)
 
 def view(input, *shape):
     """``reshape`` that refuses to copy: the result always shares ``input``'s memory."""
-    for s in shape:
-        if type(s) is not int:  # a tuple, a Size, a 0-d tensor, a dtype: the full parse
-            return _view_parsed(input, shape)
-    size = infer_shape("view", shape, input.numel())
-    if not input._device.backend.reshape_is_view(input._data, size):
-        _refuse_copy()
-    return _reshape_to(input, size, viewable=True)
-
-
-def _view_parsed(input, shape):
     if len(shape) == 1 and (isinstance(shape[0], D.dtype) or isinstance(shape[0], str)):
         raise NotImplementedError("view(dtype) reinterpretation is not supported by gradkit")
-    return _view_to(input, infer_shape("view", _shape_arg("view", shape), input.numel()))
-
-
-def _view_to(input, size):
+    size = infer_shape("view", _shape_arg("view", shape), input.numel())
     if not input._device.backend.reshape_is_view(input._data, size):
-        _refuse_copy()
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
+                           "spans across two contiguous subspaces). Use .reshape(...) instead.")
     return _reshape_to(input, size, viewable=True)
-
-
-def _refuse_copy():
-    raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
-                       "spans across two contiguous subspaces). Use .reshape(...) instead.")
 
 
 FAMILY.export(view, export=False)

@@ -45,7 +45,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _d2l_run import HERE, run_script  # noqa: E402
+from _d2l_run import HERE, run_script, strict_available  # noqa: E402
 
 EXPECTED = os.path.join(HERE, "expected", "ch34")
 SCRIPTS = sorted(f[:-3] for f in os.listdir(HERE) if re.match(r"ch[34]_.*\.py$", f))
@@ -66,12 +66,7 @@ _NUMBER = re.compile(r"(?<![\d.])[-+]?(?:\d+\.\d*|\.\d+)(?:e[-+]?\d+)?(?![\d.])"
                      r"|(?<![\w.])[-+]?\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\w.])-?(?:nan|inf)(?![\w.])")
 
 
-def _strict_available():
-    try:
-        import array_api_strict  # noqa: F401
-        return True
-    except ImportError:
-        return False
+_strict_available = strict_available
 
 
 DEVICES = [

@@ -28,62 +28,28 @@ each must match in full on both.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _d2l_run import HERE, run_script  # noqa: E402
-from test_chapters34 import DEVICES, _strict_available, first_mismatch, normalise  # noqa: E402
+from _d2l_run import ChapterRuns  # noqa: E402
+from test_chapters34 import DEVICES, first_mismatch, normalise  # noqa: E402
 
-EXPECTED = os.path.join(HERE, "expected", "ch910")
-SCRIPTS = sorted(f[:-3] for f in os.listdir(HERE) if re.match(r"ch(9|10)_.*\.py$", f))
-# over 20 s under gradkit on a 2-core machine: run with -m slow or GRADKIT_SLOW=1
-SLOW: set[str] = set()
-
-
-def expected_lines(name: str) -> list[str]:
-    with open(os.path.join(EXPECTED, name + ".txt"), encoding="utf-8") as f:
-        return f.read().splitlines()
+CHAPTER = ChapterRuns("ch910", r"ch(9|10)_.*\.py$")
+SCRIPTS = CHAPTER.scripts
 
 
 def test_scripts_and_expected_files_pair_up():
-    expected = sorted(f[:-4] for f in os.listdir(EXPECTED) if f.endswith(".txt"))
-    assert expected == SCRIPTS
-    assert SLOW <= set(SCRIPTS)
-
-
-_RUNS = {}
-
-
-def _run(name, device):
-    """The script's (returncode, stdout, stderr); the first call starts every script this
-    session runs, on both devices, at once (subprocesses in threads)."""
-    if (name, device) not in _RUNS:
-        from concurrent.futures import ThreadPoolExecutor
-        from unittest import mock
-
-        devices = ["cpu"] + (["strict"] if _strict_available() else [])
-        names = [n for n in SCRIPTS if n not in SLOW] if name not in SLOW else [name]
-        jobs = sorted(((n, d) for n in names for d in devices if (n, d) not in _RUNS),
-                      key=lambda j: (j[1] != "strict", j[0]))
-        # one BLAS thread per script, as for chapters 3-4: with as many scripts as cores a
-        # threaded BLAS only oversubscribes them
-        one_thread = {k: "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-        with mock.patch.dict(os.environ, one_thread), \
-                ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-            futures = {job: pool.submit(run_script, job[0], shim=True, device=None if job[1] == "cpu" else job[1],
-                                        timeout=600)
-                       for job in jobs}
-            _RUNS.update({job: f.result() for job, f in futures.items()})
-    return _RUNS[name, device]
+    assert CHAPTER.expected_names() == SCRIPTS
+    assert CHAPTER.slow <= set(SCRIPTS)
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in SCRIPTS])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in CHAPTER.slow else n
+                                  for n in SCRIPTS])
 def test_d2l_chapters910(name, device):
-    rc, out, err = _run(name, device)
+    rc, out, err = CHAPTER.run(name, device)
     assert rc == 0, f"{name} on {device} failed (exit code {rc}):\n{err[-3000:]}\nstdout so far:\n{out[-1500:]}"
-    why = first_mismatch(normalise(out, device), expected_lines(name))
+    why = first_mismatch(normalise(out, device), CHAPTER.expected_text(name).splitlines())
     assert why is None, f"{name} on {device}: output differs from PyTorch's at {why}"
