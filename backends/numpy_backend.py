@@ -263,8 +263,9 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
         # a few rows and b many (a small batch through a wide layer): 2x at 16 x 784 -> 256,
         # 1.5x at 32 rows. The transposed result is copied to row-major order (elementwise
         # ops that mix row- and column-major operands are slow), which costs more than the
-        # gain from about a quarter of b's rows on.
-        if 4 * a.shape[0] <= b.shape[0]:
+        # gain from about a quarter of b's rows on, and from inner sizes of about 128 down
+        # (a character model's 27 classes: the copy is then most of the product's cost).
+        if 4 * a.shape[0] <= b.shape[0] and a.shape[-1] >= 192:
             return np.ascontiguousarray(np.matmul(b, a.T).T)
         return np.matmul(a, b.T)
 
