@@ -2,12 +2,16 @@
 a C-contiguous float array seen as (N, C, L) (statistics over N and L, per-channel
 parameters) or as (R, M) (statistics along each row, per-column parameters), in place where
 the arithmetic allows. The per-channel and per-row sums of products are einsum contractions:
-one pass, no product array. Other layouts and dtypes take the portable kernels."""
+one pass, no product array; layer norm's sums along each row and over the rows are BLAS
+matrix-vector products (backends/_numpy_sums.py). Other layouts and dtypes take the portable
+kernels."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
+
+from ._numpy_sums import column_sums, row_sums
 
 
 def _layout(x, stat_axes):
@@ -31,6 +35,7 @@ def _column(v):
     return v.reshape(-1, 1)
 
 
+
 class NumpyNormalization:
     def norm_forward(self, x, weight, bias, stat_axes, view, eps):
         layout = _layout(x, stat_axes)
@@ -52,7 +57,7 @@ class NumpyNormalization:
             return out.reshape(x.shape), mean.reshape(keep), var.reshape(keep), invstd.reshape(keep)
         m = math.prod(x.shape[x.ndim - len(stat_axes):])
         rows = x.reshape(-1, m)
-        mean = np.add.reduce(rows, axis=1) / kind(m)
+        mean = row_sums(rows) / kind(m)
         out = rows - mean[:, None]
         var = np.einsum("rm,rm->r", out, out) / kind(m)
         invstd = kind(1.0) / np.sqrt(var + kind(eps))
@@ -89,10 +94,10 @@ class NumpyNormalization:
         invstd = invstd.reshape(-1, 1)
         xhat = rows - mean.reshape(-1, 1)
         xhat *= invstd
-        gb = np.add.reduce(grows, axis=0)
+        gb = column_sums(grows)
         gw = None if weight is None else np.einsum("rm,rm->m", grows, xhat).reshape(weight.shape)
         dxhat = grows if weight is None else grows * weight.reshape(-1)
-        shift = np.add.reduce(dxhat, axis=1, keepdims=True) / kind(m)
+        shift = row_sums(dxhat)[:, None] / kind(m)
         slope = np.einsum("rm,rm->r", dxhat, xhat)[:, None] / kind(m)
         dx = dxhat - shift
         xhat *= slope

@@ -14,6 +14,7 @@ from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_rows import NumpyEmbeddingBags, add_rows
 from ._numpy_softmax import NumpySoftmax, row_starts as _row_starts
+from ._numpy_sums import column_sums
 from ._numpy_recurrent import NumpyRecurrent
 from ._numpy_norm import NumpyNormalization
 from ._numpy_special import NumpySpecial
@@ -279,7 +280,7 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
         return super().linear_grad_weight(g, x)
 
     def linear_grad_bias(self, g):
-        return np.add.reduce(g if g.ndim == 2 else g.reshape(-1, g.shape[-1]), axis=0)
+        return column_sums(g if g.ndim == 2 else g.reshape(-1, g.shape[-1]))
 
     # -- convolution family ------------------------------------------------------------
     # strided views and one BLAS product per group (backends/_numpy_conv.py); other dtypes

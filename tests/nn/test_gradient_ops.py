@@ -204,6 +204,11 @@ def test_numpy_linear_grad_kernels_match_the_portable_ones(rows):
     g = rng.standard_normal((*rows, 5)).astype(np.float32)
     x = rng.standard_normal((*rows, 7)).astype(np.float32)
     w = rng.standard_normal((5, 7)).astype(np.float32)
-    for name, args in (("linear_grad_input", (g, w)), ("linear_grad_weight", (g, x)), ("linear_grad_bias", (g,))):
+    for name, args in (("linear_grad_input", (g, w)), ("linear_grad_weight", (g, x))):
         fast, portable = getattr(backend, name)(*args), getattr(Backend, name)(backend, *args)
         assert fast.dtype == portable.dtype and np.array_equal(fast, portable), name
+    # the bias gradient's column sums are a BLAS product with ones (backends/_numpy_sums.py):
+    # the same sums, added in another order
+    fast, portable = backend.linear_grad_bias(g), Backend.linear_grad_bias(backend, g)
+    assert fast.dtype == portable.dtype and fast.shape == portable.shape
+    np.testing.assert_allclose(fast, portable, rtol=1e-6, atol=1e-6)
