@@ -1,10 +1,20 @@
 """The attention family's NumPy kernels (a mixin of NumpyBackend): the same steps as the
 portable ones (backends/kernels/attention.py), with the softmax and its gradient done in
 place on the one (..., L, S) scores array, and the scale applied to the smaller of the
-arrays it can go on."""
+arrays it can go on. The rows' maxima and sums, along a short last axis where add.reduce and
+maximum.reduce run an inner loop per row, are an argmax with one gather and BLAS products with
+ones (the same maxima; sums in another order)."""
 from __future__ import annotations
 
 import numpy as np
+
+from ._numpy_softmax import max_keepdims
+from ._numpy_sums import row_sums
+
+
+def _row_sums_keepdims(a):
+    """The sums along the last axis of a C-contiguous (..., S) array, as (..., 1)."""
+    return row_sums(a.reshape(-1, a.shape[-1])).reshape(a.shape[:-1] + (1,))
 
 
 class NumpyAttention:
@@ -20,13 +30,13 @@ class NumpyAttention:
                 np.copyto(s, -np.inf, where=~mask)
             else:
                 s += mask
-        top = np.maximum.reduce(s, axis=-1, keepdims=True)
+        top = max_keepdims(s, -1)
         if mask is not None:
             # a row with every position masked attends to nothing (zeros, as PyTorch), not NaN
             top[top == -np.inf] = 0.0
         s -= top
         np.exp(s, out=s)
-        total = np.add.reduce(s, axis=-1, keepdims=True)
+        total = _row_sums_keepdims(s)
         if mask is not None:
             total[total == 0.0] = 1.0
         s /= total
@@ -39,7 +49,7 @@ class NumpyAttention:
         if keep is not None:
             ds *= keep
         ds *= p
-        ds -= p * np.add.reduce(ds, axis=-1, keepdims=True)  # p * (dp - sum(dp * p))
+        ds -= p * _row_sums_keepdims(ds)  # p * (dp - sum(dp * p))
         dq = np.matmul(ds, k)
         dk = np.matmul(ds.swapaxes(-1, -2), q)
         if scale != 1.0:
