@@ -294,6 +294,24 @@ def test_numpy_matmul_nt():
         assert got.flags.c_contiguous and np.allclose(got, a @ b.T, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("lead", [(4, 5), (2, 3, 4), (0, 3), (3, 0)])
+def test_numpy_linear_products_of_stacked_rows(lead):
+    # a stack of rows goes through one product over all its rows where it is one C-ordered
+    # block (a transposed stack is not, and takes NumPy's stacked matmul)
+    backend = gk.device("cpu").backend
+    rng = np.random.default_rng(1)
+    w = rng.standard_normal((6, 7)).astype(np.float32)
+    for x in (rng.standard_normal((*lead, 7)).astype(np.float32),
+              rng.standard_normal((lead[1], lead[0], *lead[2:], 7)).astype(np.float32).swapaxes(0, 1)):
+        got = backend.matmul_nt(x, w)
+        assert got.shape == (*lead, 6) and np.allclose(got, np.matmul(x, w.T), rtol=1e-5, atol=1e-5)
+        g = rng.standard_normal((*lead, 6)).astype(np.float32)
+        if not x.flags.c_contiguous:
+            g = g.swapaxes(0, 1).copy().swapaxes(0, 1)
+        got = backend.linear_grad_input(g, w)
+        assert got.shape == (*lead, 7) and np.allclose(got, np.matmul(g, w), rtol=1e-5, atol=1e-5)
+
+
 def test_sgd_step_is_p_minus_lr_times_grad(device):
     p = gk.nn.Parameter(gk.randn(300, 300, device=device))
     g = gk.randn(300, 300, device=device)

@@ -7,7 +7,7 @@ class LinearKernels:
     xp = None  # the array-API namespace (set by the Backend)
 
     def matmul_nt(self, a, b):
-        """``a @ b^T`` for 2-D ``a`` (m, k) and ``b`` (n, k): a linear layer's product."""
+        """``a @ b^T`` for ``a`` (..., k) and 2-D ``b`` (n, k): a linear layer's product."""
         return self.xp.matmul(a, b.T)
 
     def linear_grad_input(self, g, w):

@@ -21,8 +21,7 @@ class Linear(Node):
         if x.ndim != 2:  # PyTorch's names for the node of a linear layer
             self._backward_name = "ViewBackward0" if b is not None else \
                 "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
-            xp = backend.xp
-            y = xp.matmul(x, xp.matrix_transpose(w)) if x.ndim > 1 else xp.matmul(w, x)
+            y = backend.matmul_nt(x, w) if x.ndim > 1 else backend.xp.matmul(w, x)
         else:
             if b is None:
                 self._backward_name = "MmBackward0"
