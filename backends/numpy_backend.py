@@ -274,10 +274,12 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
             return np.ascontiguousarray(np.matmul(b, a.T).T)
         return np.matmul(a, b.T)
 
-    def linear_grad_input(self, g, w):
-        if g.ndim > 2 and g.flags.c_contiguous:
-            return _over_all_rows(np.matmul, g, w, w.shape[1])
-        return np.matmul(g, w)
+    def matmul(self, a, b):
+        if a.ndim > 2 and b.ndim == 2 and a.flags.c_contiguous:
+            return _over_all_rows(np.matmul, a, b, b.shape[1])
+        return np.matmul(a, b)
+
+    linear_grad_input = matmul  # g @ W
 
     def linear_grad_weight(self, g, x):
         if g.ndim == 2 and x.ndim == 2 and g.shape[0] != 1:

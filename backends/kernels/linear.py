@@ -6,6 +6,10 @@ from __future__ import annotations
 class LinearKernels:
     xp = None  # the array-API namespace (set by the Backend)
 
+    def matmul(self, a, b):
+        """``a @ b`` with the array API's rules (stacks of matrices broadcast)."""
+        return self.xp.matmul(a, b)
+
     def matmul_nt(self, a, b):
         """``a @ b^T`` for ``a`` (..., k) and 2-D ``b`` (n, k): a linear layer's product."""
         return self.xp.matmul(a, b.T)

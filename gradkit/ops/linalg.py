@@ -20,8 +20,7 @@ class MatMul(Node):
     saves_inputs = (0, 1)
 
     def forward(self, backend, a, b):
-        xp = backend.xp
-        return xp.matmul(a, b)
+        return backend.matmul(a, b)
 
     def backward(self, g):
         a, b = self.saved_tensors
@@ -38,9 +37,10 @@ class MatMul(Node):
             g2 = g.unsqueeze(-1)
             ga = sum_to(g2 @ b.unsqueeze(0), a.shape) if wa else None
             gb = sum_to(a.mT @ g2, (b.shape[0], 1)).reshape(b.shape) if wb else None
-        elif a.ndim == 2 and b.ndim == 2:
+        elif b.ndim == 2:
             # a linear layer's two products, without the transposes: g @ b^T is Linear(g, b),
-            # a^T @ g is LinearGradWeight(a, g) (each its own differentiable op)
+            # a^T @ g is LinearGradWeight(a, g) (each its own differentiable op), which sums
+            # over a stack of a's matrices in the one product
             ga = _Linear.apply(g, b) if wa else None
             gb = _LinearGradWeight.run(a, g) if wb else None
         else:
