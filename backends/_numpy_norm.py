@@ -71,8 +71,9 @@ class NumpyNormalization:
 
     def norm_backward(self, g, x, weight, mean, invstd, stat_axes, param_axes, view):
         layout = _layout(x, stat_axes)
-        if layout is None or type(g) is not np.ndarray or g.dtype != x.dtype or not g.flags.c_contiguous:
+        if layout is None or type(g) is not np.ndarray or g.dtype != x.dtype:
             return super().norm_backward(g, x, weight, mean, invstd, stat_axes, param_axes, view)
+        g = np.ascontiguousarray(g)  # (a gradient through a transpose: one copy, then the kernel)
         kind = x.dtype.type
         if layout == "channels":
             x3, g3 = _as3(x), _as3(g)

@@ -74,6 +74,25 @@ def test_numpy_kernels_agree_with_the_portable_ones(dtype, case):
                 np.testing.assert_allclose(a, e, **tol)
 
 
+def test_numpy_layer_norm_backward_takes_a_gradient_through_a_transpose():
+    from gradkit.backends import get_backend
+    from gradkit.backends.kernels.normalization import NormalizationKernels as Portable
+
+    backend = get_backend("cpu")
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 6, 8)).astype(np.float32)
+    g = rng.standard_normal((6, 4, 8)).astype(np.float32).swapaxes(0, 1)  # not C-ordered
+    w = rng.standard_normal(8).astype(np.float32)
+    _, mean, _, invstd = Portable.norm_forward(backend, x, w, None, (2,), (8,), 1e-5)
+    fast = backend.norm_backward(g, x, w, mean, invstd, (2,), (0, 1), (8,))
+    slow = Portable.norm_backward(backend, g, x, w, mean, invstd, (2,), (0, 1), (8,))
+    for a, e in zip(fast, slow):
+        if e is None:
+            assert a is None
+        else:
+            np.testing.assert_allclose(a, e, rtol=1e-4, atol=1e-4)
+
+
 def test_errors_name_the_op(device):
     x = gradkit.randn(4, 3, device=device)
     with pytest.raises(RuntimeError, match=r"layer_norm: mixed dtype: expected the weight in the input's dtype "
