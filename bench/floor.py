@@ -62,7 +62,7 @@ class _Linear(_Node):
     def backward(self, backend, g):
         x, w, _ = self.inputs
         gx = g @ w.data if x.requires_grad else None
-        return gx, g.T @ x.data, backend.reduce_sum(g, axis=0)
+        return gx, g.T @ x.data, backend.linear_grad_bias(g)
 
 
 class _Relu(_Node):
