@@ -75,11 +75,16 @@ class ActivationKernels:
     def gelu_backward(self, x, g, cdf=None):
         """The exact GELU's gradient from its input ``x``: g * (Phi(x) + x * phi(x)); ``cdf``
         is Phi(x) where the forward kept it."""
+        xp = self.xp
+        if x.dtype != xp.float64 and x.dtype != xp.float32:
+            # below float32, through float32 as PyTorch's kernel (from x: the kept Phi was rounded)
+            dx = self.gelu_backward(xp.astype(x, xp.float32), xp.astype(g, xp.float32))
+            return xp.astype(dx, g.dtype)
         if cdf is None:
             cdf = self.gelu_and_cdf(x)[1]
         # the array library's exp, not self.exp (which rounds as PyTorch's exp op, at a cost):
         # the density is internal to the gradient, whose last bit PyTorch's kernel does not tie to that op
-        pdf = _INV_SQRT_2PI * self.xp.exp(-0.5 * (x * x))
+        pdf = _INV_SQRT_2PI * xp.exp(-0.5 * (x * x))
         return g * (cdf + x * pdf)
 
     def hardswish(self, a):

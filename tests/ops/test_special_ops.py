@@ -269,6 +269,21 @@ def test_gelu_edges(device, dtype):
     assert y[6] == 0.0 and math.copysign(1.0, y[6]) == -1.0
 
 
+def test_float16_gelu_and_its_gradient_go_through_float32():
+    """PyTorch's CPU kernels compute half-precision GELU in float32 and round once: the forward
+    and, from x rather than the rounded Phi(x) kept, the gradient."""
+    x32 = np.linspace(-6, 4, 501).astype(np.float16).astype(np.float32)
+    g32 = np.cos(np.arange(501.0)).astype(np.float16).astype(np.float32)
+    x = gk.tensor(x32, dtype=gk.float16, requires_grad=True)
+    y = gk.nn.functional.gelu(x)
+    y.backward(gk.tensor(g32, dtype=gk.float16))
+    ref = gk.tensor(x32, requires_grad=True)
+    ref_y = gk.nn.functional.gelu(ref)
+    ref_y.backward(gk.tensor(g32))
+    np.testing.assert_array_equal(host(y), host(ref_y).astype(np.float16))
+    np.testing.assert_array_equal(host(x.grad), host(ref.grad).astype(np.float16))
+
+
 def test_gelu_frees_the_kept_cdf_with_its_graph():
     x = gk.randn(5, requires_grad=True, dtype=gk.float64)
     y = gk.nn.functional.gelu(x)
