@@ -22,7 +22,7 @@ from .kernels.special import (_SMALL32_POWER, _SMALL64, _SPLIT, PHI_CENTRAL32, P
                               gelu_tail)
 
 # bytes per block: four buffers of it fit a core's L2 cache (1 MiB on current x86 cores);
-# smaller blocks pay NumPy's per-call cost more often (each block makes ~30 calls)
+# smaller blocks pay NumPy's per-call cost more often (each block makes 20 to 30 calls)
 _BLOCK_BYTES = 1 << 18
 _BLOCKED = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -145,8 +145,8 @@ class NumpySpecial:
                 if not ub.max() <= 0:  # some |x| > 2 (or a NaN, which the mask below leaves out)
                     far.append(_true_positions(ub > 0) + lo)
             if far:
-                where = np.concatenate(far)
-                out[where], cdf[where] = gelu_tail(np, flat[where].astype(np.float64), small)
+                far_at = np.concatenate(far)
+                out[far_at], cdf[far_at] = gelu_tail(np, flat[far_at].astype(np.float64), small)
         return out.reshape(a.shape), cdf.reshape(a.shape)
 
     def gelu_backward(self, x, g, cdf=None):

@@ -167,7 +167,7 @@ def _erfinv_start(xp, t):
 # -- the standard normal CDF Phi, for the exact GELU x * Phi(x) (backends/kernels/activation.py) --
 # |x| <= 2:  Phi(x) = 1/2 + x * C(x^2 - 4), one polynomial in x^2 (GELU's own 1/sqrt(2), +1 and
 #            *1/2 live in its coefficients, and Horner's rule is two operations a degree); the
-#            shift by 4 keeps the partial sums small, which halves float32's rounding near |x| = 2.
+#            shift by 4 keeps the partial sums small, which lowers float32's rounding error.
 # |x| > 2:   Phi(x) = Q(-x) for x < 0, 1 - Q(x) for x > 0, from the upper tail
 #            Q(a) = exp(-a^2/2) / a * T(s), s = 528/38 / (a + 4) - 50/38 (a in [2, 40] onto
 #            s in [-1, 1]), always in float64: relative to Phi, so x * Phi(x) stays accurate in
@@ -195,7 +195,7 @@ _TAIL64 = (1.7689832030397949e-12, 2.1482739180515073e-11, -3.7057003737823303e-
            -0.0002098523179153212, -0.0011346182761105355, -0.0039717784169143264, -0.010124444960876791,
            -0.018629144188736325, -0.019976402284416998, 0.3902531457087208)
 _TAIL_CAP = 40.0  # Q(40) ~ 1e-350 underflows float64: beyond it the formula needs no new range
-_HALVES = 2.0 ** 20  # a rounded to 20 fraction bits squares exactly in float64 for a < 64
+_SPLIT_SCALE = 2.0 ** 20  # a rounded to 20 fraction bits squares exactly in float64 for a < 64
 
 
 def gelu_tail(xp, x, float32_result):
@@ -209,7 +209,7 @@ def gelu_tail(xp, x, float32_result):
     else:
         # a^2 rounds in float64, and exp(-a^2/2) would carry that error times a^2/2 (up to 800):
         # a = hi + lo with hi^2 exact, -a^2/2 = -hi^2/2 - lo * (hi + lo/2)
-        hi = xp.round(a * _HALVES) / _HALVES
+        hi = xp.round(a * _SPLIT_SCALE) / _SPLIT_SCALE
         lo = a - hi
         density = xp.exp(-0.5 * (hi * hi)) * xp.exp(-(lo * (hi + 0.5 * lo)))
     q = density * t / a
