@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from .special import PHI_CENTRAL32, PHI_CENTRAL64, PHI_SHIFT, PHI_SPLIT, horner, gelu_tail
+
 _SQRT1_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
@@ -48,10 +50,24 @@ class ActivationKernels:
         return g * y * (1.0 - y)
 
     def gelu_and_cdf(self, a):
-        """The exact GELU a * Phi(a), Phi the standard normal CDF (through the special family's
-        erf), and Phi(a), which the gradient reuses."""
-        cdf = 0.5 * (1.0 + self.erf(a * _SQRT1_2))
-        return a * cdf, cdf
+        """The exact GELU a * Phi(a), Phi the standard normal CDF, and Phi(a), which the gradient
+        reuses: a polynomial in a^2 for |a| <= 2, the upper-tail formula (in float64) beyond
+        (backends/kernels/special.py). Dtypes below float32 go through float32, as PyTorch's."""
+        xp = self.xp
+        if a.dtype == xp.float64:
+            central, small = PHI_CENTRAL64, False
+        elif a.dtype == xp.float32:
+            central, small = PHI_CENTRAL32, True
+        else:
+            out, cdf = self.gelu_and_cdf(xp.astype(a, xp.float32))
+            return xp.astype(out, a.dtype), xp.astype(cdf, a.dtype)
+        # the polynomial sees only its own range (clipped), so it never overflows beyond it
+        near = xp.clip(a, -PHI_SPLIT, PHI_SPLIT)
+        cdf = horner(central, near * near - PHI_SHIFT) * near + 0.5
+        far_out, far_cdf = gelu_tail(xp, xp.astype(a, xp.float64), small)
+        far = xp.abs(a) > PHI_SPLIT  # (NaN fails the test: it stays NaN)
+        cdf = xp.where(far, xp.astype(far_cdf, a.dtype), cdf)
+        return xp.where(far, xp.astype(far_out, a.dtype), a * cdf), cdf
 
     def gelu(self, a):
         return self.gelu_and_cdf(a)[0]
@@ -59,11 +75,16 @@ class ActivationKernels:
     def gelu_backward(self, x, g, cdf=None):
         """The exact GELU's gradient from its input ``x``: g * (Phi(x) + x * phi(x)); ``cdf``
         is Phi(x) where the forward kept it."""
+        xp = self.xp
+        if x.dtype != xp.float64 and x.dtype != xp.float32:
+            # below float32, through float32 as PyTorch's kernel (from x: the kept Phi was rounded)
+            dx = self.gelu_backward(xp.astype(x, xp.float32), xp.astype(g, xp.float32))
+            return xp.astype(dx, g.dtype)
         if cdf is None:
             cdf = self.gelu_and_cdf(x)[1]
         # the array library's exp, not self.exp (which rounds as PyTorch's exp op, at a cost):
         # the density is internal to the gradient, whose last bit PyTorch's kernel does not tie to that op
-        pdf = _INV_SQRT_2PI * self.xp.exp(-0.5 * (x * x))
+        pdf = _INV_SQRT_2PI * xp.exp(-0.5 * (x * x))
         return g * (cdf + x * pdf)
 
     def hardswish(self, a):

@@ -77,7 +77,7 @@ class SpecialKernels:
         # overflows into inf - inf
         near = xp.clip(a, -_SPLIT, _SPLIT)
         s = near * near * (2.0 / (_SPLIT * _SPLIT)) - 1.0
-        inner = near * (_clenshaw(_SMALL64, s) if a.dtype == xp.float64 else _horner(_SMALL32_POWER, s))
+        inner = near * (_clenshaw(_SMALL64, s) if a.dtype == xp.float64 else horner(_SMALL32_POWER, s))
         r = xp.clip(ax, _SPLIT, cut)
         lo, hi = 1.0 / cut, 1.0 / _SPLIT
         s = (1.0 / r - lo) * (2.0 / (hi - lo)) - 1.0
@@ -140,7 +140,7 @@ _TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573
          0.00943887047, 1.00167406, 2.83297682)
 
 
-def _horner(coeffs, w):
+def horner(coeffs, w):
     p = coeffs[0]
     for c in coeffs[1:]:
         p = p * w + c
@@ -153,12 +153,67 @@ _ERF_SERIES = tuple(2.0 / _SQRT_PI * (-1) ** n / (math.factorial(n) * (2 * n + 1
 
 
 def _erf_series(y):
-    return y * _horner(_ERF_SERIES, y * y)
+    return y * horner(_ERF_SERIES, y * y)
 
 
 def _erfinv_start(xp, t):
     """Giles's approximation of erfinv(t) for float64 0 <= t < 1 (relative error ~1e-7)."""
     w = -xp.log((1.0 - t) * (1.0 + t))
-    central = _horner(_CENTRAL, xp.minimum(w, 5.0) - 2.5)
-    tail = _horner(_TAIL, xp.sqrt(xp.maximum(w, 5.0)) - 3.0)
+    central = horner(_CENTRAL, xp.minimum(w, 5.0) - 2.5)
+    tail = horner(_TAIL, xp.sqrt(xp.maximum(w, 5.0)) - 3.0)
     return t * xp.where(w < 5.0, central, tail)
+
+
+# -- the standard normal CDF Phi, for the exact GELU x * Phi(x) (backends/kernels/activation.py) --
+# |x| <= 2:  Phi(x) = 1/2 + x * C(x^2 - 4), one polynomial in x^2 (GELU's own 1/sqrt(2), +1 and
+#            *1/2 live in its coefficients, and Horner's rule is two operations a degree); the
+#            shift by 4 keeps the partial sums small, which lowers float32's rounding error.
+# |x| > 2:   Phi(x) = Q(-x) for x < 0, 1 - Q(x) for x > 0, from the upper tail
+#            Q(a) = exp(-a^2/2) / a * T(s), s = 528/38 / (a + 4) - 50/38 (a in [2, 40] onto
+#            s in [-1, 1]), always in float64: relative to Phi, so x * Phi(x) stays accurate in
+#            the negative tail where 1/2 + (something near -1/2) would keep only absolute
+#            precision (erfc(|x|/sqrt 2) without the 1 + erf cancellation).
+# Fitted with mpmath at 50 digits: C interpolates (Phi(x) - 1/2) / x in w = x^2 on [0, 4] at
+# Chebyshev nodes, in powers of w - 4 (8 terms for float32, 15 for float64); T is the Chebyshev
+# series (from 40 nodes) of a * exp(a^2/2) * Q(a) in s, truncated (11 terms for float32 results,
+# 19 for float64) and converted to powers of s. The variable 1/(a + 4) keeps the series' one
+# singular point (a = infinity) far from the interval, so few terms reach float64 precision.
+PHI_SPLIT = 2.0
+PHI_SHIFT = 4.0
+PHI_CENTRAL32 = (-1.7529151429832798e-08, 4.410435123390462e-08, -2.0870323576961404e-06, 2.3110472088919532e-05,
+                 -0.00026939444235762617, 0.0026398528654161895, -0.02307930120343988, 0.2386249322964503)
+PHI_CENTRAL64 = (3.838356186416248e-18, -8.712936202299783e-18, 1.606080687698566e-15, -3.234395057243256e-14,
+                 8.414465257468465e-13, -1.8791374509119148e-11, 3.873864620721245e-10, -7.232077055844484e-09,
+                 1.2128296552598202e-07, -1.8074297555475758e-06, 2.3655407429788837e-05, -0.00026882640566582656,
+                 0.0026401409100427747, -0.02307924593909027, 0.2386249340259104)
+_TAIL32 = (-1.0024649422054141e-07, 1.3716136125976097e-06, 6.437630761834938e-06, -1.0523368148388752e-05,
+           -0.0002098563323202253, -0.0011347206593392833, -0.0039717775064985325, -0.010124426866900646,
+           -0.01862914426506166, -0.019976403182908515, 0.3902531457097641)
+_TAIL64 = (1.7689832030397949e-12, 2.1482739180515073e-11, -3.7057003737823303e-11, -3.8841506737093686e-10,
+           4.951280955399016e-10, 5.971544744543183e-09, -3.5215134964697404e-09, -9.931442731902294e-08,
+           -9.219489086915827e-08, 1.6181786731240461e-06, 6.429460606307839e-06, -1.0761490309485608e-05,
+           -0.0002098523179153212, -0.0011346182761105355, -0.0039717784169143264, -0.010124444960876791,
+           -0.018629144188736325, -0.019976402284416998, 0.3902531457087208)
+_TAIL_CAP = 40.0  # Q(40) ~ 1e-350 underflows float64: beyond it the formula needs no new range
+_SPLIT_SCALE = 2.0 ** 20  # a rounded to 20 fraction bits squares exactly in float64 for a < 64
+
+
+def gelu_tail(xp, x, float32_result):
+    """(x * Phi(x), Phi(x)) in float64 for a float64 array ``x`` (meant for |x| > 2, where the
+    |x| <= 2 polynomial does not reach), accurate relative to each value on both sides."""
+    a = xp.clip(xp.abs(x), PHI_SPLIT, _TAIL_CAP)
+    t = horner(_TAIL32 if float32_result else _TAIL64, (528.0 / 38.0) / (a + 4.0) - 50.0 / 38.0)
+    if float32_result:
+        # x came from float32: a^2 is exact in float64, so exp(-a^2/2) rounds once
+        density = xp.exp(-0.5 * (a * a))
+    else:
+        # a^2 rounds in float64, and exp(-a^2/2) would carry that error times a^2/2 (up to 800):
+        # a = hi + lo with hi^2 exact, -a^2/2 = -hi^2/2 - lo * (hi + lo/2)
+        hi = xp.round(a * _SPLIT_SCALE) / _SPLIT_SCALE
+        lo = a - hi
+        density = xp.exp(-0.5 * (hi * hi)) * xp.exp(-(lo * (hi + 0.5 * lo)))
+    q = density * t / a
+    # q for x < 0 (0 + q exactly), 1 - q for x > 0: arithmetic, where a select by sign would
+    # branch on every element (NumPy's where on randomly signed values is the slowest step here)
+    cdf = xp.astype(x > 0.0, x.dtype) - xp.copysign(q, x)
+    return x * cdf, cdf

@@ -174,7 +174,10 @@ def test_numpy_erf_matches_portable_bit_for_bit(dtype):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_numpy_gelu_and_its_gradient_match_portable_bit_for_bit(dtype):
     """NumPy's blocked GELU (which keeps Phi(x) for the gradient) and its gradient do the
-    portable kernels' operations in the same order, with or without the kept Phi(x)."""
+    portable kernels' operations in the same order, with or without the kept Phi(x); the
+    float32 gradient takes exp2 where the portable kernel takes exp, so it agrees to an ulp or
+    two of its two terms' size (the sum itself cancels near x = -0.75), plus the rounding of
+    each exponent (about x^2 / 2 float32 ulps of the density, either way)."""
     from gradkit.backends import get_backend
     from gradkit.backends.kernels.activation import ActivationKernels
 
@@ -189,8 +192,96 @@ def test_numpy_gelu_and_its_gradient_match_portable_bit_for_bit(dtype):
         np.testing.assert_array_equal(out, ref_out)
         np.testing.assert_array_equal(cdf, ref_cdf)
         expected = ActivationKernels.gelu_backward(backend, a, ga)
-        np.testing.assert_array_equal(backend.gelu_backward(a, ga, cdf), expected)
-        np.testing.assert_array_equal(backend.gelu_backward(a, ga), expected)
+        if dtype == np.float64:
+            np.testing.assert_array_equal(backend.gelu_backward(a, ga, cdf), expected)
+            np.testing.assert_array_equal(backend.gelu_backward(a, ga), expected)
+            continue
+        x64, g64 = a.astype(np.float64), ga.astype(np.float64)
+        with np.errstate(invalid="ignore"):  # (inf * 0 at the infinities, which the test leaves out)
+            size = np.abs(g64) * (ref_cdf + np.abs(x64) * np.exp(-0.5 * x64 * x64) / math.sqrt(2 * math.pi))
+        for got in (backend.gelu_backward(a, ga, cdf), backend.gelu_backward(a, ga)):
+            finite = np.isfinite(expected)
+            np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+            ulps = np.abs(got[finite] - expected[finite]) / np.spacing(size[finite].astype(dtype))
+            assert np.all(ulps <= 2 + x64[finite] ** 2)
+
+
+def _normal_cdf(x: float) -> float:
+    """Phi(x) through the standard library's erfc: relative precision in both tails (the
+    rounding of x / sqrt(2) moves it by up to 2 x^2 float64 ulps, far below float32's)."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def _gelu_inputs(dtype):
+    """The whole real line: the bulk, both tails down to where x * Phi(x) underflows, tiny
+    magnitudes, and the edges of the |x| <= 2 polynomial."""
+    rng = np.random.default_rng(3)
+    low = -13.0 if dtype == np.float32 else -30.0
+    x = np.concatenate([rng.standard_normal(20000) * 1.5, rng.uniform(low, 8.0, 20000),
+                        np.linspace(-2.2, 2.2, 4001), [2.0, -2.0],
+                        -(10.0 ** rng.uniform(-30, 0, 500)), 10.0 ** rng.uniform(-30, 0, 500)])
+    return np.unique(x.astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gelu_is_accurate_over_the_real_line(dtype):
+    """x * Phi(x) and Phi(x) within a few ulps of the reference where x >= -1 and in both tails
+    (|x| > 2, where they are evaluated relative to their size, however small); between -2 and
+    -1, Phi = 1/2 + x * P(x^2) keeps the absolute precision of numbers near 1/2 (a few ulps of
+    1/2, as PyTorch's 1/2 (1 + erf) does), which the bound there allows for. The gradient
+    within a few ulps of its terms' size (the sum cancels near x = -0.75)."""
+    from gradkit.backends import get_backend
+
+    backend = get_backend("cpu")
+    x = _gelu_inputs(dtype)
+    y, cdf = backend.gelu_and_cdf(x)
+    dx = backend.gelu_backward(x, np.ones_like(x), cdf)
+    x64 = x.astype(np.float64)
+    ref_cdf = np.array([_normal_cdf(v) for v in x64])
+    ref_pdf = np.exp(-0.5 * x64 * x64) / math.sqrt(2 * math.pi)
+    eps = float(np.finfo(dtype).eps)
+
+    def ulps(got, ref):
+        return np.abs(got.astype(np.float64) - ref) / np.spacing(np.abs(ref).astype(dtype)).astype(np.float64)
+
+    bulk, tails, middle = x >= -1.0, np.abs(x) > 2.0, (x < -1.0) & (x >= -2.0)
+    for got, ref in ((y, x64 * ref_cdf), (cdf, ref_cdf)):
+        assert ulps(got, ref)[bulk & (x >= 0)].max() <= 2.5
+        assert ulps(got, ref)[bulk & (x < 0)].max() <= 3.5
+        # (float64's reference carries up to 2 x^2 ulps of its own in the far tail: x / sqrt(2) rounds twice)
+        assert np.all(ulps(got, ref)[tails] <= (1.0 if dtype == np.float32 else 2.0 + 2.0 * x64[tails] ** 2))
+        assert (np.abs(got[middle] - ref[middle]) / np.abs(ref[middle])).max() <= eps / ref_cdf[middle].min()
+    terms = ref_cdf + np.abs(x64) * ref_pdf
+    near = np.abs(x) <= 2.0
+    assert ulps(dx, ref_cdf + x64 * ref_pdf)[near & (x >= 0)].max() <= 2.5
+    assert (np.abs(dx - (ref_cdf + x64 * ref_pdf)) / terms)[near].max() <= 4 * eps
+    # beyond, the density's exponent rounds: about x^2 / 2 ulps of it
+    assert np.all((np.abs(dx - (ref_cdf + x64 * ref_pdf)) / terms)[~near] <= eps * (2 + x64[~near] ** 2))
+
+
+@pytest.mark.parametrize("dtype", [gk.float32, gk.float64])
+def test_gelu_edges(device, dtype):
+    # NaN stays NaN, inf stays inf, -inf gives -inf * 0 = NaN (PyTorch's float64 kernel), -0. stays -0.
+    x = gk.tensor([math.nan, math.inf, -math.inf, 0.0, -0.0, -1e-30, -40.0], dtype=dtype, device=device)
+    y = host(gk.nn.functional.gelu(x))
+    assert np.isnan(y[[0, 2]]).all() and y[1] == math.inf
+    assert y[3] == 0.0 and math.copysign(1.0, y[4]) == -1.0 and y[5] == -0.5e-30
+    assert y[6] == 0.0 and math.copysign(1.0, y[6]) == -1.0
+
+
+def test_float16_gelu_and_its_gradient_go_through_float32():
+    """PyTorch's CPU kernels compute half-precision GELU in float32 and round once: the forward
+    and, from x rather than the rounded Phi(x) kept, the gradient."""
+    x32 = np.linspace(-6, 4, 501).astype(np.float16).astype(np.float32)
+    g32 = np.cos(np.arange(501.0)).astype(np.float16).astype(np.float32)
+    x = gk.tensor(x32, dtype=gk.float16, requires_grad=True)
+    y = gk.nn.functional.gelu(x)
+    y.backward(gk.tensor(g32, dtype=gk.float16))
+    ref = gk.tensor(x32, requires_grad=True)
+    ref_y = gk.nn.functional.gelu(ref)
+    ref_y.backward(gk.tensor(g32))
+    np.testing.assert_array_equal(host(y), host(ref_y).astype(np.float16))
+    np.testing.assert_array_equal(host(x.grad), host(ref.grad).astype(np.float16))
 
 
 def test_gelu_frees_the_kept_cdf_with_its_graph():

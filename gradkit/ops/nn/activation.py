@@ -4,7 +4,7 @@
   gradient is the op ReluGrad(y, g): g where relu's output y is > 0, a kernel of the backend,
   and linear in g, so its own backward is ReluGrad again (and nothing for y, in which its
   derivative is zero wherever it exists).
-* ``gelu`` (exact): x * Phi(x), through the backend's erf (backends/kernels/special.py); its gradient is the op GeluGrad,
+* ``gelu`` (exact): x * Phi(x), Phi from the backend's fits (backends/kernels/special.py); its gradient is the op GeluGrad,
   ``g * (Phi(x) + x * phi(x))``, a backend kernel, given the Phi(x) the forward computed.
 * ``logsigmoid``: min(x, 0) - log1p(exp(-|x|)), stable for any x; backward sigmoid(-x).
 * ``dropout``: the scaled keep mask and the output from one kernel; the gradient g * mask.
