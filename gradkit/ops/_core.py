@@ -157,13 +157,12 @@ _SUM_PLANS_KEPT = 4096
 def _sum_plan(gshape, shape):
     """None where the shapes are one; else the axes to sum, the number of leading axes that
     ``shape`` lacks, and whether a sum without kept dims needs a reshape to ``shape`` (where
-    ``shape`` has a 1 in a summed axis; or is (), where NumPy's sum of all is a scalar, not an
-    array)."""
+    ``shape`` has a 1 in a summed axis)."""
     if gshape == shape:
         return None
     lead = len(gshape) - len(shape)
     axes = _broadcast_axes(gshape, shape, lead)
-    return axes, lead, len(gshape) - len(axes) != len(shape) or not shape
+    return axes, lead, len(gshape) - len(axes) != len(shape)
 
 
 def _broadcast_axes(gshape, shape, lead):
