@@ -81,9 +81,9 @@ class NumpySoftmax:
 
 def _cross_entropy_backward_negative_s(backend, logp, target, s):
     """cross_entropy_backward's 0 - p * s, + s at each row's target, for one finite s < 0,
-    in one pass fewer: p * -s. The two differ only where p * s is +0. or NaN: +0. needs p
-    or s negative (neither is); a NaN p passes through either unchanged (negating s, not
-    the product, leaves its sign)."""
+    in one pass fewer: p * -s. 0 - x and -x differ only where x is +0. or NaN; p * s is
+    never +0. here (p >= +0., s < 0), and a NaN p comes out of p * -s as out of 0 - p * s,
+    its sign kept (the negation is s's, not the product's)."""
     n, c = logp.shape
     if logp.dtype == _F32:  # exp in float64, rounded to float32 (PyTorch's bits), as backend.exp
         out = np.exp(logp, dtype=np.float64, out=np.empty_like(logp))
