@@ -15,6 +15,7 @@ import numpy as np
 
 _F32 = np.dtype(np.float32)
 _F32_F64 = (_F32, np.dtype(np.float64))
+_NEG_INF = -math.inf
 
 
 @functools.lru_cache(maxsize=64)
@@ -70,7 +71,7 @@ class NumpySoftmax:
             # (loss.backward(): g is 1, and the Python float -row_weight is s, which NumPy
             # rounds into the logits' dtype as it rounds g * -row_weight; no 0-d arithmetic)
             s = -row_weight if float(g) == 1.0 else g * -row_weight
-            if -math.inf < s < 0:
+            if _NEG_INF < s < 0:
                 return _cross_entropy_backward_negative_s(self, logp, target, s)
         s = g * -row_weight
         out = self.exp(logp)
@@ -90,5 +91,5 @@ def _cross_entropy_backward_negative_s(backend, logp, target, s):
     else:
         out = backend.exp(logp)
     np.multiply(out, -s, out=out)
-    out.reshape(-1)[row_starts(n, c) + target] += s  # (a view: the adds land in out; each target once)
+    out.ravel()[row_starts(n, c) + target] += s  # (a view: the adds land in out; each target once)
     return out
