@@ -78,14 +78,18 @@ def add_rows(out, rows, values, zeros=False):
     reading back which position stayed (no sort). When a pass would add few elements, the
     rest go to np.add.at."""
     n_rows, n = out.shape[0], rows.shape[0]
-    if np.minimum.reduce(rows) < 0:
-        rows = np.where(rows < 0, rows + n_rows, rows)
     row_size = values.size // n
+    if n * row_size < _RUNS_MIN_ELEMENTS and 1 < row_size and n_rows * row_size <= _TABLE_MAX_ELEMENTS and \
+            out.flags.c_contiguous:  # (few elements into a small table: _add_in_order's way, with fewer checks)
+        np.add.at(out.reshape(-1), _flat_positions(n_rows, row_size).take(rows, axis=0).reshape(-1),
+                  values.reshape(-1))
+        return
     if min(n, n_rows) * row_size < _PASS_MIN_ELEMENTS * _FIRST_PASS_MARGIN or not out.flags.c_contiguous:
         if not (zeros and n * row_size >= _RUNS_MIN_ELEMENTS and out.flags.c_contiguous and
-                _write_runs(out, rows, values.reshape(n, row_size))):
+                _write_runs(out, _wrapped(rows, n_rows), values.reshape(n, row_size))):
             _add_in_order(out, rows, values)
         return
+    rows = _wrapped(rows, n_rows)
     first_at = np.empty(n_rows, dtype=np.intp)
     left = _positions(n)
     while True:
@@ -144,18 +148,31 @@ def _write_runs(out, rows, values):
     return True
 
 
+def _wrapped(rows, n_rows):
+    """The row indices with the negative ones (checked against the rows) counted from the end."""
+    if np.minimum.reduce(rows) < 0:
+        return np.where(rows < 0, rows + n_rows, rows)
+    return rows
+
+
 def _add_in_order(out, rows, values):
     """out[rows] += values, one element at a time in the indices' order (np.add.at on the
-    flat arrays: NumPy's fast path of add.at is one-dimensional)."""
+    flat arrays: NumPy's fast path of add.at is one-dimensional); rows may be negative."""
     if not out.flags.c_contiguous:
         np.add.at(out, rows, values)
         return
+    n_rows = out.shape[0]
     row_size = values.size // rows.shape[0] if rows.shape[0] else 0
     if row_size == 1:
         np.add.at(out.reshape(-1), rows, values.reshape(-1))
         return
-    flat = (rows[:, None] * row_size + _positions(row_size)).reshape(-1)
-    np.add.at(out.reshape(-1), flat, values.reshape(-1))
+    if n_rows * row_size <= _TABLE_MAX_ELEMENTS:
+        # each element's flat position in one gather of whole rows from a table kept per shape
+        # (take counts a negative row from the end), not the products and sums of a new one
+        flat = _flat_positions(n_rows, row_size).take(rows, axis=0)
+    else:
+        flat = _wrapped(rows, n_rows)[:, None] * row_size + _positions(row_size)
+    np.add.at(out.reshape(-1), flat.reshape(-1), values.reshape(-1))
 
 
 # where a pass of whole rows adds fewer elements than this, np.add.at one element at a time
@@ -166,6 +183,19 @@ _PASS_MIN_ELEMENTS = 8192
 _FIRST_PASS_MARGIN = 2.5
 # below this many elements np.add.at costs less than the sort and gathers of _write_runs
 _RUNS_MIN_ELEMENTS = 16384
+
+
+# the largest table of flat positions kept (8 bytes an element, one table per shape)
+_TABLE_MAX_ELEMENTS = 1 << 16
+
+
+@functools.lru_cache(maxsize=16)
+def _flat_positions(n_rows, row_size):
+    """arange(n_rows * row_size) as (n_rows, row_size): each element's flat position in a
+    C-ordered array of that shape, made once per shape (read-only: shared)."""
+    table = np.arange(n_rows * row_size).reshape(n_rows, row_size)
+    table.flags.writeable = False
+    return table
 
 
 @functools.lru_cache(maxsize=64)

@@ -167,6 +167,13 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
+        if type(key) is tuple and len(key) == 1 and len(shape) == 2:
+            # an embedding table's gradient (the usual key): the checks of _row_index, inline
+            rows = key[0]
+            if type(rows) is np.ndarray and rows.dtype.kind in "iu" and rows.size and \
+                    values.shape == rows.shape + (shape[1],):
+                add_rows(out, rows.reshape(-1), values, zeros=True)
+                return out
         rows, k = _row_index(key, shape)
         if rows is not None and values.shape == rows.shape + tuple(shape[k:]):
             tail = tuple(shape[k:])

@@ -121,15 +121,25 @@ def promote(x, y):
 def sum_to(g: Tensor, shape) -> Tensor:
     """Sums a broadcast gradient back to ``shape`` (the inverse of broadcasting)."""
     gshape = g._data.shape
-    if gshape == tuple(shape):
+    if gshape == shape:
         return g
-    lead = len(gshape) - len(shape)
-    axes = _broadcast_axes(gshape, shape, lead)
+    try:
+        plan = _SUM_PLANS[gshape, shape]
+    except KeyError:
+        if len(_SUM_PLANS) >= _SUM_PLANS_KEPT:  # (shapes that change every step: keep the memory bounded)
+            _SUM_PLANS.clear()
+        plan = _SUM_PLANS[gshape, shape] = _sum_plan(gshape, tuple(shape))
+    except TypeError:  # a shape given as a list
+        plan = _sum_plan(gshape, tuple(shape))
+    if plan is None:
+        return g
+    axes, lead, reshaped = plan
     if not is_grad_enabled_fast() and g.dtype in (D.float32, D.float64):
         # a plain backward: one reduction kernel, no ops to record
         device = g._device
         backend = device.backend
-        return Tensor._make(backend.xp.reshape(backend.reduce_sum(g._data, axis=axes), tuple(shape)), device)
+        out = backend.reduce_sum(g._data, axis=axes)
+        return _make(backend.xp.reshape(out, tuple(shape)) if reshaped else out, device)
     from .reduction import sum as _sum
 
     out = _sum(g, dim=axes, keepdim=True) if axes else g
@@ -138,9 +148,24 @@ def sum_to(g: Tensor, shape) -> Tensor:
     return out
 
 
+# (a gradient's shape, the shape to sum it to) -> sum_to's plan: a training step sums the same
+# few shapes every step, and working out the axes costs more than the lookup
+_SUM_PLANS = {}
+_SUM_PLANS_KEPT = 4096
+
+
+def _sum_plan(gshape, shape):
+    """None where the shapes are one; else the axes to sum, the number of leading axes that
+    ``shape`` lacks, and whether a sum without kept dims needs a reshape to ``shape`` (where
+    ``shape`` has a 1 in a summed axis)."""
+    if gshape == shape:
+        return None
+    lead = len(gshape) - len(shape)
+    axes = _broadcast_axes(gshape, shape, lead)
+    return axes, lead, len(gshape) - len(axes) != len(shape)
+
+
 def _broadcast_axes(gshape, shape, lead):
-    # a function of its own: sum_to runs on every broadcast gradient and most calls return
-    # before needing this
     return tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
 
 

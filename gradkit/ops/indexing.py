@@ -181,7 +181,11 @@ class Getitem(Node):
         return backend.getitem(a, key)
 
     def backward(self, g):
-        return IndexAdd.apply(g, key=self.key, shape=self.shape, device=g._device)
+        device = g._device
+        if is_grad_enabled_fast():  # create_graph: the op, recorded
+            return IndexAdd.apply(g, key=self.key, shape=self.shape, device=device)
+        # a plain backward records nothing: IndexAdd's kernel, without a node
+        return _make(device.backend.index_add(self.shape, g._data.dtype, device, self.key, g._data), device)
 
 
 class IndexAdd(Node):

@@ -81,6 +81,27 @@ def test_numpy_cross_entropy_backward_matches_the_portable_one(per_row, dtype):
             assert _same_bits(fast, portable)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("g", [1.0, 0.75, 3e-39, -2.0, 0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan])
+def test_numpy_cross_entropy_backward_of_special_values_matches_the_portable_one(dtype, g):
+    """The one-pass-fewer path (a 0-d gradient whose s = g * -row_weight is finite and
+    negative) and the others, with NaN, infinite and tied logits, probabilities that
+    underflow to 0 and repeated targets: the portable kernel's bits."""
+    backend = gk.device("cpu").backend
+    rng = np.random.default_rng(5)
+    x = _logits(rng, (32, 27), dtype, 3.0)
+    x[0, 3], x[1, :] = np.nan, -np.nan  # a NaN among numbers, a row of NaNs
+    x[2, 5], x[3, 7], x[4, 0] = np.inf, -np.inf, -300.0  # p = NaN row, p = 0, p underflows
+    logp = backend.log_softmax(x, 1)
+    target = rng.integers(0, 27, 32)
+    target[:6] = [3, 0, 5, 7, 1, 3]
+    for row_weight in (1.0, 1.0 / 32):
+        gd = np.asarray(g, dtype=dtype)
+        fast = backend.cross_entropy_backward(None, gd, logp, target, row_weight)
+        portable = Backend.cross_entropy_backward(backend, None, gd, logp, target, row_weight)
+        assert _same_bits(fast, portable)
+
+
 def test_numpy_take_rows_of_a_strided_array():
     backend = gk.device("cpu").backend
     rng = np.random.default_rng(2)

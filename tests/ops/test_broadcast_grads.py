@@ -291,3 +291,41 @@ def test_inplace_binary_broadcast_operand(device):
         return y
 
     check_broadcast(f, [_signed(19, (2, 3)), _signed(20, (3,))], device)
+
+
+@pytest.mark.parametrize("gshape, shape", [
+    ((32, 200), (200,)), ((32, 27), (1, 27)), ((4, 3, 5), (3, 1)), ((4, 1), (1,)), ((5,), ()), ((3, 4), (1, 1)),
+    ((2, 3), (2, 3)), ((6, 1, 2), (6, 1, 2)),
+])
+def test_sum_to_plain_and_recorded_give_the_numpy_sum(gshape, shape):
+    """sum_to keeps each pair of shapes' plan: a plain backward's one reduction (reshaped only
+    where the shape keeps a summed dim), the recorded sum, and a shape given as a list all
+    give the summed values."""
+    from gradkit.ops._core import sum_to
+
+    rng = np.random.default_rng(6)
+    data = rng.standard_normal(gshape).astype(np.float32)
+    g = gk.tensor(data, requires_grad=True)
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    want = np.add.reduce(data, axis=axes).reshape(shape) if axes else data
+    for _ in range(2):  # the plan made, then the plan kept
+        with gk.no_grad():
+            plain = sum_to(g, shape)
+            as_list = sum_to(g, list(shape))
+        recorded = sum_to(g, gk.Size(shape))
+        for out in (plain, as_list, recorded):
+            assert tuple(out.shape) == shape and np.asarray(out._data).tobytes() == want.tobytes()
+    assert (recorded.grad_fn is None) == (gshape == shape)
+
+
+def test_add_backward_sums_only_the_operands_that_want_a_gradient():
+    x = gk.randn(8, 5, requires_grad=True)
+    b = gk.randn(5)  # a constant: no gradient, so no sum
+    node = (x + b).grad_fn
+    gx, gb = node.backward(gk.ones(8, 5))
+    assert gb is None and gx.shape == (8, 5)
+    b.requires_grad_()
+    gx, gb = (x + b).grad_fn.backward(gk.ones(8, 5))
+    assert gb.tolist() == [8.0] * 5
+    assert (x + 2.0).grad_fn.backward(gk.ones(8, 5)).shape == (8, 5)

@@ -97,3 +97,49 @@ def test_runs_of_negative_zeros_sum_to_positive_zero():
     np.add.at(want, rows, values)
     np.testing.assert_array_equal(got, want)
     assert not np.signbit(got[3]).any()
+
+
+def _bits(a):
+    return a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
+
+
+@pytest.mark.parametrize("n_rows, row, key_shape", [
+    (27, 10, (32, 3)),  # a character model's embedding table from a batch of contexts: the position table
+    (10000, 8, (50,)),  # a few rows of a big table: positions made from the rows
+    (30, 1, (70,)),  # rows of one element
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_index_adds_give_add_at_bits_with_nan_signed_zeros_and_negative_rows(n_rows, row, key_shape, dtype):
+    rng = np.random.default_rng(4)
+    rows = rng.integers(-n_rows, n_rows, key_shape)
+    rows.reshape(-1)[:4] = [2, -n_rows + 2, 2, 0]  # one row from both ends, repeated
+    values = rng.standard_normal(key_shape + (row,)).astype(dtype)
+    flat = values.reshape(-1, row)
+    flat[0, 0] = np.nan
+    flat[1, :] = -0.0  # row 2: NaN, then -0s, then -0s added to it
+    flat[2, :] = -0.0
+    flat[3, 0] = -np.nan
+    flat[5:9] = -0.0
+    kept = values.copy()
+    backend = resolve("cpu").backend
+    got = backend.index_add((n_rows, row), dtype, resolve("cpu"), (rows,), values)
+    want = np.zeros((n_rows, row), dtype=dtype)
+    np.add.at(want, rows.reshape(-1), values.reshape(-1, row))
+    np.testing.assert_array_equal(_bits(got), _bits(want))
+    np.testing.assert_array_equal(_bits(values), _bits(kept))
+
+
+def test_getitem_backward_with_and_without_create_graph_agree():
+    """A plain backward runs the index add's kernel without a node; create_graph records the
+    op (differentiable again): the same gradient."""
+    import gradkit
+
+    C = gradkit.randn(27, 10, dtype=gradkit.float64, requires_grad=True)
+    Xb = gradkit.tensor([[1, 5, 1], [26, -1, 0]])
+    w = gradkit.randn(2, 3, 10, dtype=gradkit.float64, requires_grad=True)
+    (plain,) = gradkit.autograd.grad((C[Xb] * w).sum(), C)
+    (recorded,) = gradkit.autograd.grad((C[Xb] * w).sum(), C, create_graph=True)
+    assert plain.grad_fn is None and recorded.grad_fn is not None
+    assert plain.tolist() == recorded.tolist()
+    (again,) = gradkit.autograd.grad((recorded * C.detach()).sum(), w)  # through the recorded index add
+    assert again.tolist() == C.detach()[Xb].tolist()
