@@ -34,7 +34,7 @@ def infer_shape(op, shape, numel):
     if unknown is not None:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
+        shape = (*shape[:unknown], numel // known, *shape[unknown + 1:])  # (no generator: every view with a -1)
     elif known != numel:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
     return shape
