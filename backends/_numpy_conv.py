@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .kernels.conv import batch_chunks, conv_output_size, interior, kernel_offsets, padded_size, window
+from .kernels.conv import batch_chunks, conv_output_size, interior, kernel_offsets, live_taps, padded_size, window
 
 _as_strided = np.lib.stride_tricks.as_strided
 FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -192,12 +192,21 @@ def depthwise_grad_weight(g, x, kernel_size, stride, padding, dilation, groups):
     return gw.reshape((o, 1) + kernel)
 
 
+def _kept(w, taps):
+    """The weight's kernel offsets that ``taps`` keeps."""
+    return w[(slice(None), slice(None)) + taps]
+
+
 def conv(x, w, b, stride, padding, dilation, groups):
     n, c = x.shape[:2]
     o = w.shape[0]
     kernel = w.shape[2:]
     if depthwise(w, groups):
         return depthwise_conv(x, w, b, stride, padding, dilation, groups)
+    trim = live_taps(x.shape[2:], kernel, stride, padding, dilation)
+    if trim is not None:  # (ResNet's last stage: a 3x3 kernel on 1x1 inputs is its centre alone)
+        taps, padding = trim
+        return conv(x, _kept(w, taps), b, stride, padding, dilation, groups)
     out = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
     length = math.prod(out)
     if groups == 1 and length >= _POINTWISE_MIN_POSITIONS and _pointwise(kernel, stride, padding, dilation):
@@ -232,6 +241,10 @@ def conv_grad_input(g, w, input_size, stride, padding, dilation, groups):
     input_size = tuple(input_size)
     if depthwise(w, groups):
         return depthwise_grad_input(g, w, input_size, stride, padding, dilation, groups)
+    trim = live_taps(input_size, kernel, stride, padding, dilation)
+    if trim is not None:  # the taps that read only padding add nothing to the input's gradient
+        taps, padding = trim
+        return conv_grad_input(g, _kept(w, taps), input_size, stride, padding, dilation, groups)
     if groups == 1 and length >= _POINTWISE_MIN_POSITIONS and _pointwise(kernel, stride, padding, dilation) and \
             input_size == out:
         return np.matmul(w.reshape(o, c).T, g.reshape(n, o, length)).reshape((n, c) + input_size)
@@ -277,6 +290,14 @@ def conv_grad_weight(g, x, kernel_size, stride, padding, dilation, groups):
     length = math.prod(out)
     if groups > 1 and c == groups:
         return depthwise_grad_weight(g, x, kernel, stride, padding, dilation, groups)
+    trim = live_taps(x.shape[2:], kernel, stride, padding, dilation)
+    if trim is not None:  # the taps that read only padding get zeros
+        taps, kept_padding = trim
+        kept_kernel = tuple(len(range(k)[t]) for k, t in zip(kernel, taps))
+        gw = np.zeros((o, c // groups) + kernel, dtype=g.dtype)
+        gw[(slice(None), slice(None)) + taps] = conv_grad_weight(g, x, kept_kernel, stride, kept_padding, dilation,
+                                                                 groups)
+        return gw
     if groups == 1 and _pointwise(kernel, stride, padding, dilation) and x.shape[2:] == out:
         gw = np.matmul(grouped_rows(g, 1, False)[0], np.swapaxes(x, 0, 1).reshape(c, n * length).T)
         return gw.reshape((o, c) + kernel)

@@ -26,6 +26,39 @@ def conv_output_size(size, kernel_size, stride, padding, dilation):
                  for n, k, s, (lo, hi), d in zip(size, kernel_size, stride, padding, dilation))
 
 
+def live_taps(size, kernel_size, stride, padding, dilation):
+    """Where some kernel offsets read only padding for every output position (a 3x3 kernel
+    with padding 1 on a 1x1 input: all but the centre), the same convolution without them:
+    ``(taps, padding)``, the slices of the kernel's spatial dims that are kept and the padding
+    that gives the same output positions with the kept taps alone. None where every tap reads
+    the input somewhere (or where dropping taps would need negative padding). The dropped taps
+    only ever multiply zeros, so the result is the same but for a NaN or inf weight at a
+    dropped tap, whose 0 * inf is not formed."""
+    out = conv_output_size(size, kernel_size, stride, padding, dilation)
+    taps, new_padding, trimmed = [], [], False
+    for n, k, s, (lo, hi), d, q in zip(size, kernel_size, stride, padding, dilation, out):
+        live = [t for t in range(k) if _reads_input(t * d - lo, s, q, n)]
+        if not live or (live[0] == 0 and live[-1] == k - 1):
+            taps.append(slice(None))
+            new_padding.append((lo, hi))
+            continue
+        first, last = live[0], live[-1]
+        new_lo = lo - first * d
+        new_hi = (q - 1) * s + d * (last - first) + 1 - n - new_lo  # the least that keeps q outputs
+        if new_lo < 0 or new_hi < 0:
+            return None
+        taps.append(slice(first, last + 1))
+        new_padding.append((new_lo, new_hi))
+        trimmed = True
+    return (tuple(taps), tuple(new_padding)) if trimmed else None
+
+
+def _reads_input(start, stride, count, size):
+    """Whether the positions start, start + stride, ... (count of them) meet [0, size)."""
+    first = -(start // stride) if start < 0 else 0  # the first output whose position is >= 0
+    return first < count and start + first * stride < size
+
+
 def batch_chunks(n, bytes_per_item):
     """(start, stop) ranges of the batch whose columns stay within ``COLUMN_BYTES_LIMIT`` bytes
     (one item at least, however large; one empty range for an empty batch)."""

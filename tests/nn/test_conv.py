@@ -15,7 +15,7 @@ import gradkit
 import gradkit.nn.functional as F
 from gradkit import nn
 
-from helpers import check_grads, host
+from helpers import check_grads, host, rand64
 from ._conv_ref import CASES, REF
 
 f64 = gradkit.float64
@@ -209,6 +209,13 @@ _KERNEL_CASES = [  # x shape, w shape, stride, padding pairs, dilation, groups
     ((2, 2, 9), (3, 2, 3), (2,), ((2, 1),), (2,), 1),  # 1-d
     ((2, 2, 40), (3, 2, 3), (1,), ((1, 1),), (1,), 1),  # 1-d, wide
     ((1, 2, 3, 4, 4), (2, 2, 2, 3, 2), (1, 2, 1), ((1, 1), (0, 0), (1, 0)), (1, 1, 1), 1),  # 3-d
+    # kernel offsets that read only padding (kernels.conv.live_taps): ResNet's last stage on 1x1
+    # inputs, its strided 2x2 -> 1x1 step, one dim only, dilated, with groups
+    ((3, 5, 1, 1), (4, 5, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),
+    ((3, 4, 2, 2), (6, 4, 3, 3), (2, 2), ((1, 1), (1, 1)), (1, 1), 1),
+    ((2, 3, 1, 6), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1),
+    ((2, 3, 2, 7), (4, 3, 3, 2), (1, 1), ((2, 2), (0, 1)), (2, 1), 1),
+    ((2, 4, 1, 1), (6, 2, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 2),
 ]
 
 
@@ -471,3 +478,25 @@ def test_module_errors_are_pytorchs():
     with pytest.raises(RuntimeError, match=r"^Argument #4: Padding size should be less than the corresponding input "
                                            r"dimension, but got: padding \(5, 5\) at dimension"):
         nn.Conv2d(3, 4, 3, padding=5, padding_mode="reflect")(gradkit.ones(1, 3, 5, 5))
+
+
+def test_kernel_offsets_that_read_only_padding_are_dropped_alike():
+    from gradkit.backends.kernels.conv import live_taps
+
+    # a 3x3 kernel with padding 1 on a 1x1 input: the centre alone, without padding
+    assert live_taps((1, 1), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1)) == \
+        ((slice(1, 2), slice(1, 2)), ((0, 0), (0, 0)))
+    # stride 2 on 2x2: the lower-right 2x2 of the kernel reads the input
+    assert live_taps((2, 2), (3, 3), (2, 2), ((1, 1), (1, 1)), (1, 1)) == \
+        ((slice(1, 3), slice(1, 3)), ((0, 0), (0, 0)))
+    # every offset reads the input somewhere: nothing to drop
+    assert live_taps((2, 2), (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1)) is None
+    assert live_taps((1,), (3,), (1,), ((2, 2),), (1,)) is None
+
+
+def test_dropped_kernel_offsets_keep_first_and_second_derivatives(device):
+    x = rand64(2, 3, 1, 2, device=device, seed=0)
+    w = rand64(4, 3, 3, 3, device=device, seed=1)
+    b = rand64(4, device=device, seed=2)
+    check_grads(lambda x, w, b: F.conv2d(x, w, b, padding=1), [x, w, b])
+    check_grads(lambda x, w: F.conv2d(x, w, stride=2, padding=1), [rand64(2, 3, 2, 2, device=device, seed=3), w])
