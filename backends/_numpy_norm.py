@@ -35,7 +35,6 @@ def _column(v):
     return v.reshape(-1, 1)
 
 
-
 class NumpyNormalization:
     def norm_forward(self, x, weight, bias, stat_axes, view, eps):
         layout = _layout(x, stat_axes)
