@@ -167,18 +167,12 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
 
     def index_add(self, shape, dtype, device, key, values):
         out = np.zeros(shape, dtype=dtype)
-        if type(key) is tuple and len(key) == 1 and len(shape) == 2:
-            # an embedding table's gradient (the usual key): the checks of _row_index, inline
-            rows = key[0]
-            if type(rows) is np.ndarray and rows.dtype.kind in "iu" and rows.size and \
-                    values.shape == rows.shape + (shape[1],):
-                add_rows(out, rows.reshape(-1), values, zeros=True)
-                return out
         rows, k = _row_index(key, shape)
-        if rows is not None and values.shape == rows.shape + tuple(shape[k:]):
-            tail = tuple(shape[k:])
-            add_rows(out.reshape((math.prod(shape[:k]),) + tail), rows.reshape(-1),
-                     values.reshape((rows.size,) + tail), zeros=True)
+        tail = tuple(shape[k:])
+        if rows is not None and values.shape == rows.shape + tail:
+            # (an embedding table's gradient, k = 1, needs no reshape of the table)
+            table = out if k == 1 else out.reshape((math.prod(shape[:k]),) + tail)
+            add_rows(table, rows.reshape(-1), values.reshape((rows.size,) + tail), zeros=True)
         else:
             add_at(np, out, key, values)
         return out
@@ -513,13 +507,13 @@ def _row_index(key, shape):
     if not 0 < k <= len(shape):
         return None, 0
     first = key[0]
-    for a in key:
-        if type(a) is not np.ndarray or a.dtype.kind not in "iu" or a.shape != first.shape:
-            return None, 0
-    if first.size == 0:
+    if type(first) is not np.ndarray or first.dtype.kind not in "iu" or first.size == 0:
         return None, 0
     if k == 1:
         return first, 1
+    for a in key[1:]:
+        if type(a) is not np.ndarray or a.dtype.kind not in "iu" or a.shape != first.shape:
+            return None, 0
     # (the indices were checked against the sizes: only negative ones need wrapping)
     wrapped = [np.where(a < 0, a + n, a) if a.dtype.kind == "i" and np.minimum.reduce(a, axis=None) < 0 else a
                for a, n in zip(key, shape)]

@@ -62,8 +62,11 @@ class BinaryOp(Node):
 
     def finish(self, ga, gb):
         if self.scalar is None:
+            # an input that wants no gradient (a constant operand) costs no sum
             sa, sb = self.shapes
-            return (None if ga is None else sum_to(ga, sa), None if gb is None else sum_to(gb, sb))
+            edges = self.next_edges
+            return (None if ga is None or edges[0] is None else sum_to(ga, sa),
+                    None if gb is None or edges[1] is None else sum_to(gb, sb))
         return gb if self.reverse else ga
 
     def wants(self):
@@ -271,13 +274,7 @@ def _function(cls, row):
 
 # --------------------------------------------------------------------------- derivatives
 def _d_add(node, g):
-    # finish(g, g), spelled out: a bias's gradient is summed here every step, and an input
-    # that needs no gradient (a constant added) costs no sum
-    if node.scalar is not None:
-        return g
-    sa, sb = node.shapes
-    edges = node.next_edges
-    return (sum_to(g, sa) if edges[0] is not None else None, sum_to(g, sb) if edges[1] is not None else None)
+    return node.finish(g, g)
 
 
 def _d_sub(node, g):

@@ -35,6 +35,21 @@ def test_index_add_of_rows_matches_add_at(name, trailing):
     np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("name", list(CASES))
+def test_index_add_of_rows_at_a_two_dim_index_matches_add_at(name):
+    # x[idx] with idx (B, T): the gradient's values come as (B, T, row), every way of adding
+    n_rows, row, make = CASES[name]
+    rng = np.random.default_rng(2)
+    rows = make(rng)
+    rows = rows[:rows.size - rows.size % 4].reshape(-1, 4)
+    values = rng.standard_normal(rows.shape + (row,)).astype(np.float32)
+    backend = resolve("cpu").backend
+    got = backend.index_add((n_rows, row), np.float32, resolve("cpu"), (rows,), values)
+    want = np.zeros((n_rows, row), dtype=np.float32)
+    np.add.at(want, rows, values)
+    np.testing.assert_array_equal(got, want)
+
+
 def test_index_add_of_rows_gives_positive_zeros_and_leaves_values_alone():
     backend = resolve("cpu").backend
     rows = np.array([3, 1, 3, 0])

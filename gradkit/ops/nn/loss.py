@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 
 from ..._tensor import Tensor
-from ...autograd.grad_mode import is_grad_enabled_fast
 from ...autograd.node import Node, raise_freed
 from .._gradient import GradientOp
 from .softmax import Softmax, SoftmaxGrad
@@ -62,15 +61,8 @@ class CrossEntropy(Node):
     def backward(self, g):
         if self._released:
             raise_freed(self)
-        x = self._saved[0]
-        if is_grad_enabled_fast():  # create_graph: the gradient op, recorded
-            return CrossEntropyGrad.run(x, g, {"logp": self.logp, "target": self.target,
-                                               "row_weight": self.row_weight, "valid": self.valid}), None
-        # what CrossEntropyGrad.run does with grad mode off, without its dict of params
-        device = x._device
-        gx = device.backend.cross_entropy_backward(x._data, g._data, self.logp, self.target, self.row_weight,
-                                                   self.valid)
-        return Tensor._make(gx, device), None
+        return CrossEntropyGrad.run(self._saved[0], g, {"logp": self.logp, "target": self.target,
+                                                        "row_weight": self.row_weight, "valid": self.valid}), None
 
 
 class CrossEntropyGrad(GradientOp):
