@@ -138,7 +138,7 @@ def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
             same = od.dtype is xd.dtype or other.dtype is x.dtype
             ok = (same or (other.dtype.category < x.dtype.category and op_symbol != "/")) and \
                 not (op_symbol == "-" and x.dtype is D.bool_)  # bool - bool: Sub.check raises PyTorch's error
-            if ok and len(od.shape) <= len(xd.shape) and _fits(od.shape, xd.shape):
+            if ok and (od.shape == xd.shape or len(od.shape) <= len(xd.shape) and _fits(od.shape, xd.shape)):
                 if not same:
                     od = x._device.backend.xp.astype(od, xd.dtype)
                 writable(x)

@@ -83,13 +83,12 @@ def _xp_axis(axes):
 
 class Sum(Node):
     def forward(self, backend, a, axes, keepdim):
-        xp = backend.xp
         if axes is not None and type(self) is Sum:
             self._backward_name = "SumBackward1"  # PyTorch's node for sum with dims
         self.shape = a.shape
         self.axes = axes
         self.keepdim = keepdim
-        return xp.sum(a, axis=axes, keepdims=keepdim)
+        return backend.reduce_sum(a, axis=axes, keepdims=keepdim)
 
     def backward(self, g):
         if not is_grad_enabled_fast():  # no graph recorded: the same broadcast view, on the arrays
