@@ -117,7 +117,7 @@ def _inplace_method(name, fn, symbol=None):
                     return inplace.fast_scaled_inplace(self, other, kwargs["alpha"], symbol, name + "_",
                                                        lambda x: fn(x, other, **kwargs))
                 return inplace.inplace(self, lambda x: fn(x, other, *args, **kwargs), name + "_")
-            return inplace.fast_binary_inplace(self, other, symbol, name + "_", lambda x: fn(x, other))
+            return inplace.fast_binary_inplace(self, other, symbol, name + "_", fn)
     else:
         def method(self, *args, **kwargs):
             return inplace.inplace(self, lambda x: fn(x, *args, **kwargs), name + "_")

@@ -4,6 +4,8 @@ counter is bumped so that saved tensors notice. When recording, the tensor's his
 rebased onto the new node, as PyTorch does."""
 from __future__ import annotations
 
+import operator
+
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled_fast
@@ -122,42 +124,42 @@ def write_into(out: Tensor, result: Tensor, op: str):
     return out
 
 
-def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, compute):
+def fast_binary_inplace(x: Tensor, other, op_symbol: str, op: str, fn):
     """``x op= other`` outside recording: one in-place kernel on the array when dtypes and
-    shapes allow it (the optimizer's hot path), else the general route."""
-    if not is_grad_enabled_fast() or not (x._requires_grad or getattr(other, "_requires_grad", False)):
-        if x._requires_grad and x.grad_fn is None and is_grad_enabled_fast():
-            check_inplace(x, op)
-        if isinstance(other, Tensor):
-            if other._device is not x._device:
-                from ._core import check_same_device
+    shapes allow it (the optimizer's hot path), else the general route, ``fn(x, other)``
+    written into x."""
+    if is_grad_enabled_fast() and (x._requires_grad or getattr(other, "_requires_grad", False)):
+        return inplace(x, lambda before: fn(before, other), op)
+    if isinstance(other, Tensor):
+        if other._device is not x._device:
+            from ._core import check_same_device
 
-                check_same_device(op, x, other)
-            od, xd = other._data, x._data
-            # equal array dtype objects answer without gradkit dtype lookups (the optimizer's case)
-            same = od.dtype is xd.dtype or other.dtype is x.dtype
-            ok = (same or (other.dtype.category < x.dtype.category and op_symbol != "/")) and \
-                not (op_symbol == "-" and x.dtype is D.bool_)  # bool - bool: Sub.check raises PyTorch's error
-            if ok and (od.shape == xd.shape or len(od.shape) <= len(xd.shape) and _fits(od.shape, xd.shape)):
-                if not same:
-                    od = x._device.backend.xp.astype(od, xd.dtype)
-                writable(x)
-                _apply_symbol(x._data, od, op_symbol)
-                x._version[0] += 1
-                if _anomaly_or_capture[0]:
-                    note_inplace(x)
-                return x
-        elif isinstance(other, (int, float)) and not isinstance(other, bool):
-            cat = D.scalar_dtype(other).category
-            xd = x.dtype
-            if cat <= xd.category and not (op_symbol == "/" and xd.category != D.FLOAT):
-                writable(x)
-                _apply_symbol(x._data, float(other) if xd.category == D.FLOAT else other, op_symbol)
-                x._version[0] += 1
-                if _anomaly_or_capture[0]:
-                    note_inplace(x)
-                return x
-    return inplace(x, compute, op)
+            check_same_device(op, x, other)
+        od, xd = other._data, x._data
+        # equal array dtype objects answer without gradkit dtype lookups (the optimizer's case)
+        same = od.dtype is xd.dtype or other.dtype is x.dtype
+        ok = (same or (other.dtype.category < x.dtype.category and op_symbol != "/")) and \
+            not (op_symbol == "-" and x.dtype is D.bool_)  # bool - bool: Sub.check raises PyTorch's error
+        if ok and (od.shape == xd.shape or len(od.shape) <= len(xd.shape) and _fits(od.shape, xd.shape)):
+            if not same:
+                od = x._device.backend.xp.astype(od, xd.dtype)
+            writable(x)
+            _IN_PLACE[op_symbol](x._data, od)
+            x._version[0] += 1
+            if _anomaly_or_capture[0]:
+                note_inplace(x)
+            return x
+    elif isinstance(other, (int, float)) and not isinstance(other, bool):
+        cat = D.scalar_dtype(other).category
+        xd = x.dtype
+        if cat <= xd.category and not (op_symbol == "/" and xd.category != D.FLOAT):
+            writable(x)
+            _IN_PLACE[op_symbol](x._data, float(other) if xd.category == D.FLOAT else other)
+            x._version[0] += 1
+            if _anomaly_or_capture[0]:
+                note_inplace(x)
+            return x
+    return inplace(x, lambda before: fn(before, other), op)
 
 
 def fast_scaled_inplace(x: Tensor, other, alpha, op_symbol: str, op: str, compute):
@@ -182,15 +184,8 @@ def _fits(small, big):
     return all(s == 1 or s == big[i + lead] for i, s in enumerate(small))
 
 
-def _apply_symbol(a, b, symbol):
-    if symbol == "+":
-        a += b
-    elif symbol == "-":
-        a -= b
-    elif symbol == "*":
-        a *= b
-    else:
-        a /= b
+# the arrays' own in-place operators (each returns the array it wrote)
+_IN_PLACE = {"+": operator.iadd, "-": operator.isub, "*": operator.imul, "/": operator.itruediv}
 
 
 class Fill(Node):
