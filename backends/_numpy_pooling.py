@@ -87,7 +87,7 @@ class NumpyPooling:
         within = np.array([sum(o * dl * ps for o, dl, ps in zip(offset, dilation, plane_strides))
                            for _, offset in self._offsets(kernel, stride, dilation, out_size)], dtype=np.int64)
         base, _ = self._plane_positions(in_size, stride, padding, out_size, np.int64, "cpu")
-        indices = np.take(within, first)
+        indices = within.take(first)
         indices += base
         return best, indices
 

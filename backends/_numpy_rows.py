@@ -23,7 +23,7 @@ class NumpyEmbeddingBags:
         rows = np.empty((n + 1, weight.shape[1]), dtype=weight.dtype)
         # (the caller has checked the indices: 'clip' changes none, and unlike 'raise' it
         # writes into ``out`` without a buffer)
-        np.take(weight, indices, axis=0, out=rows[:n], mode="clip")
+        weight.take(indices, axis=0, out=rows[:n], mode="clip")
         rows[n] = 0
         step = np.arange(longest)[:, None]
         positions = np.where(step < lengths, starts + step, n)
@@ -33,7 +33,7 @@ class NumpyEmbeddingBags:
             counts = np.add.reduce(positions != n, axis=0).astype(weight.dtype)
         else:
             counts = lengths.astype(weight.dtype)
-        sums = np.add.reduce(np.take(rows, positions, axis=0, mode="clip"), axis=0)
+        sums = np.add.reduce(rows.take(positions, axis=0, mode="clip"), axis=0)
         if mean:
             sums /= np.maximum(counts, 1)[:, None]
         return sums, counts
@@ -140,7 +140,7 @@ def _write_runs(out, rows, values):
         return False
     step = _positions(longest)[:, None]
     valid = step < counts
-    gathered = np.take(values, order[np.where(valid, starts + step, 0)], axis=0)
+    gathered = values.take(order[np.where(valid, starts + step, 0)], axis=0)
     np.copyto(gathered, 0, where=~valid[:, :, None])
     sums = np.add.reduce(gathered, axis=0)
     # (+0 where a sum is -0, as adding into zeros gives)
