@@ -219,6 +219,50 @@ def mlp_step_fn(device, batch):
     return lambda: mlp_step(xp, params, X, y, rows)
 
 
+def raw_mlp_arith(xp, params, X, y, rows, lr=W.LR):
+    """The raw-parameter MLP program's own arithmetic (bench/models.py ``raw_mlp_step``) with no
+    library around it: weights stored (in, out), so ``X @ W1``, and the update as the program
+    writes it, ``p -= lr * p.grad`` (a scaled temporary, then the subtraction), where the
+    hand-written limit ``mlp_step`` makes one BLAS axpy. Temporaries are reused in place as in
+    ``mlp_step``. Not a limit: it shows what the program costs before any library overhead."""
+    W1, b1, W2, b2, W3, b3 = params
+    h1 = X @ W1
+    h1 += b1
+    a1 = xp.maximum(h1, 0)
+    h2 = a1 @ W2
+    h2 += b2
+    a2 = xp.maximum(h2, 0)
+    z = a2 @ W3
+    z += b3
+    z -= z.max(axis=1, keepdims=True)
+    e = xp.exp(z)
+    s = e.sum(axis=1, keepdims=True)
+    loss = (xp.log(s[:, 0]) - z[rows, y]).mean()
+    g = e
+    g /= s
+    g[rows, y] -= 1.0
+    g /= X.shape[0]
+    dW3, db3 = a2.T @ g, g.sum(axis=0)
+    g = g @ W3.T
+    g *= h2 > 0
+    dW2, db2 = a1.T @ g, g.sum(axis=0)
+    g = g @ W2.T
+    g *= h1 > 0
+    dW1, db1 = X.T @ g, g.sum(axis=0)
+    for p, d in zip(params, (dW1, db1, dW2, db2, dW3, db3)):
+        p -= lr * d
+    return loss
+
+
+def raw_mlp_arith_fn(device, batch):
+    xp, rng = _xp(device), _rng()
+    params = [p.T.copy() if p.ndim == 2 else p for p in init_mlp(xp, rng)]  # (in, out), C-ordered
+    X = _randn(xp, rng, batch, W.MLP_DIMS[0])
+    y = xp.asarray(rng.integers(0, W.MLP_DIMS[-1], batch))
+    rows = xp.arange(batch)
+    return lambda: raw_mlp_arith(xp, params, X, y, rows)
+
+
 # -- sweeps ---------------------------------------------------------------------------------------
 def matmul(device, n):
     xp, rng = _xp(device), _rng()
@@ -234,7 +278,8 @@ def elementwise(device, n):
 
 # no CNN: a hand-written convolution would measure the writer, not a limit
 # raw_mlp_step: the raw-parameter MLP does the arithmetic of the module step, so its limit is the same
-BUILDERS = {"one_op": one_op, "chain": chain, "mlp_step": mlp_step_fn, "raw_mlp_step": mlp_step_fn, "matmul": matmul,
+BUILDERS = {"one_op": one_op, "chain": chain, "mlp_step": mlp_step_fn, "raw_mlp_step": mlp_step_fn,
+            "raw_mlp_arith": raw_mlp_arith_fn, "matmul": matmul,
             "elementwise": elementwise}
 
 

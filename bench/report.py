@@ -48,6 +48,8 @@ def rows_for(run):
              ("models.gru_scratch", "from-scratch GRU step (D2L, tensor ops), same sizes", "ms"),
              (f"models.raw_mlp{W.RAW_MLP_BATCH}", f"MLP 784-256-256-10 on raw parameters, batch {W.RAW_MLP_BATCH} "
                                                   "(p -= lr * p.grad under no_grad)", "ms"),
+             (f"models.raw_mlp{W.RAW_MLP_BATCH}_arith", "the raw-parameter MLP's own arithmetic in NumPy, no "
+                                                        "library ((in, out) weights, p -= lr * g in two passes)", "ms"),
              ("memory.traced", "MLP training: peak traced memory (tracemalloc)", "MiB"),
              ("memory.rss", "MLP training: process peak RSS", "MiB"),
              ("memory.resnet_rss", f"ResNet-18 training ({W.RESNET_MEMORY_STEPS} steps): process peak RSS", "MiB")]

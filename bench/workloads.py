@@ -48,6 +48,10 @@ each workload with their own arrays.
   ``p -= lr * p.grad; p.grad = None`` under no_grad (lr 0.01). The NumPy column is the
   hand-written step of step.mlp16 (the same arithmetic). The module + optimizer MLP of
   step.mlp16 is the section's last row (measured once when both sections run).
+- models.raw_mlp16_arith (NumPy only): that program's own arithmetic written in NumPy with no
+  library around it ((in, out) weights; the update ``p -= lr * p.grad`` as a scaled temporary
+  and a subtraction, where step.mlp16's limit makes one axpy): what the program costs before
+  any library overhead, beside the limit that models.raw_mlp16 is held to.
 - ops.<op>:<pass> (the ops section, ``bench.op_costs``): µs per call of each op of the generic
   path at the GPT's shapes, forward (node recorded), forward+backward, or an update call.
 - sweep.conv2d: a 3x3 convolution, C -> C channels, padding 1, forward only, batch 16, at
@@ -149,6 +153,7 @@ def case_list(cfg, sections):
     if "models" in sections:
         out += [(f"models.{name}", f"{name}_step", (), MS_PER_STEP) for name in MODELS]
         out.append((f"models.raw_mlp{RAW_MLP_BATCH}", "raw_mlp_step", (RAW_MLP_BATCH,), MS_PER_STEP))
+        out.append((f"models.raw_mlp{RAW_MLP_BATCH}_arith", "raw_mlp_arith", (RAW_MLP_BATCH,), MS_PER_STEP))
         if "step" not in sections:  # the module + optimizer MLP: the step section's own row
             out.append((f"step.mlp{RAW_MLP_BATCH}", "mlp_step", (RAW_MLP_BATCH,), MS_PER_STEP))
     if "ops" in sections:

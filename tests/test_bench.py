@@ -602,8 +602,11 @@ def test_models_section_cases_and_targets():
 
     cases = workloads.case_list({}, ["models"])
     assert [k for k, *_ in cases] == ["models.nanogpt", "models.char_mlp", "models.bow", "models.vae",
-                                      "models.rnn_scratch", "models.gru_scratch", "models.raw_mlp16", "step.mlp16"]
-    assert all(builder in lib_gradkit.BUILDERS for _, builder, _, _ in cases)
+                                      "models.rnn_scratch", "models.gru_scratch", "models.raw_mlp16",
+                                      "models.raw_mlp16_arith", "step.mlp16"]
+    # the raw program's arithmetic in NumPy alone: a NumPy row, no library's
+    assert all(builder in lib_gradkit.BUILDERS for _, builder, _, _ in cases if builder != "raw_mlp_arith")
+    assert "raw_mlp_arith" not in lib_gradkit.BUILDERS and "raw_mlp_arith" in lib_numpy.BUILDERS
     assert "raw_mlp_step" in lib_numpy.BUILDERS       # the raw MLP's NumPy column
     assert set(TINY_MODELS) | {"raw_mlp_step"} == {name for name, _ in models.BUILDERS}
     # both sections: the module + optimizer MLP is measured once, by the step section
@@ -647,6 +650,27 @@ def test_raw_mlp_numpy_reference_gives_gradkit_loss():
     for mine, theirs in zip(hand, params):
         np.testing.assert_allclose(mine.T, theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
         assert theirs.grad is None
+
+
+def test_raw_mlp_arith_is_the_raw_programs_step():
+    """The NumPy row of the raw program's own arithmetic computes what gradkit's step does:
+    the same loss and the same parameters after the update."""
+    np = pytest.importorskip("numpy")
+    import gradkit as gk
+
+    from bench import lib_numpy, models
+
+    gk.manual_seed(1)
+    params = models.raw_mlp(gk, "cpu")
+    mine = [p.detach().numpy().copy() for p in params]  # (in, out), as the raw model stores them
+    before = [p.copy() for p in mine]
+    X, y = gk.randn(16, 784), gk.randint(0, 10, (16,))
+    loss = models.raw_mlp_step(gk, params, X, y)
+    arith_loss = lib_numpy.raw_mlp_arith(np, mine, X.numpy(), y.numpy(), np.arange(16))
+    assert math.isclose(float(arith_loss), loss.item(), rel_tol=1e-5)
+    for ours, theirs, start in zip(mine, params, before):
+        np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+        assert not np.array_equal(ours, start)  # every parameter moved: the update ran
 
 
 def test_every_op_case_runs_under_gradkit():
