@@ -168,14 +168,7 @@ def mlp_step(xp, params, X, y, rows, lr=W.LR):
     a2 = xp.maximum(h2, 0)
     z = matmul_nt(xp, a2, W3)
     z += b3
-    z -= z.max(axis=1, keepdims=True)
-    e = xp.exp(z)
-    s = e.sum(axis=1, keepdims=True)
-    loss = (xp.log(s[:, 0]) - z[rows, y]).mean()
-    g = e
-    g /= s                                   # softmax
-    g[rows, y] -= 1.0
-    g /= X.shape[0]                          # d loss / d logits
+    loss, g = cross_entropy_and_grad(xp, z, y, rows)
     dW3, db3 = g.T @ a2, g.sum(axis=0)
     g = g @ W3
     g *= h2 > 0
@@ -186,6 +179,20 @@ def mlp_step(xp, params, X, y, rows, lr=W.LR):
     for p, d in zip(params, (dW1, db1, dW2, db2, dW3, db3)):
         _sgd_update(xp, p, d, lr)
     return loss
+
+
+def cross_entropy_and_grad(xp, z, y, rows):
+    """The mean cross-entropy of the logits ``z`` (N, C) against the classes ``y`` at ``rows``
+    (arange(N)), and its gradient in ``z``, made in place of ``z``'s shifted exponentials (``z``
+    itself is shifted in place)."""
+    z -= z.max(axis=1, keepdims=True)
+    g = xp.exp(z)
+    s = g.sum(axis=1, keepdims=True)
+    loss = (xp.log(s[:, 0]) - z[rows, y]).mean()
+    g /= s                                   # softmax
+    g[rows, y] -= 1.0
+    g /= z.shape[0]                          # d loss / d logits
+    return loss, g
 
 
 def _sgd_update(xp, p, d, lr):
@@ -234,14 +241,7 @@ def raw_mlp_arith(xp, params, X, y, rows, lr=W.LR):
     a2 = xp.maximum(h2, 0)
     z = a2 @ W3
     z += b3
-    z -= z.max(axis=1, keepdims=True)
-    e = xp.exp(z)
-    s = e.sum(axis=1, keepdims=True)
-    loss = (xp.log(s[:, 0]) - z[rows, y]).mean()
-    g = e
-    g /= s
-    g[rows, y] -= 1.0
-    g /= X.shape[0]
+    loss, g = cross_entropy_and_grad(xp, z, y, rows)
     dW3, db3 = a2.T @ g, g.sum(axis=0)
     g = g @ W3.T
     g *= h2 > 0
