@@ -14,15 +14,15 @@ import math
 
 import numpy as np
 
+from ._numpy_dtypes import BLAS_FLOATS
 from .kernels.conv import batch_chunks, conv_output_size, interior, kernel_offsets, live_taps, padded_size, window
 
 _as_strided = np.lib.stride_tricks.as_strided
-FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def fast(*arrays):
     """Whether these arrays take the NumPy paths (non-empty ndarrays of a BLAS dtype)."""
-    return all(type(a) is np.ndarray and a.dtype in FAST_DTYPES and a.size for a in arrays)
+    return all(type(a) is np.ndarray and a.dtype in BLAS_FLOATS and a.size for a in arrays)
 
 
 # Below this many output positions per sample, a pointwise convolution's per-sample products

@@ -79,11 +79,6 @@ def add_rows(out, rows, values, zeros=False):
     rest go to np.add.at."""
     n_rows, n = out.shape[0], rows.shape[0]
     row_size = values.size // n
-    if n * row_size < _RUNS_MIN_ELEMENTS and 1 < row_size and n_rows * row_size <= _TABLE_MAX_ELEMENTS and \
-            out.flags.c_contiguous:  # (few elements into a small table: _add_in_order's way, with fewer checks)
-        np.add.at(out.reshape(-1), _flat_positions(n_rows, row_size).take(rows, axis=0).reshape(-1),
-                  values.reshape(-1))
-        return
     if min(n, n_rows) * row_size < _PASS_MIN_ELEMENTS * _FIRST_PASS_MARGIN or not out.flags.c_contiguous:
         if not (zeros and n * row_size >= _RUNS_MIN_ELEMENTS and out.flags.c_contiguous and
                 _write_runs(out, _wrapped(rows, n_rows), values.reshape(n, row_size))):

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-_F32 = np.dtype(np.float32)
-_F32_F64 = (_F32, np.dtype(np.float64))
+from ._numpy_dtypes import BLAS_FLOATS
+
 _NEG_INF = -math.inf
 
 
@@ -67,7 +67,7 @@ class NumpySoftmax:
             return super().cross_entropy_backward(logits, g, logp, target, row_weight, valid)
         # the portable kernel's every-target-counts form, 0 - p * s then + s at each target,
         # written into the one fresh array exp(logp) gives
-        if g.ndim == 0 and logp.ndim == 2 and logp.flags.c_contiguous and logp.dtype in _F32_F64:
+        if g.ndim == 0 and logp.ndim == 2 and logp.flags.c_contiguous and logp.dtype in BLAS_FLOATS:
             # (loss.backward(): g is 1, and the Python float -row_weight is s, which NumPy
             # rounds into the logits' dtype as it rounds g * -row_weight; no 0-d arithmetic)
             s = -row_weight if float(g) == 1.0 else g * -row_weight
@@ -86,10 +86,7 @@ def _cross_entropy_backward_negative_s(backend, logp, target, s):
     never +0. here (p >= +0., s < 0), and a NaN p comes out of p * -s as out of 0 - p * s,
     its sign kept (the negation is s's, not the product's)."""
     n, c = logp.shape
-    if logp.dtype == _F32:  # exp in float64, rounded to float32 (PyTorch's bits), as backend.exp
-        out = np.exp(logp, dtype=np.float64, out=np.empty_like(logp))
-    else:
-        out = backend.exp(logp)
+    out = backend.exp(logp)
     np.multiply(out, -s, out=out)
     out.ravel()[row_starts(n, c) + target] += s  # (a view: the adds land in out; each target once)
     return out

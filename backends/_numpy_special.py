@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ._numpy_dtypes import BLAS_FLOATS
 from .kernels.activation import _INV_SQRT_2PI
 from .kernels.special import (_SMALL32_POWER, _SMALL64, _SPLIT, PHI_CENTRAL32, PHI_CENTRAL64, PHI_SHIFT,
                               gelu_tail)
@@ -24,7 +25,6 @@ from .kernels.special import (_SMALL32_POWER, _SMALL64, _SPLIT, PHI_CENTRAL32, P
 # bytes per block: four buffers of it fit a core's L2 cache (1 MiB on current x86 cores);
 # smaller blocks pay NumPy's per-call cost more often (each block makes 20 to 30 calls)
 _BLOCK_BYTES = 1 << 18
-_BLOCKED = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class _ErfBlocks:
@@ -82,7 +82,7 @@ class _ErfBlocks:
 
 def _flat_float(a):
     """``a`` as a flat C-ordered array when its dtype has a blocked kernel, else None."""
-    if a.dtype not in _BLOCKED:
+    if a.dtype not in BLAS_FLOATS:
         return None
     return np.ascontiguousarray(a).reshape(-1)
 

@@ -10,7 +10,8 @@ import functools
 
 import numpy as np
 
-_BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+from ._numpy_dtypes import BLAS_FLOATS
+
 
 
 @functools.lru_cache(maxsize=64)
@@ -23,13 +24,13 @@ def _ones(n, dtype):
 
 def row_sums(rows):
     """The sum of each row of an (R, M) matrix, as (R,)."""
-    if rows.dtype in _BLAS_FLOATS and rows.flags.c_contiguous:
+    if rows.dtype in BLAS_FLOATS and rows.flags.c_contiguous:
         return np.matmul(rows, _ones(rows.shape[1], rows.dtype))
     return np.add.reduce(rows, axis=1)
 
 
 def column_sums(rows):
     """The sum of each column of an (R, M) matrix, as (M,)."""
-    if rows.dtype in _BLAS_FLOATS and rows.flags.c_contiguous:
+    if rows.dtype in BLAS_FLOATS and rows.flags.c_contiguous:
         return np.matmul(_ones(rows.shape[0], rows.dtype), rows)
     return np.add.reduce(rows, axis=0)

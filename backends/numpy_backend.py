@@ -14,6 +14,7 @@ from ._numpy_attention import NumpyAttention
 from ._numpy_pooling import NumpyPooling
 from ._numpy_rows import NumpyEmbeddingBags, add_rows
 from ._numpy_softmax import NumpySoftmax, row_starts as _row_starts
+from ._numpy_dtypes import FLOAT32
 from ._numpy_sums import column_sums
 from ._numpy_recurrent import NumpyRecurrent
 from ._numpy_norm import NumpyNormalization
@@ -32,7 +33,6 @@ _AXPY_CHUNK = 1 << 16  # elements: 256 KiB of float32, within L2
 _SAME_SIZE_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 _SAME_SIZE_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 _INT8_ONE = np.int8(1)
-_F32 = np.dtype(np.float32)
 
 # A PCG64 generator's whole state as bytes, as get_rng_state hands it out: the 128-bit state
 # and increment, then the half-used 64-bit draw NumPy keeps for 32-bit requests (a flag and
@@ -220,8 +220,8 @@ class NumpyBackend(NumpySoftmax, NumpyEmbeddingBags, NumpyPooling, NumpyRecurren
 
     # -- activation family ---------------------------------------------------------
     def exp(self, a):
-        if a.dtype == _F32:  # Backend.exp's float64 round trip in two calls (np.astype is a Python wrapper)
-            return np.exp(a, dtype=np.float64).astype(np.float32)
+        if a.dtype == FLOAT32:  # Backend.exp's float64 round trip, rounded to float32 as it is written out
+            return np.exp(a, dtype=np.float64, out=np.empty_like(a))
         return np.exp(a)
 
     def sigmoid(self, a):

@@ -139,7 +139,7 @@ def sum_to(g: Tensor, shape) -> Tensor:
         device = g._device
         backend = device.backend
         out = backend.reduce_sum(g._data, axis=axes)
-        return _make(backend.xp.reshape(out, tuple(shape)) if reshaped else out, device)
+        return _make(backend.reshape(out, tuple(shape)) if reshaped else out, device)
     from .reduction import sum as _sum
 
     out = _sum(g, dim=axes, keepdim=True) if axes else g

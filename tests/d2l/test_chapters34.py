@@ -66,12 +66,9 @@ _NUMBER = re.compile(r"(?<![\d.])[-+]?(?:\d+\.\d*|\.\d+)(?:e[-+]?\d+)?(?![\d.])"
                      r"|(?<![\w.])[-+]?\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\w.])-?(?:nan|inf)(?![\w.])")
 
 
-_strict_available = strict_available
-
-
 DEVICES = [
     pytest.param("cpu", id="cpu"),
-    pytest.param("strict", id="strict", marks=pytest.mark.skipif(not _strict_available(),
+    pytest.param("strict", id="strict", marks=pytest.mark.skipif(not strict_available(),
                                                                  reason="array_api_strict not installed")),
 ]
 
@@ -175,7 +172,7 @@ def _run(name, device):
         from concurrent.futures import ThreadPoolExecutor
         from unittest import mock
 
-        devices = ["cpu"] + (["strict"] if _strict_available() else [])
+        devices = ["cpu"] + (["strict"] if strict_available() else [])
         # the slowest first, so the pool ends together
         jobs = sorted(((n, d) for n in SCRIPTS for d in devices), key=lambda j: (j[1] != "strict", j[0]))
         # One BLAS thread per script: the scripts' matmuls are small, and with as many scripts
